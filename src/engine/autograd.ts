@@ -1,0 +1,102 @@
+/** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
+
+import { graph } from './graph-backend.js';
+import { type Grad, walk } from './backward.js';
+import { withGradMode } from './mode.js';
+import { Node, type Raw } from './node.js';
+
+export interface BackwardOptions {
+  /** Record the backward pass, so the gradients are graphs and can be differentiated again. */
+  readonly createGraph?: boolean;
+  /**
+   * Accepted for PyTorch compatibility.
+   * NOTE: chainrule never frees a graph after backward (drawings show its values and gradients), so
+   * a second `backward()` through the same graph always works, as if `retainGraph` were true.
+   */
+  readonly retainGraph?: boolean;
+}
+
+export interface GradOptions {
+  /** One gradient per output (default: ones for one-element outputs). */
+  readonly gradOutputs?: readonly Node[];
+  /** Record the pass so the returned gradients can be differentiated again. */
+  readonly createGraph?: boolean;
+  /** Return null for an input the outputs do not depend on, instead of throwing. */
+  readonly allowUnused?: boolean;
+}
+
+function requireGrad(op: string, n: Node, what: string): void {
+  if (!n.requiresGrad) {
+    throw new TypeError(
+      `${op}: ${what} does not require a gradient (it is a constant, or was made under noGrad); ` +
+        'create it with requiresGrad: true, or differentiate something that depends on such a node',
+    );
+  }
+}
+
+/** The seed in the form the walk uses: a node with `createGraph`, raw data otherwise. */
+function seedFor(seed: Node, createGraph: boolean): Grad {
+  return createGraph ? seed : seed.raw;
+}
+
+/**
+ * Backpropagates from `root` (seeded with `seed`, a node of root's shape) and stores every reached
+ * node's gradient: leaves add it to what they had (as in PyTorch), other nodes keep this pass's.
+ */
+export function backwardFrom(root: Node, seed: Node, options: BackwardOptions = {}): void {
+  requireGrad('backward', root, 'the output');
+  const createGraph = options.createGraph ?? false;
+  const order = walk([root], [seedFor(seed, createGraph)], createGraph);
+  for (const n of order) {
+    if (n.acc !== null) store(n, n.acc, createGraph);
+    n.acc = null;
+  }
+}
+
+function store(n: Node, g: Grad, createGraph: boolean): void {
+  const accumulates = n.isLeaf && n.gradRaw !== null;
+  if (createGraph) {
+    const gNode = g as Node;
+    n.gradNode = accumulates ? withGradMode(true, () => graph.add(n.gradNode ?? n.constant(n.gradRaw!), gNode)) : gNode;
+    n.gradRaw = n.gradNode.raw;
+    return;
+  }
+  n.gradNode = null;
+  n.gradRaw = accumulates ? n.rawBackend.add(n.gradRaw!, g as Raw) : (g as Raw);
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, returned as nodes, without touching any `.grad`
+ * (PyTorch's `torch.autograd.grad`). With `createGraph` they can be differentiated again.
+ *
+ * @example
+ * const x = new Value(2);
+ * const [dy] = grad([x.pow(3)], [x], { createGraph: true });  // 3x² = 12
+ * const [d2y] = grad([dy!], [x]);                               // 6x = 12
+ */
+export function gradOf(
+  outputs: readonly Node[],
+  inputs: readonly Node[],
+  seeds: readonly Node[],
+  options: GradOptions = {},
+): (Node | null)[] {
+  outputs.forEach((o, i) => requireGrad('grad', o, `output ${i}`));
+  inputs.forEach((x, i) => requireGrad('grad', x, `input ${i}`));
+  const createGraph = options.createGraph ?? false;
+  const order = walk(
+    outputs,
+    seeds.map((s) => seedFor(s, createGraph)),
+    createGraph,
+  );
+  const result = inputs.map((x, i) => {
+    const g = x.acc;
+    if (g === null && !options.allowUnused) {
+      throw new TypeError(
+        `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+      );
+    }
+    return g === null ? null : g instanceof Node ? g : x.constant(g);
+  });
+  for (const n of order) n.acc = null;
+  return result;
+}

@@ -1,0 +1,21 @@
+/** @file The backend on graph nodes: each primitive records a node, so a gradient is a graph. */
+
+import { makeBackend } from '../ops/backends.js';
+import type { AnyOp, Backend, Operand } from '../ops/op.js';
+import { apply } from './apply.js';
+import { Node } from './node.js';
+
+/** The inputs as nodes: a plain number becomes a constant of the kind of the first node among them. */
+function lift(op: AnyOp, ins: readonly Operand<Node>[]): Node[] {
+  const like = ins.find((x): x is Node => x instanceof Node);
+  if (!like) throw new TypeError(`${op.name}: needs at least one Value or Tensor operand (got only numbers)`);
+  return ins.map((x) => (x instanceof Node ? x : like.constant(x)));
+}
+
+/** Rules run on this backend with `createGraph`; `Value` and `Tensor` methods run on it always. */
+export const graph: Backend<Node> = makeBackend<Node>({
+  call: (op, ins, attrs) => apply(op, lift(op, ins), attrs),
+  shape: (x) => (x instanceof Node ? x.shape : []),
+  full: (shape, value, like) => like.constant(like.rawBackend.full(shape, value, like.raw)),
+  detach: (x) => x.constant(x.raw),
+});

@@ -1,0 +1,50 @@
+/** @file The library's error types and the one way shapes and values are written into messages. */
+
+/** A shape, as every op sees it: sizes of the axes, outermost first. `[]` is a scalar. */
+export type Shape = readonly number[];
+
+/** `[3, 4]`, the way every message in the library writes a shape. */
+export function fmt(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * Shapes that do not fit, caught at the op that received them.
+ * The message reads `<op>: <what went wrong>; <how to fix it>`.
+ *
+ * @example
+ * try { tensor([1, 2]).add(tensor([1, 2, 3])); } catch (e) { e instanceof ShapeError; e.op === 'add'; }
+ */
+export class ShapeError extends Error {
+  override readonly name = 'ShapeError';
+  constructor(
+    readonly op: string,
+    what: string,
+    fix: string,
+  ) {
+    super(`${op}: ${what}; ${fix}`);
+  }
+}
+
+/**
+ * A broken engine invariant: a derivative rule returned the wrong number or shape of gradients.
+ * Seeing one means a bug in an op definition, never in the user's model.
+ */
+export class AutogradError extends Error {
+  override readonly name = 'AutogradError';
+  constructor(
+    readonly op: string,
+    what: string,
+  ) {
+    super(`${op}: ${what}`);
+  }
+}
+
+/** Throws a TypeError naming `op` unless `v` is a finite number. */
+export function checkFinite(op: string, v: unknown, what = 'operand'): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    const shown = typeof v === 'number' ? String(v) : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
+    throw new TypeError(`${op}: ${what} must be a finite number (got ${shown}); pass a finite number`);
+  }
+  return v;
+}

@@ -1,0 +1,41 @@
+/** @file chainrule's public surface: everything a user imports, by name. */
+
+// errors
+export { AutogradError, ShapeError } from './errors.js';
+
+// the engine
+export { noGrad } from './engine/mode.js';
+export type { BackwardOptions } from './engine/autograd.js';
+export type { Node } from './engine/node.js';
+
+// scalars
+export { Value, type ValueOptions } from './scalar/value.js';
+
+// tensors
+export { Tensor, type TensorLike, type TensorOptions } from './tensor/tensor.js';
+export {
+  arange,
+  eye,
+  fromTypedArray,
+  full,
+  linspace,
+  manualSeed,
+  ones,
+  onesLike,
+  rand,
+  randn,
+  tensor,
+  zeros,
+  zerosLike,
+} from './tensor/create.js';
+export type { DType } from './tensor/kernels/ndarray.js';
+export type { Nested } from './tensor/kernels/nested.js';
+
+// functions: numbers on either side, lists of tensors, gradients as values
+export { add, cat, div, maximum, minimum, mul, pow, stack, sub, where } from './functional/ops.js';
+export { grad, type GradOptions } from './functional/grad.js';
+export { gradcheck, type GradcheckOptions, type GradcheckReport, type Mismatch } from './check/gradcheck.js';
+
+// pictures
+export { type DotOptions, toDot } from './viz/dot.js';
+export { renderSvg } from './viz/render.js';

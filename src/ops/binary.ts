@@ -1,0 +1,80 @@
+/** @file Elementwise two-input ops with broadcasting; the engine sums broadcast axes back. */
+
+import * as K from '../tensor/kernels/index.js';
+import type { Backend } from './op.js';
+import { defineOp } from './op.js';
+
+// ∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1
+export const add = defineOp({
+  name: 'add',
+  label: '+',
+  arity: 2,
+  scalar: (x, y) => x + y,
+  array: ([x, y]) => K.add(x!, y!, 'add'),
+  backward: (_B, g) => [g, g],
+});
+
+// ∂(x·y)/∂x = y, ∂(x·y)/∂y = x
+export const mul = defineOp({
+  name: 'mul',
+  label: '*',
+  arity: 2,
+  scalar: (x, y) => x * y,
+  array: ([x, y]) => K.mul(x!, y!, 'mul'),
+  backward: (B, g, { ins: [x, y] }) => [B.mul(g, y!), B.mul(g, x!)],
+});
+
+// ∂xʸ/∂x = y·xʸ⁻¹, ∂xʸ/∂y = xʸ·ln x
+// NOTE: ∂/∂y is only formed when y takes a gradient: ln x is NaN for x < 0, and `x.pow(2)` must work there.
+export const pow = defineOp({
+  name: 'pow',
+  label: '^',
+  arity: 2,
+  scalar: Math.pow,
+  array: ([x, y]) => K.pow(x!, y!, 'pow'),
+  backward: (B, g, { ins: [x, y], out, need }) => [
+    need[0] ? B.mul(g, B.mul(y!, B.pow(x!, B.sub(y!, 1)))) : null,
+    need[1] ? B.mul(g, B.mul(out, B.log(x!))) : null,
+  ],
+});
+
+/** Where `x` wins against `y` (`above`: x > y for maximum), ties counted half, as PyTorch splits them. */
+function winnerShare<T>(B: Backend<T>, x: T, y: T, above: boolean): T {
+  const wins = above ? B.gt(x, y) : B.lt(x, y);
+  return B.add(wins, B.mul(B.eq(x, y), 0.5));
+}
+
+// ∂max(x, y)/∂x = [x > y] + ½[x = y]
+export const maximum = defineOp({
+  name: 'maximum',
+  label: 'max',
+  arity: 2,
+  scalar: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y)),
+  array: ([x, y]) => K.maximum(x!, y!, 'maximum'),
+  backward: (B, g, { ins: [x, y] }) => [
+    B.mul(g, winnerShare(B, x!, y!, true)),
+    B.mul(g, winnerShare(B, y!, x!, true)),
+  ],
+});
+
+// ∂min(x, y)/∂x = [x < y] + ½[x = y]
+export const minimum = defineOp({
+  name: 'minimum',
+  label: 'min',
+  arity: 2,
+  scalar: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y)),
+  array: ([x, y]) => K.minimum(x!, y!, 'minimum'),
+  backward: (B, g, { ins: [x, y] }) => [
+    B.mul(g, winnerShare(B, x!, y!, false)),
+    B.mul(g, winnerShare(B, y!, x!, false)),
+  ],
+});
+
+// ∂where(c, x, y)/∂x = [c], ∂/∂y = [¬c]; the condition takes no gradient
+export const where = defineOp({
+  name: 'where',
+  label: 'where',
+  arity: 3,
+  array: ([c, x, y]) => K.where(c!, x!, y!, 'where'),
+  backward: (B, g, { ins: [c] }) => [null, B.where(c!, g, 0), B.where(c!, 0, g)],
+});

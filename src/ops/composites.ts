@@ -1,0 +1,102 @@
+/** @file Tensor ops built from primitives, written once for every backend; they need no rule. */
+
+import { ShapeError, fmt } from '../errors.js';
+import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../tensor/kernels/axes.js';
+import type { Backend, Operand } from './op.js';
+
+export type Axis = number | readonly number[] | undefined;
+
+/** Σ over `axis` (all axes when undefined), as `torch.sum`. */
+export function sum<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, op = 'sum'): T {
+  const shape = B.shape(x);
+  const axes = normalizeAxes(axis, shape.length, op);
+  // NOTE: summing away leading axes is sumTo's own shape (broadcasting aligns on the right): one node.
+  if (!keepdim && axes.every((a, i) => a === i)) return B.sumTo(x, squeezeAxes(shape, axes));
+  const kept = B.sumTo(x, keepdimShape(shape, axes));
+  return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
+}
+
+/** The mean over `axis`: Σ / count. */
+export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
+  const shape = B.shape(x);
+  const axes = normalizeAxes(axis, shape.length, 'mean');
+  const count = axes.reduce((n, a) => n * shape[a]!, 1);
+  return B.div(sum(B, x, axes, keepdim, 'mean'), count);
+}
+
+/** max or min over `axis`; the gradient goes to the selected element (ties share it over all axes). */
+export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, kind: 'max' | 'min'): T {
+  const shape = B.shape(x);
+  const axes = normalizeAxes(axis, shape.length, kind);
+  for (const a of axes) {
+    if (shape[a] === 0) {
+      throw new ShapeError(kind, `cannot reduce an empty axis ${a} of shape ${fmt(shape)}`, 'reduce a non-empty axis');
+    }
+  }
+  const kept = kind === 'max' ? B.maxTo(x, axes) : B.minTo(x, axes);
+  return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
+}
+
+/** log softmax along `axis`, shifted by the (detached) max so that ±1000 does not overflow. */
+export function logSoftmax<T>(B: Backend<T>, x: T, axis: number): T {
+  const a = normalizeAxis(axis, B.shape(x).length, 'logSoftmax');
+  const m = B.detach(B.maxTo(x, [a]));
+  const shifted = B.sub(x, m);
+  return B.sub(shifted, B.log(sum(B, B.exp(shifted), a, true)));
+}
+
+/** softmax along `axis`: exp of the stable log softmax. */
+export function softmax<T>(B: Backend<T>, x: T, axis: number): T {
+  return B.exp(logSoftmax(B, x, axis));
+}
+
+/** Swaps two axes. */
+export function transpose<T>(B: Backend<T>, x: T, dim0: number, dim1: number): T {
+  const n = B.shape(x).length;
+  const dims = [...Array(n).keys()];
+  const a = normalizeAxis(dim0, n, 'transpose');
+  const b = normalizeAxis(dim1, n, 'transpose');
+  [dims[a], dims[b]] = [dims[b]!, dims[a]!];
+  return B.permute(x, dims);
+}
+
+/** Removes size-1 axes: all of them, or the given ones (a given axis of another size is left, as torch). */
+export function squeeze<T>(B: Backend<T>, x: T, axis?: number | readonly number[]): T {
+  const shape = B.shape(x);
+  const axes = normalizeAxes(axis, shape.length, 'squeeze').filter((a) => shape[a] === 1);
+  return B.reshape(x, squeezeAxes(shape, axes));
+}
+
+/** Inserts a size-1 axis at `axis` (which may be `ndim`, or negative counting from `ndim + 1`). */
+export function unsqueeze<T>(B: Backend<T>, x: T, axis: number): T {
+  const shape = B.shape(x);
+  const a = normalizeAxis(axis, shape.length + 1, 'unsqueeze');
+  return B.reshape(x, [...shape.slice(0, a), 1, ...shape.slice(a)]);
+}
+
+/** Joins tensors of one shape along a new axis. */
+export function stack<T>(B: Backend<T>, xs: readonly T[], axis: number): T {
+  if (xs.length === 0) throw new TypeError('stack: expected a non-empty list of tensors; pass at least one');
+  const first = B.shape(xs[0]!);
+  xs.forEach((x, i) => {
+    const s = B.shape(x);
+    if (fmt(s) !== fmt(first)) {
+      throw new ShapeError('stack', `tensor ${i} has shape ${fmt(s)}, tensor 0 has ${fmt(first)}`, 'stack tensors of one shape');
+    }
+  });
+  return B.cat(
+    xs.map((x) => unsqueeze(B, x, axis)),
+    normalizeAxis(axis, first.length + 1, 'stack'),
+  );
+}
+
+/** Limits every element to [min, max]; the gradient passes where min ≤ x ≤ max, as torch.clamp. */
+export function clamp<T>(B: Backend<T>, x: T, min?: Operand<T>, max?: Operand<T>): T {
+  if (min === undefined && max === undefined) {
+    throw new TypeError('clamp: give at least one of min and max');
+  }
+  let y = x;
+  if (min !== undefined) y = B.where(B.lt(y, min), min, y);
+  if (max !== undefined) y = B.where(B.gt(y, max), max, y);
+  return y;
+}

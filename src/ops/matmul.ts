@@ -1,0 +1,42 @@
+/** @file Matrix product in every form torch.matmul takes, and its derivative rule. */
+
+import * as K from '../tensor/kernels/index.js';
+import type { Backend } from './op.js';
+import { defineOp } from './op.js';
+
+/** Swap the last two axes. */
+function mT<T>(B: Backend<T>, x: T): T {
+  const n = B.shape(x).length;
+  const dims = [...Array(n).keys()];
+  [dims[n - 2], dims[n - 1]] = [dims[n - 1]!, dims[n - 2]!];
+  return B.permute(x, dims);
+}
+
+/**
+ * Gradients of `a @ b`. A 1-D `a` is a row [1, k] and a 1-D `b` a column [k, 1], as torch lifts
+ * them; `g` is lifted the same way, and each gradient is summed over broadcast batch axes and
+ * put back in its input's shape.
+ */
+function matmulGrads<T>(B: Backend<T>, g: T, a: T, b: T, need: readonly boolean[]): (T | null)[] {
+  const sa = B.shape(a);
+  const sb = B.shape(b);
+  const a2 = sa.length === 1 ? B.reshape(a, [1, sa[0]!]) : a;
+  const b2 = sb.length === 1 ? B.reshape(b, [sb[0]!, 1]) : b;
+  const m = sa.length === 1 ? 1 : sa[sa.length - 2]!;
+  const n = sb.length === 1 ? 1 : sb[sb.length - 1]!;
+  const sg = B.shape(g);
+  const batch = sg.slice(0, sg.length - (sa.length === 1 ? 0 : 1) - (sb.length === 1 ? 0 : 1));
+  const g2 = B.reshape(g, [...batch, m, n]);
+  const ga = need[0] ? B.reshape(B.sumTo(B.matmul(g2, mT(B, b2)), B.shape(a2)), sa) : null;
+  const gb = need[1] ? B.reshape(B.sumTo(B.matmul(mT(B, a2), g2), B.shape(b2)), sb) : null;
+  return [ga, gb];
+}
+
+// ∂(a@b)/∂a = g @ bᵀ, ∂(a@b)/∂b = aᵀ @ g
+export const matmul = defineOp({
+  name: 'matmul',
+  label: '@',
+  arity: 2,
+  array: ([a, b]) => K.matmul(a!, b!, 'matmul'),
+  backward: (B, g, { ins: [a, b], need }) => matmulGrads(B, g, a!, b!, need),
+});

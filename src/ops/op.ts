@@ -1,0 +1,118 @@
+/** @file What an op is: a name, a picture label, a forward per node kind and one derivative rule. */
+
+import type { Shape } from '../errors.js';
+import type { NDArray } from '../tensor/kernels/ndarray.js';
+
+/** A number or a node's data on the side of an op that accepts plain numbers (`x.add(2)`). */
+export type Operand<T> = T | number;
+
+/**
+ * What a derivative rule may compute with. The engine hands a rule one of three backends:
+ * plain numbers (`Value`, first order), plain arrays (`Tensor`, first order) or graph nodes
+ * (`backward({ createGraph: true })`), so each rule is written once and its result can itself be
+ * differentiated. Methods are the primitive ops plus the composites built from them.
+ */
+export interface Backend<T> {
+  neg(x: T): T;
+  exp(x: T): T;
+  log(x: T): T;
+  tanh(x: T): T;
+  sigmoid(x: T): T;
+  relu(x: T): T;
+  abs(x: T): T;
+  sqrt(x: T): T;
+  sign(x: T): T;
+  add(x: Operand<T>, y: Operand<T>): T;
+  mul(x: Operand<T>, y: Operand<T>): T;
+  pow(x: Operand<T>, y: Operand<T>): T;
+  maximum(x: Operand<T>, y: Operand<T>): T;
+  minimum(x: Operand<T>, y: Operand<T>): T;
+  gt(x: Operand<T>, y: Operand<T>): T;
+  ge(x: Operand<T>, y: Operand<T>): T;
+  lt(x: Operand<T>, y: Operand<T>): T;
+  le(x: Operand<T>, y: Operand<T>): T;
+  eq(x: Operand<T>, y: Operand<T>): T;
+  where(cond: T, x: Operand<T>, y: Operand<T>): T;
+  matmul(a: T, b: T): T;
+  sumTo(x: T, shape: Shape): T;
+  expand(x: T, shape: Shape): T;
+  reshape(x: T, shape: Shape): T;
+  permute(x: T, dims: readonly number[]): T;
+  maxTo(x: T, axes: readonly number[]): T;
+  minTo(x: T, axes: readonly number[]): T;
+  selectMask(x: T, attrs: SelectAttrs): T;
+  cat(xs: readonly T[], axis: number): T;
+  slice(x: T, attrs: SliceAttrs): T;
+  argmax(x: T, attrs: ArgAttrs): T;
+  argmin(x: T, attrs: ArgAttrs): T;
+
+  // composites, built once from the primitives above (see composites.ts)
+  sub(x: Operand<T>, y: Operand<T>): T;
+  div(x: Operand<T>, y: Operand<T>): T;
+
+  /** The same data with no gradient path (identity on raw data). */
+  detach(x: T): T;
+  /** The shape of a node or raw value (`[]` for numbers). */
+  shape(x: Operand<T>): Shape;
+  /** A constant (no gradient) of `shape` filled with `value`, of the same kind as `like`. */
+  full(shape: Shape, value: number, like: T): T;
+}
+
+/** Which element a max/min reduction selected, for routing its gradient. */
+export interface SelectAttrs {
+  readonly axes: readonly number[];
+  readonly kind: 'max' | 'min';
+  /** true when every axis is reduced: ties then share the gradient evenly, as in PyTorch. */
+  readonly evenTies: boolean;
+}
+
+export interface SliceAttrs {
+  readonly axis: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ArgAttrs {
+  readonly axis: number | undefined;
+  readonly keepdim: boolean;
+}
+
+/** What a rule sees besides the upstream gradient: the inputs, the output, the op's attributes. */
+export interface RuleContext<T, A> {
+  readonly ins: readonly T[];
+  readonly out: T;
+  readonly attrs: A;
+  /** `need[i]` is false when input i takes no gradient; a rule may skip that work. */
+  readonly need: readonly boolean[];
+}
+
+/** One gradient per input (null: none), written with `B` so it works on numbers, arrays and nodes. */
+export type Rule<A> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A>) => readonly (T | null)[];
+
+/** A primitive op: forward for each node kind and its derivative rule, side by side. */
+export interface Op<A = undefined> {
+  /** The method name (`mul`). */
+  readonly name: string;
+  /** What a drawing shows (`*`). */
+  readonly label: string;
+  /** Number of node inputs; -1 for a list (`cat`). */
+  readonly arity: number;
+  /** Forward on plain numbers, for `Value`. Absent for tensor-only ops. */
+  readonly scalar?: (x: number, y: number) => number;
+  /** Forward on arrays, for `Tensor`. */
+  readonly array?: (xs: readonly NDArray[], attrs: A) => NDArray;
+  /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */
+  readonly backward: Rule<A> | null;
+  /** True when the op would return its input unchanged (a reshape to the same shape): no node is made. */
+  readonly isIdentity?: (shape: Shape, attrs: A) => boolean;
+  /** The op's attributes as a drawing shows them (`axes=[1]`). */
+  readonly describe?: (attrs: A) => string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a table holds ops of every attribute type
+export type AnyOp = Op<any>;
+
+/** Identity that checks an op literal against `Op<A>`, so each table entry is typed. */
+export function defineOp<A = undefined>(op: Op<A>): Op<A> {
+  return op;
+}

@@ -1,0 +1,93 @@
+/** @file Ops that move elements without arithmetic: reshape, permute, expand, sumTo, slice, cat. */
+
+import { fmt, type Shape } from '../errors.js';
+import * as K from '../tensor/kernels/index.js';
+import { sameShape } from '../tensor/kernels/ndarray.js';
+import type { SliceAttrs } from './op.js';
+import { defineOp } from './op.js';
+
+/** The permutation that undoes `dims`. */
+function inversePermutation(dims: readonly number[]): number[] {
+  const inv = new Array<number>(dims.length);
+  dims.forEach((d, i) => {
+    inv[d] = i;
+  });
+  return inv;
+}
+
+// ∂reshape(x)/∂x: the gradient reshaped back
+export const reshape = defineOp<Shape>({
+  name: 'reshape',
+  isIdentity: sameShape,
+  label: 'reshape',
+  arity: 1,
+  array: ([x], shape) => K.reshape(x!, shape, 'reshape'),
+  backward: (B, g, { ins: [x] }) => [B.reshape(g, B.shape(x!))],
+  describe: fmt,
+});
+
+// ∂permute(x, dims)/∂x: the gradient permuted by the inverse permutation
+export const permute = defineOp<readonly number[]>({
+  name: 'permute',
+  isIdentity: (_shape, dims) => dims.every((d, i) => d === i),
+  label: 'permute',
+  arity: 1,
+  array: ([x], dims) => K.permute(x!, dims, 'permute'),
+  backward: (B, g, { attrs: dims }) => [B.permute(g, inversePermutation(dims))],
+  describe: fmt,
+});
+
+// ∂expand(x)/∂x: the gradient summed over the repeated axes
+export const expand = defineOp<Shape>({
+  name: 'expand',
+  isIdentity: sameShape,
+  label: 'expand',
+  arity: 1,
+  array: ([x], shape) => K.expand(x!, shape, 'expand'),
+  backward: (B, g, { ins: [x] }) => [B.sumTo(g, B.shape(x!))],
+  describe: fmt,
+});
+
+// ∂sumTo(x)/∂x: the gradient expanded back (sum's adjoint is broadcasting)
+export const sumTo = defineOp<Shape>({
+  name: 'sumTo',
+  isIdentity: sameShape,
+  label: 'Σ',
+  arity: 1,
+  array: ([x], shape) => K.sumTo(x!, shape),
+  backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x!))],
+  describe: fmt,
+});
+
+// ∂slice(x)/∂x: the gradient in the slice's place, zeros around it
+export const slice = defineOp<SliceAttrs>({
+  name: 'slice',
+  label: 'slice',
+  arity: 1,
+  array: ([x], { axis, start, end }) => K.slice(x!, axis, start, end),
+  backward: (B, g, { ins: [x], attrs: { axis, start, end } }) => {
+    const shape = B.shape(x!);
+    const pad = (n: number) => B.full(shape.map((d, i) => (i === axis ? n : d)), 0, g);
+    const parts = [start > 0 ? pad(start) : null, g, end < shape[axis]! ? pad(shape[axis]! - end) : null];
+    return [B.cat(parts.filter((p) => p !== null), axis)];
+  },
+  describe: ({ axis, start, end }) => `axis=${axis}, ${start}:${end}`,
+});
+
+// ∂cat(xs)/∂xᵢ: the gradient's slice where xᵢ was placed
+export const cat = defineOp<number>({
+  name: 'cat',
+  label: 'cat',
+  arity: -1,
+  array: (xs, axis) => K.cat(xs, axis, 'cat'),
+  backward: (B, g, { ins, attrs: axis }) => {
+    let start = 0;
+    return ins.map((x) => {
+      const end = start + B.shape(x)[axis]!;
+      const part = B.slice(g, { axis, start, end });
+      start = end;
+      return part;
+    });
+  },
+  describe: (axis) => `axis=${axis}`,
+});

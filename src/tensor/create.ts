@@ -1,0 +1,115 @@
+/** @file Making tensors: from nested arrays, typed arrays, constants, ranges and seeded random numbers. */
+
+import type { Shape } from '../errors.js';
+import * as K from './kernels/create.js';
+import { checkShape, type Data, type DType, NDArray, sizeOf } from './kernels/ndarray.js';
+import { fromNested } from './kernels/nested.js';
+import { Tensor, type TensorOptions } from './tensor.js';
+
+let generator = new K.Rng(0);
+
+/**
+ * Seeds the generator behind `rand` and `randn` (PyTorch's `torch.manual_seed`). The same seed
+ * gives the same numbers on every machine; the seed at start-up is 0.
+ *
+ * @example
+ * manualSeed(42); const a = randn([2, 2]);
+ * manualSeed(42); const b = randn([2, 2]);   // b equals a
+ */
+export function manualSeed(seed: number): void {
+  if (!Number.isInteger(seed)) throw new TypeError(`manualSeed: seed must be an integer (got ${seed})`);
+  generator = new K.Rng(seed);
+}
+
+function shapeArg(shape: number | readonly number[], options: unknown, op: string): number[] {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`${op}: the second argument is options, got ${String(options)}; pass the shape as an array, e.g. ${op}([2, 3])`);
+  }
+  return checkShape(typeof shape === 'number' ? [shape] : shape, op);
+}
+
+/**
+ * A tensor from a number or nested arrays of numbers (copied).
+ *
+ * @example
+ * tensor([[1, 2], [3, 4]], { requiresGrad: true, label: 'W' });
+ */
+export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
+  return new Tensor(fromNested(data, 'tensor', options.dtype ?? 'float64'), options);
+}
+
+/**
+ * Wraps a typed array as a tensor of `shape` without copying (PyTorch's `from_numpy`): a
+ * Float32Array gives a float32 tensor. Mutating the array afterwards changes the tensor.
+ *
+ * @example
+ * fromTypedArray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+ */
+export function fromTypedArray(data: Data, shape: readonly number[], options: Omit<TensorOptions, 'dtype'> = {}): Tensor {
+  if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+    throw new TypeError('fromTypedArray: data must be a Float64Array or a Float32Array; use tensor() for other arrays');
+  }
+  const s = checkShape(shape, 'fromTypedArray');
+  if (sizeOf(s) !== data.length) {
+    throw new RangeError(`fromTypedArray: shape [${s.join(', ')}] holds ${sizeOf(s)} elements, the array has ${data.length}; pass a matching shape`);
+  }
+  return new Tensor(new NDArray(data, s), options);
+}
+
+/** A tensor of `shape` filled with `value`. @example full([2, 2], 7) */
+export function full(shape: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  if (typeof value !== 'number') throw new TypeError(`full: value must be a number (got ${typeof value})`);
+  return new Tensor(K.full(shapeArg(shape, options, 'full'), value, options.dtype), options);
+}
+
+/** Zeros of `shape`. @example zeros([2, 3]) */
+export function zeros(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
+  return new Tensor(K.full(shapeArg(shape, options, 'zeros'), 0, options.dtype), options);
+}
+
+/** Ones of `shape`. @example ones([3]) */
+export function ones(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
+  return new Tensor(K.full(shapeArg(shape, options, 'ones'), 1, options.dtype), options);
+}
+
+/**
+ * `start, start + step, …` up to but not including `end`; `arange(n)` is `0 … n-1`, as torch.
+ *
+ * @example arange(5); arange(1, 2, 0.25)
+ */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  return new Tensor(K.arange(lo, hi, step, options.dtype), options);
+}
+
+/** `steps` evenly spaced numbers from `start` to `end` inclusive. @example linspace(0, 1, 5) */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  return new Tensor(K.linspace(start, end, steps, options.dtype), options);
+}
+
+/** The identity matrix, n×m (m = n by default). @example eye(3) */
+export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
+  return new Tensor(K.eye(n, m, options.dtype), options);
+}
+
+/** Uniform random numbers in [0, 1), from the generator seeded by `manualSeed`. @example rand([2, 2]) */
+export function rand(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
+  return new Tensor(K.randUniform(shapeArg(shape, options, 'rand'), generator, options.dtype), options);
+}
+
+/** Standard normal random numbers, from the generator seeded by `manualSeed`. @example randn([2, 2]) */
+export function randn(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
+  return new Tensor(K.randNormal(shapeArg(shape, options, 'randn'), generator, options.dtype), options);
+}
+
+/** Zeros shaped like `t`. */
+export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, ...options });
+}
+
+/** Ones shaped like `t`. */
+export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  return ones(t.shape, { dtype: t.dtype, ...options });
+}
+
+export type { DType, Shape };

@@ -1,0 +1,327 @@
+/** @file Tensor: a graph node holding an n-d array, with thin methods that apply ops. */
+
+import { apply } from '../engine/apply.js';
+import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
+import { graph } from '../engine/graph-backend.js';
+import { CONSTANT, Node, NodeInit, type Raw } from '../engine/node.js';
+import { fmt, type Shape, ShapeError } from '../errors.js';
+import { arrayBackend } from '../ops/backends.js';
+import * as C from '../ops/composites.js';
+import type { AnyOp, Backend } from '../ops/op.js';
+import { OPS } from '../ops/table.js';
+import { normalizeAxis } from './kernels/axes.js';
+import { formatArray } from './kernels/format.js';
+import { alloc, type DType, NDArray, sameShape } from './kernels/ndarray.js';
+import { fromNested, type Nested, toNested } from './kernels/nested.js';
+
+export interface TensorOptions {
+  /** Whether gradients flow to it; false by default, as in PyTorch. */
+  readonly requiresGrad?: boolean;
+  /** What drawings call this tensor (`W`). */
+  readonly label?: string;
+  /** `float64` (default) or `float32`. */
+  readonly dtype?: DType;
+}
+
+/** What a tensor op accepts as its other operand. */
+export type TensorLike = Tensor | number;
+
+type G = Backend<Node>;
+const B = graph as G;
+
+/**
+ * An n-d array in the graph. Methods follow PyTorch's names and semantics (NumPy broadcasting,
+ * negative axes counting from the end) and record ops, so `backward()` can apply the chain rule.
+ *
+ * @example
+ * const W = tensor([[1, 2], [3, 4]], { requiresGrad: true, label: 'W' });
+ * W.matmul(tensor([0.5, -1])).sigmoid().sum().backward();
+ * W.grad!.shape;   // [2, 2]
+ */
+export class Tensor extends Node {
+  /** Wraps an existing array (not copied). Most code makes tensors with `tensor()`, `zeros()`, …. */
+  constructor(data: NDArray, options: TensorOptions | NodeInit = {}) {
+    if (options instanceof NodeInit) {
+      super(data, options.parents, options.op, options.attrs, options.requiresGrad, '');
+    } else {
+      super(data, [], null, undefined, options.requiresGrad ?? false, options.label ?? '');
+    }
+  }
+
+  /** The array this node holds (never mutated by chainrule). */
+  get array(): NDArray {
+    return this.raw as NDArray;
+  }
+  get shape(): Shape {
+    return this.array.shape;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return this.array.size;
+  }
+  get ndim(): number {
+    return this.array.shape.length;
+  }
+  get dtype(): DType {
+    return this.array.dtype;
+  }
+
+  /** The gradient from the latest backward pass (accumulated for leaves), or null before any. */
+  get grad(): Tensor | null {
+    return this.gradAsNode() as Tensor | null;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null && !sameShape(g.shape, this.shape)) {
+      throw new ShapeError('grad', `gradient of shape ${fmt(g.shape)} for a tensor of shape ${fmt(this.shape)}`, 'assign a gradient of the same shape');
+    }
+    this.gradRaw = g === null ? null : g.raw;
+    this.gradNode = g;
+  }
+
+  get rawBackend(): Backend<Raw> {
+    return arrayBackend as Backend<Raw>;
+  }
+
+  compute(op: AnyOp, ins: readonly Node[], attrs: unknown): NDArray {
+    if (!op.array) throw new TypeError(`${op.name}: not defined for tensors`);
+    return op.array(
+      ins.map((x) => x.raw as NDArray),
+      attrs,
+    );
+  }
+
+  spawn(raw: Raw, parents: readonly Node[], op: AnyOp | null, attrs: unknown, requiresGrad: boolean): Tensor {
+    return new Tensor(raw as NDArray, new NodeInit(parents, op, attrs, requiresGrad));
+  }
+
+  /** A constant of this tensor's dtype: a number becomes a 0-d tensor. */
+  constant(raw: Raw): Tensor {
+    const data = typeof raw === 'number' ? new NDArray(alloc(this.dtype, 1).fill(raw), []) : raw;
+    return new Tensor(data, CONSTANT);
+  }
+
+  describeData(): string {
+    return describeArray('data', this.array);
+  }
+
+  describeGrad(): string | null {
+    return this.gradRaw === null ? null : describeArray('grad', this.gradRaw as NDArray);
+  }
+
+  // elementwise, with broadcasting
+  add(other: TensorLike): Tensor {
+    return binary(OPS.add, this, other);
+  }
+  sub(other: TensorLike): Tensor {
+    return B.sub(this, operand('sub', other)) as Tensor;
+  }
+  mul(other: TensorLike): Tensor {
+    return binary(OPS.mul, this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return B.div(this, operand('div', other)) as Tensor;
+  }
+  pow(exponent: TensorLike): Tensor {
+    return binary(OPS.pow, this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return binary(OPS.maximum, this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return binary(OPS.minimum, this, other);
+  }
+  neg(): Tensor {
+    return apply(OPS.neg, [this]) as Tensor;
+  }
+  exp(): Tensor {
+    return apply(OPS.exp, [this]) as Tensor;
+  }
+  log(): Tensor {
+    return apply(OPS.log, [this]) as Tensor;
+  }
+  sqrt(): Tensor {
+    return apply(OPS.sqrt, [this]) as Tensor;
+  }
+  abs(): Tensor {
+    return apply(OPS.abs, [this]) as Tensor;
+  }
+  tanh(): Tensor {
+    return apply(OPS.tanh, [this]) as Tensor;
+  }
+  sigmoid(): Tensor {
+    return apply(OPS.sigmoid, [this]) as Tensor;
+  }
+  relu(): Tensor {
+    return apply(OPS.relu, [this]) as Tensor;
+  }
+  /** Limits every element to [min, max]; the gradient passes where min ≤ x ≤ max. */
+  clamp(min?: TensorLike, max?: TensorLike): Tensor {
+    const lo = min === undefined ? undefined : operand('clamp', min);
+    const hi = max === undefined ? undefined : operand('clamp', max);
+    return C.clamp(B, this, lo, hi) as Tensor;
+  }
+
+  // comparisons: 1 or 0, no gradient
+  gt(other: TensorLike): Tensor {
+    return binary(OPS.gt, this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return binary(OPS.ge, this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return binary(OPS.lt, this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return binary(OPS.le, this, other);
+  }
+  eq(other: TensorLike): Tensor {
+    return binary(OPS.eq, this, other);
+  }
+
+  /** Matrix product with torch.matmul's forms: 1-D·1-D, 2-D·2-D, 1-D·2-D, 2-D·1-D, batched n-D. */
+  matmul(other: Tensor): Tensor {
+    if (!(other instanceof Tensor)) throw new TypeError(`matmul: operand must be a Tensor (got ${typeof other}); wrap arrays with tensor()`);
+    return apply(OPS.matmul, [this, other]) as Tensor;
+  }
+
+  // reductions; `axis` is a number or an array of numbers, all axes when left out
+  sum(axis?: number | readonly number[], keepdim = false): Tensor {
+    return C.sum(B, this, axis, keepdim) as Tensor;
+  }
+  mean(axis?: number | readonly number[], keepdim = false): Tensor {
+    return C.mean(B, this, axis, keepdim) as Tensor;
+  }
+  /** Largest element over `axis`; the gradient goes to the selected element (ties share it over all axes). */
+  max(axis?: number | readonly number[], keepdim = false): Tensor {
+    return C.extreme(B, this, axis, keepdim, 'max') as Tensor;
+  }
+  min(axis?: number | readonly number[], keepdim = false): Tensor {
+    return C.extreme(B, this, axis, keepdim, 'min') as Tensor;
+  }
+  /** Index of the largest element along `axis` (of the flattened tensor when left out); no gradient. */
+  argmax(axis?: number, keepdim = false): Tensor {
+    return apply(OPS.argmax, [this], { axis: this.axisOrAll(axis, 'argmax'), keepdim }) as Tensor;
+  }
+  argmin(axis?: number, keepdim = false): Tensor {
+    return apply(OPS.argmin, [this], { axis: this.axisOrAll(axis, 'argmin'), keepdim }) as Tensor;
+  }
+  softmax(axis: number): Tensor {
+    return C.softmax(B, this, axis) as Tensor;
+  }
+  logSoftmax(axis: number): Tensor {
+    return C.logSoftmax(B, this, axis) as Tensor;
+  }
+
+  // shape
+  /** The same elements in a new shape; one size may be -1. */
+  reshape(shape: readonly number[]): Tensor {
+    return B.reshape(this, shape) as Tensor;
+  }
+  /** Alias of `reshape` (chainrule's tensors are always contiguous). */
+  view(shape: readonly number[]): Tensor {
+    return this.reshape(shape);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return C.transpose(B, this, dim0, dim1) as Tensor;
+  }
+  /** Transpose of a matrix (reverse of the axes otherwise), as torch's `.T`. */
+  get T(): Tensor {
+    return this.permute([...Array(this.ndim).keys()].reverse());
+  }
+  permute(dims: readonly number[]): Tensor {
+    return B.permute(this, dims) as Tensor;
+  }
+  /** A view repeated along size-1 axes to `shape`; -1 keeps a size. */
+  expand(shape: readonly number[]): Tensor {
+    return B.expand(this, shape) as Tensor;
+  }
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return C.squeeze(B, this, axis) as Tensor;
+  }
+  unsqueeze(axis: number): Tensor {
+    return C.unsqueeze(B, this, axis) as Tensor;
+  }
+  /** Elements `start` to `end` (exclusive) along `axis`, as `torch.narrow(axis, start, end - start)`. */
+  slice(axis: number, start: number, end: number): Tensor {
+    const a = normalizeAxis(axis, this.ndim, 'slice');
+    const n = this.shape[a]!;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
+      throw new RangeError(`slice: range ${start}:${end} does not fit axis ${a} of size ${n}; use 0 ≤ start ≤ end ≤ ${n}`);
+    }
+    return B.slice(this, { axis: a, start, end }) as Tensor;
+  }
+
+  /**
+   * Backpropagates from this tensor into everything it depends on. `gradient` (a tensor of this
+   * shape) may be left out only for one-element tensors, where it is 1.
+   */
+  backward(gradient?: Tensor | Nested, options: BackwardOptions = {}): void {
+    backwardFrom(this, this.seed(gradient), options);
+  }
+
+  /** The gradient `backward` starts from, checked against this tensor's shape. */
+  seed(gradient: Tensor | Nested | undefined): Tensor {
+    if (gradient === undefined) {
+      if (this.size !== 1) {
+        throw new ShapeError('backward', `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}`, 'call .sum() or .mean() first, or pass backward(gradient)');
+      }
+      return this.constant(new NDArray(alloc(this.dtype, 1).fill(1), this.shape));
+    }
+    const g = gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
+    if (!sameShape(g.shape, this.shape)) {
+      throw new ShapeError('backward', `gradient has shape ${fmt(g.shape)}, the output has ${fmt(this.shape)}`, 'pass a gradient of the output\'s shape');
+    }
+    return g;
+  }
+
+  /** The same data, cut from the graph: no parents, no gradient. */
+  detach(): Tensor {
+    return this.constant(this.array);
+  }
+
+  /** Nested arrays of numbers (a number for a 0-d tensor). */
+  toArray(): Nested {
+    return toNested(this.array);
+  }
+
+  /** The only element, as a number. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError('item', `a tensor with ${this.size} elements (shape ${fmt(this.shape)}) cannot be one number`, 'reduce it first (sum, mean) or index it');
+    }
+    return this.array.data[0]!;
+  }
+
+  override toString(): string {
+    const extras = [];
+    if (this.dtype === 'float32') extras.push('dtype=float32');
+    if (this.op) extras.push(`gradFn=<${this.op.name}>`);
+    else if (this.requiresGrad) extras.push('requiresGrad=true');
+    return `tensor(${formatArray(this.array)}${extras.map((e) => `, ${e}`).join('')})`;
+  }
+
+  private axisOrAll(axis: number | undefined, op: string): number | undefined {
+    return axis === undefined ? undefined : normalizeAxis(axis, this.ndim, op);
+  }
+}
+
+function describeArray(what: string, x: NDArray): string {
+  if (x.size === 1) return `${what} ${formatArray(x).replace(/[[\]]/g, '')}`;
+  return `${what} ${fmt(x.shape)}`;
+}
+
+/** A Tensor operand of `op`: Tensors pass, finite numbers become 0-d constants later; else a TypeError. */
+function operand(op: string, v: unknown): Tensor | number {
+  if (v instanceof Tensor) return v;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) throw new TypeError(`${op}: operand is NaN; pass a number or a Tensor`);
+    return v;
+  }
+  if (v instanceof Node) throw new TypeError(`${op}: cannot combine a Tensor with a Value; use tensor ops throughout`);
+  throw new TypeError(`${op}: operand must be a Tensor or a number (got ${typeof v}); wrap arrays with tensor()`);
+}
+
+function binary(op: AnyOp, x: Tensor, other: unknown): Tensor {
+  const y = operand(op.name, other);
+  return apply(op, [x, typeof y === 'number' ? x.constant(y) : y]) as Tensor;
+}
