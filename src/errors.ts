@@ -8,6 +8,12 @@ export function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** A number as drawings and `toString` show it: 4 decimals, an exponent when far from 1. */
+export function formatNumber(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && Number.isFinite(a) && (a >= 1e6 || a < 1e-4) ? v.toExponential(4) : v.toFixed(4);
+}
+
 /**
  * Shapes that do not fit, caught at the op that received them.
  * The message reads `<op>: <what went wrong>; <how to fix it>`.

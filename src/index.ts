@@ -36,6 +36,9 @@ export { add, cat, div, maximum, minimum, mul, pow, stack, sub, where } from './
 export { grad, type GradOptions } from './functional/grad.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type Mismatch } from './check/gradcheck.js';
 
+// models
+export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
+
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';

@@ -8,13 +8,16 @@ import * as reduce from './reduce.js';
 import * as shape from './shape.js';
 import * as unary from './unary.js';
 
+const WITH_GRADIENT = { ...unary, ...binary, ...shape, ...reduce, matmul } satisfies Record<string, AnyOp>;
+const WITHOUT_GRADIENT = { ...compare } satisfies Record<string, AnyOp>;
+
 /** Every primitive, keyed by name. A test walks this table to gradient-check each entry. */
-export const OPS = { ...unary, ...binary, ...compare, ...shape, ...reduce, matmul } satisfies Record<
-  string,
-  AnyOp
->;
+export const OPS = { ...WITH_GRADIENT, ...WITHOUT_GRADIENT };
 
 export type PrimitiveName = keyof typeof OPS;
+/** The ops with a derivative rule: a gradient check must name a case for each of them. */
+export type DifferentiableName = keyof typeof WITH_GRADIENT;
 
-/** The ops that have a derivative rule (all but comparisons, sign, argmax/argmin and masks). */
-export const DIFFERENTIABLE = (Object.keys(OPS) as PrimitiveName[]).filter((k) => OPS[k].backward !== null);
+export const DIFFERENTIABLE = Object.keys(WITH_GRADIENT) as DifferentiableName[];
+/** Comparisons, sign, argmax/argmin and selection masks: piecewise constant, no gradient. */
+export const NON_DIFFERENTIABLE = Object.keys(WITHOUT_GRADIENT) as (keyof typeof WITHOUT_GRADIENT)[];

@@ -4,7 +4,7 @@ import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, Node, NodeInit, type Raw } from '../engine/node.js';
-import { checkFinite, type Shape } from '../errors.js';
+import { checkFinite, formatNumber, type Shape } from '../errors.js';
 import { numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
@@ -17,12 +17,6 @@ export interface ValueOptions {
 }
 
 const SCALAR: Shape = Object.freeze([]);
-
-/** Formats a number as drawings and `toString` show it: 4 decimals, exponent when far from 1. */
-export function formatNumber(v: number): string {
-  const a = Math.abs(v);
-  return a !== 0 && (a >= 1e6 || a < 1e-4) ? v.toExponential(4) : v.toFixed(4);
-}
 
 /**
  * One number in the graph. Every method records an op, so `backward()` can apply the chain rule.

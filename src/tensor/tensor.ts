@@ -4,7 +4,7 @@ import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, Node, NodeInit, type Raw } from '../engine/node.js';
-import { fmt, type Shape, ShapeError } from '../errors.js';
+import { fmt, formatNumber, type Shape, ShapeError } from '../errors.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
@@ -306,8 +306,7 @@ export class Tensor extends Node {
 }
 
 function describeArray(what: string, x: NDArray): string {
-  if (x.size === 1) return `${what} ${formatArray(x).replace(/[[\]]/g, '')}`;
-  return `${what} ${fmt(x.shape)}`;
+  return x.size === 1 ? `${what} ${formatNumber(x.data[0]!)}` : `${what} ${fmt(x.shape)}`;
 }
 
 /** A Tensor operand of `op`: Tensors pass, finite numbers become 0-d constants later; else a TypeError. */

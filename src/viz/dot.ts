@@ -2,6 +2,7 @@
 
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
+import { formatNumber } from '../errors.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 
 export interface DotOptions {
@@ -16,10 +17,28 @@ export interface DotOptions {
 
 const FILL = { param: '#dbeafe', constant: '#f3f4f6', output: '#fde68a', inner: '#ffffff' } as const;
 
+/**
+ * A value used by many ops far apart (`x` in `Σ x·i`) would drag long edges across the whole
+ * drawing, and Graphviz's layout time grows with their total length (400 uses: minutes). For a value
+ * with more than FAN_OUT uses, a use more than SPAN steps away is drawn from a small dashed copy of
+ * the value placed beside it.
+ */
+const FAN_OUT = 3;
+const SPAN = 4;
+
 function fill(n: Node, root: Node): string {
   if (n === root) return FILL.output;
   if (n.op !== null) return FILL.inner;
   return n.requiresGrad ? FILL.param : FILL.constant;
+}
+
+/** A plain number that an op took (`x.mul(3)`): drawn inside the op's ellipse, not as a node. */
+function isInlined(n: Node): boolean {
+  return n.op === null && !n.requiresGrad && n.label === '' && n.shape.length === 0;
+}
+
+function scalarOf(n: Node): number {
+  return typeof n.raw === 'number' ? n.raw : n.raw.data[0]!;
 }
 
 /** The record fields of a value: its label (if any), its data, its gradient or "no gradient yet". */
@@ -31,14 +50,38 @@ function fields(n: Node): string[] {
 
 function opText(n: Node): string {
   const op = n.op!;
+  const constants = n.parents.filter(isInlined).map((p) => formatNumber(scalarOf(p)).replace(/\.?0+$/, ''));
+  const head = constants.length > 0 ? `${op.label} ${constants.join(', ')}` : op.label;
   const attrs = op.describe?.(n.attrs);
-  return attrs ? `${op.label}\n${attrs}` : op.label;
+  return attrs ? `${head}\n${attrs}` : head;
+}
+
+/**
+ * Where each drawn value would sit if placed as late as possible: the root at 0, every other value one
+ * step before its earliest use. An edge's length is the difference, as Graphviz will roughly draw it.
+ */
+function latestRanks(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, number> {
+  const rank = new Map<Node, number>();
+  for (let k = drawn.length - 1; k >= 0; k--) {
+    const n = drawn[k]!;
+    const r = rank.get(n) ?? 0;
+    rank.set(n, r);
+    for (const p of n.parents) if (shown.has(p)) rank.set(p, Math.min(rank.get(p) ?? r - 1, r - 1));
+  }
+  return rank;
+}
+
+/** How many drawn ops use each drawn value. */
+function useCounts(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, number> {
+  const uses = new Map<Node, number>();
+  for (const n of drawn) for (const p of n.parents) if (shown.has(p)) uses.set(p, (uses.get(p) ?? 0) + 1);
+  return uses;
 }
 
 /**
  * Graphviz DOT for everything `root` depends on: a record per value (label, data, gradient), an
- * ellipse per op, one edge per use of a value (`x.mul(x)` shows two). Pure text, never starts a
- * process; walks iteratively, so any depth of graph works.
+ * ellipse per op (plain numbers it took shown inside), one edge per use of a value (`x.mul(x)`
+ * shows two). Pure text, never starts a process; walks iteratively, so any depth of graph works.
  *
  * @example
  * const x = new Value(2, { label: 'x' });
@@ -49,9 +92,12 @@ function opText(n: Node): string {
 export function toDot(root: Node, options: DotOptions = {}): string {
   const { rankdir = 'LR', maxNodes = 2000 } = options;
   if (!(maxNodes >= 1)) throw new RangeError(`toDot: maxNodes must be at least 1 (got ${maxNodes})`);
-  const order = topoSort([root]);
+  const order = topoSort([root]).filter((n) => n === root || !isInlined(n));
   const hidden = Math.max(0, order.length - maxNodes);
-  const shown = new Set<Node>(order.slice(hidden));
+  const drawn = order.slice(hidden);
+  const shown = new Set<Node>(drawn);
+  const rank = latestRanks(drawn, shown);
+  const uses = useCounts(drawn, shown);
   const lines = [
     'digraph chainrule {',
     `  rankdir=${rankdir}; nslimit=2; mclimit=0.5;`,
@@ -60,15 +106,26 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   if (hidden > 0) {
     lines.push(`  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`);
   }
-  for (const n of order.slice(hidden)) {
+  // NOTE: a record's fields run across the rank direction; braces turn them, so they always stack.
+  const [open, close] = rankdir === 'LR' || rankdir === 'RL' ? ['', ''] : ['{ ', ' }'];
+  for (const n of drawn) {
     const label = fields(n).map(escapeRecord).join(' | ');
-    lines.push(`  v${n.id} [shape=record, style=filled, fillcolor="${fill(n, root)}", label="{ ${label} }"];`);
+    lines.push(`  v${n.id} [shape=record, style=filled, fillcolor="${fill(n, root)}", label="${open}${label}${close}"];`);
     if (n.op === null) continue;
     lines.push(`  op${n.id} [shape=ellipse, label="${escapeQuoted(opText(n))}"];`, `  op${n.id} -> v${n.id};`);
     let fromHidden = false;
-    for (const p of n.parents) {
-      if (shown.has(p)) lines.push(`  v${p.id} -> op${n.id};`);
-      else fromHidden = true;
+    for (const [i, p] of n.parents.entries()) {
+      if (isInlined(p)) continue;
+      if (!shown.has(p)) {
+        fromHidden = true;
+        continue;
+      }
+      if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
+        const name = escapeQuoted(p.label || `v${p.id}`);
+        lines.push(`  ref${n.id}_${i} [shape=box, style="dashed,rounded", fontsize=9, label="${name}"];`, `  ref${n.id}_${i} -> op${n.id} [style=dashed];`);
+      } else {
+        lines.push(`  v${p.id} -> op${n.id};`);
+      }
     }
     if (fromHidden) lines.push(`  hidden -> op${n.id} [style=dashed];`);
   }

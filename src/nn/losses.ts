@@ -1,0 +1,70 @@
+/** @file Losses, composed from primitives: binary cross-entropy, mean squared error, cross-entropy. */
+
+import { graph as B } from '../engine/graph-backend.js';
+import type { Node } from '../engine/node.js';
+import { fmt, ShapeError } from '../errors.js';
+import { logSoftmax, mean } from '../ops/composites.js';
+import { sameShape } from '../tensor/kernels/ndarray.js';
+import { Value } from '../scalar/value.js';
+import { Tensor } from '../tensor/tensor.js';
+
+function checkPair(op: string, pred: unknown, target: unknown): void {
+  const kind = pred instanceof Value ? 'Value' : pred instanceof Tensor ? 'Tensor' : null;
+  if (kind === null) throw new TypeError(`${op}: prediction must be a Value or a Tensor`);
+  if (typeof target === 'number') return;
+  if (kind === 'Value' ? !(target instanceof Value) : !(target instanceof Tensor)) {
+    throw new TypeError(`${op}: target must be a number or a ${kind} like the prediction`);
+  }
+  const [ps, ts] = [(pred as Node).shape, (target as Node).shape];
+  if (!sameShape(ps, ts)) {
+    throw new ShapeError(op, `prediction has shape ${fmt(ps)}, target has ${fmt(ts)}`, 'pass a target of the prediction\'s shape');
+  }
+}
+
+/** The mean over every element of a Tensor; a Value is returned as it is. */
+function meanAll(x: Node): Node {
+  return x instanceof Tensor ? mean(B, x, undefined, false) : x;
+}
+
+/**
+ * E(y, ŷ) = −y·log ŷ − (1 − y)·log(1 − ŷ), averaged over elements for tensors (PyTorch's
+ * `binary_cross_entropy`). `pred` holds probabilities, e.g. the output of `sigmoid()`.
+ *
+ * @example
+ * binaryCrossEntropy(new Value(0.8), 1).data;   // −log 0.8 ≈ 0.2231
+ */
+export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N | number): N {
+  checkPair('binaryCrossEntropy', pred, target);
+  const y = target as Node | number;
+  const oneMinusY = typeof y === 'number' ? 1 - y : B.sub(1, y);
+  const e = B.neg(B.add(B.mul(y, B.log(pred)), B.mul(oneMinusY, B.log(B.sub(1, pred)))));
+  return meanAll(e) as N;
+}
+
+/**
+ * (ŷ − y)², averaged over elements for tensors (PyTorch's `mse_loss`).
+ *
+ * @example
+ * mseLoss(tensor([1, 2]), tensor([1, 4])).item();   // 2
+ */
+export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number): N {
+  checkPair('mseLoss', pred, target);
+  const d = B.sub(pred, target as Node | number);
+  return meanAll(B.mul(d, d)) as N;
+}
+
+/**
+ * Softmax cross-entropy of `logits` [batch, classes] against one-hot (or probability) `targets` of
+ * the same shape, averaged over the batch: −Σ targets · logSoftmax(logits), stable for large logits.
+ *
+ * @example
+ * crossEntropy(tensor([[2, 0]]), tensor([[1, 0]])).item();   // log(1 + e⁻²) ≈ 0.1269
+ */
+export function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
+  if (!(logits instanceof Tensor) || logits.ndim !== 2) {
+    throw new ShapeError('crossEntropy', `logits must be a [batch, classes] Tensor`, 'reshape the logits to 2-D');
+  }
+  checkPair('crossEntropy', logits, targets);
+  const perRow = B.neg(B.sumTo(B.mul(targets, logSoftmax(B, logits, 1)), [logits.shape[0]!, 1]));
+  return mean(B, perRow, undefined, false) as Tensor;
+}

@@ -1,0 +1,116 @@
+/** @file Unary elementwise kernels: one tight loop per function, chosen by a switch outside the loop. */
+
+import { alloc, NDArray } from './ndarray.js';
+
+/** The names of the unary kernels. */
+export type UnaryName =
+  | 'exp'
+  | 'log'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'abs'
+  | 'sqrt'
+  | 'neg'
+  | 'sign'
+  | 'step';
+
+/** Applies `name` to every element of `x` into a new array of x's dtype and shape. */
+export function unary(x: NDArray, name: UnaryName): NDArray {
+  const src = x.data;
+  const n = src.length;
+  const out = alloc(x.dtype, n);
+  switch (name) {
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
+      break;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
+      break;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
+      break;
+    case 'sigmoid':
+      // NOTE: two forms so that exp never overflows: e^-x for x >= 0, e^x otherwise.
+      for (let i = 0; i < n; i++) {
+        const v = src[i]!;
+        const e = Math.exp(-Math.abs(v));
+        out[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+      }
+      break;
+    case 'relu':
+      // NOTE: Math.max keeps NaN as NaN (as PyTorch does) and turns -0 into 0.
+      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]!, 0);
+      break;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(src[i]!);
+      break;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]!);
+      break;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -src[i]!;
+      break;
+    case 'sign':
+      // NOTE: sign(±0) = 0 (never -0) and sign(NaN) = NaN.
+      for (let i = 0; i < n; i++) {
+        const v = src[i]!;
+        out[i] = v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? Number.NaN : 0;
+      }
+      break;
+    case 'step':
+      for (let i = 0; i < n; i++) out[i] = +(src[i]! > 0); // branch-free
+      break;
+  }
+  return new NDArray(out, x.shape);
+}
+
+/** e^x elementwise. @example exp(x) */
+export function exp(x: NDArray): NDArray {
+  return unary(x, 'exp');
+}
+
+/** Natural logarithm elementwise (log 0 = -Infinity, log of a negative = NaN). @example log(x) */
+export function log(x: NDArray): NDArray {
+  return unary(x, 'log');
+}
+
+/** Hyperbolic tangent elementwise. @example tanh(x) */
+export function tanh(x: NDArray): NDArray {
+  return unary(x, 'tanh');
+}
+
+/** 1 / (1 + e^-x) elementwise, computed without overflow for large |x|. @example sigmoid(x) */
+export function sigmoid(x: NDArray): NDArray {
+  return unary(x, 'sigmoid');
+}
+
+/** max(x, 0) elementwise; NaN stays NaN. @example relu(x) */
+export function relu(x: NDArray): NDArray {
+  return unary(x, 'relu');
+}
+
+/** |x| elementwise. @example abs(x) */
+export function abs(x: NDArray): NDArray {
+  return unary(x, 'abs');
+}
+
+/** √x elementwise (NaN for negative x). @example sqrt(x) */
+export function sqrt(x: NDArray): NDArray {
+  return unary(x, 'sqrt');
+}
+
+/** -x elementwise. @example neg(x) */
+export function neg(x: NDArray): NDArray {
+  return unary(x, 'neg');
+}
+
+/** -1, 0 or 1 by the sign of each element; sign(0) = 0, sign(NaN) = NaN. @example sign(x) */
+export function sign(x: NDArray): NDArray {
+  return unary(x, 'sign');
+}
+
+/** The Heaviside step: 1 where x > 0, else 0 (relu's derivative, 0 at the kink). @example step(x) */
+export function step(x: NDArray): NDArray {
+  return unary(x, 'step');
+}

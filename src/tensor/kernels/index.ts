@@ -1,0 +1,63 @@
+/** @file The tensor kernels' table of contents: plain n-d array code, no autograd. */
+
+export { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from './axes.js';
+export {
+  add,
+  type BinaryName,
+  binary,
+  div,
+  eq,
+  ge,
+  gt,
+  le,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  type Operand,
+  pow,
+  sub,
+  where,
+} from './binary.js';
+export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcast.js';
+export { arange, eye, full, linspace, Rng, randNormal, randUniform } from './create.js';
+export {
+  abs,
+  exp,
+  log,
+  neg,
+  relu,
+  sigmoid,
+  sign,
+  sqrt,
+  step,
+  tanh,
+  type UnaryName,
+  unary,
+} from './elementwise.js';
+export { formatArray } from './format.js';
+export { cat, expand, permute, reshape, slice, transposeDims } from './layout.js';
+export { type GemmFn, gemm, getGemm, matmul, setGemm } from './matmul.js';
+export {
+  alloc,
+  checkShape,
+  type Data,
+  type DType,
+  NDArray,
+  padShape,
+  resultDType,
+  sameShape,
+  sizeOf,
+  stridesOf,
+} from './ndarray.js';
+export { fromNested, type Nested, toNested } from './nested.js';
+export {
+  argmaxAlong,
+  argminAlong,
+  type Extremes,
+  maxTo,
+  minTo,
+  selectMask,
+  sumTo,
+  tieMask,
+} from './reduce.js';

@@ -1,0 +1,103 @@
+/** @file The plain n-d array the kernels work on: a contiguous row-major typed array and its shape. */
+
+import type { Shape } from '../../errors.js';
+
+/** The element types an NDArray can hold. */
+export type DType = 'float64' | 'float32';
+/** The typed array behind an NDArray. */
+export type Data = Float64Array | Float32Array;
+
+/**
+ * A contiguous row-major n-d array. Kernels never mutate an NDArray they were given: every kernel
+ * returns a new one, so arrays can be shared freely (a reshape shares its data).
+ */
+export class NDArray {
+  readonly size: number;
+  constructor(
+    readonly data: Data,
+    readonly shape: Shape,
+  ) {
+    this.size = data.length;
+  }
+
+  get dtype(): DType {
+    return this.data instanceof Float32Array ? 'float32' : 'float64';
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+}
+
+/** Number of elements of a shape (1 for `[]`). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides, in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/** A zero-filled typed array of `dtype`. */
+export function alloc(dtype: DType, n: number): Data {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+/** The dtype of a result: float64 if either operand is float64, as PyTorch promotes. */
+export function resultDType(a: NDArray | number, b: NDArray | number): DType {
+  const da = typeof a === 'number' ? 'float32' : a.dtype;
+  const db = typeof b === 'number' ? 'float32' : b.dtype;
+  return da === 'float64' || db === 'float64' || (typeof a === 'number' && typeof b === 'number')
+    ? 'float64'
+    : 'float32';
+}
+
+/** True when both shapes have the same rank and sizes. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Checks that every size in `shape` is a non-negative integer and returns a plain copy.
+ * A non-number size is a TypeError; a negative, fractional or NaN size is a RangeError.
+ *
+ * @example checkShape([2, 3], 'zeros'); // [2, 3]
+ */
+export function checkShape(shape: readonly unknown[], op: string): number[] {
+  const out = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'number') {
+      throw new TypeError(`${op}: size at axis ${i} is a ${typeof d}, expected a number; pass integer sizes`);
+    }
+    if (!Number.isInteger(d) || d < 0) {
+      throw new RangeError(
+        `${op}: size ${d} at axis ${i} is not a non-negative integer; sizes must be whole numbers >= 0`,
+      );
+    }
+    out[i] = d;
+  }
+  return out;
+}
+
+/**
+ * `shape` with leading 1s up to rank `nd`, as broadcasting aligns it.
+ *
+ * @example padShape([3], 3); // [1, 1, 3]
+ */
+export function padShape(shape: Shape, nd: number): number[] {
+  const out = new Array<number>(nd).fill(1);
+  for (let i = 0; i < shape.length; i++) out[nd - shape.length + i] = shape[i]!;
+  return out;
+}

@@ -1,0 +1,202 @@
+/** @file The WebAssembly SIMD gemm: compiles the prebuilt module at import and runs C += A·B in its memory. */
+
+import type { Data } from '../ndarray.js';
+import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
+
+// NOTE: the project compiles without the DOM lib, which is where TypeScript declares WebAssembly, so
+// the few members used here are typed by hand and reached through globalThis.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: object };
+}
+type Kernel = (pA: number, pB: number, pC: number, m: number, k: number, n: number, pW: number) => void;
+interface GemmExports {
+  readonly memory: WasmMemory;
+  readonly heap_base: { readonly value: number };
+  readonly gemm_work_bytes: (k: number, n: number, elementBytes: number) => number;
+  readonly gemm_f64: Kernel;
+  readonly gemm_f32: Kernel;
+}
+
+/** The module's instance, or null where WebAssembly or its SIMD is missing (compiling then throws). */
+function load(): GemmExports | null {
+  try {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (api === undefined) return null;
+    const text = atob(GEMM_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return new api.Instance(new api.Module(bytes)).exports as GemmExports;
+  } catch {
+    return null;
+  }
+}
+
+const wasm = load();
+
+/**
+ * Whether the WebAssembly gemm loaded. False where WebAssembly or its SIMD is missing; importing this
+ * module never throws.
+ * @example
+ * setGemm(wasmGemmAvailable ? pickGemm : jsGemm);
+ */
+export const wasmGemmAvailable: boolean = wasm !== null;
+
+/**
+ * Products with fewer floating-point operations (2·m·k·n) than this stay on the JS gemm: below it,
+ * copying A, B and C into WebAssembly memory and packing them costs more than the SIMD saves.
+ * Measured with scripts/measure-gemm.ts against a 2×2-register-tiled JS gemm (2.5–3 GFLOP/s): square
+ * products break even near 1–2 k flops (8×8×8), and at 4096 wasm takes 0.3–0.8 of the JS time for every
+ * shape tried but outer products (k = 1, at parity) and those WASM_GEMM_MIN_OUTPUT excludes. 2×3×4
+ * is 11× faster in JS.
+ * @example
+ * if (2 * m * k * n >= WASM_GEMM_MIN_FLOPS) wasmGemm(a, b, c, m, k, n);
+ */
+export const WASM_GEMM_MIN_FLOPS = 4096;
+
+/**
+ * Products whose output C has fewer elements (m·n) than this stay on the JS gemm, however long k is:
+ * the wasm micro-tile is at least 4×4, so a dot product (1×2048×1) ran 2.3× and 2×1024×2 2.7× slower.
+ * @example
+ * if (m * n >= WASM_GEMM_MIN_OUTPUT) wasmGemm(a, b, c, m, k, n);
+ */
+export const WASM_GEMM_MIN_OUTPUT = 16;
+
+/**
+ * Whether `wasmGemm` handles this product and is the faster choice: the module loaded, A, B and C
+ * share one dtype, and the product is big enough (WASM_GEMM_MIN_FLOPS, WASM_GEMM_MIN_OUTPUT).
+ * @example
+ * setGemm((a, b, c, m, k, n, ao, bo, co) =>
+ *   (shouldUseWasmGemm(a, b, c, m, k, n) ? wasmGemm : jsGemm)(a, b, c, m, k, n, ao, bo, co));
+ */
+export function shouldUseWasmGemm(a: Data, b: Data, c: Data, m: number, k: number, n: number): boolean {
+  return (
+    wasm !== null &&
+    sameDtype(a, b, c) &&
+    m * n >= WASM_GEMM_MIN_OUTPUT &&
+    2 * m * k * n >= WASM_GEMM_MIN_FLOPS
+  );
+}
+
+function sameDtype(a: Data, b: Data, c: Data): boolean {
+  const f64 = a instanceof Float64Array;
+  return f64 === b instanceof Float64Array && f64 === c instanceof Float64Array;
+}
+
+const PAGE = 65536;
+const ALIGN = 64;
+/** Memory may grow to this before a product goes through in blocks of rows (B stays in place). */
+const MEMORY_BUDGET = 128 * 2 ** 20;
+
+const up = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+
+/** Byte addresses for B, then `rows` rows of A and C, then the kernel's work area. */
+function layout(exports: GemmExports, rows: number, k: number, n: number, e: number) {
+  const pB = up(exports.heap_base.value);
+  const pA = up(pB + k * n * e);
+  const pC = up(pA + rows * k * e);
+  const pW = up(pC + rows * n * e);
+  return { pA, pB, pC, pW, end: pW + exports.gemm_work_bytes(k, n, e) };
+}
+
+let heap64: Float64Array | null = null;
+let heap32: Float32Array | null = null;
+
+/** Grow memory (never shrink: the next call reuses it) to hold `end` bytes; fresh views after a grow. */
+function reserve(exports: GemmExports, end: number, what: string): void {
+  const { memory } = exports;
+  const have = memory.buffer.byteLength;
+  if (end > have) {
+    try {
+      memory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      throw new RangeError(
+        `wasmGemm: cannot grow WebAssembly memory to ${Math.ceil(end / 2 ** 20)} MiB (${what}); use the JS gemm for this product`,
+      );
+    }
+  }
+  if (heap64?.buffer !== memory.buffer) {
+    heap64 = new Float64Array(memory.buffer);
+    heap32 = new Float32Array(memory.buffer);
+  }
+}
+
+/**
+ * C[m×n] += A[m×k]·B[k×n] on row-major arrays starting at the given offsets, in WebAssembly SIMD:
+ * the same contract as the JS `gemm`. A, B and C must share one dtype (Float64Array runs `gemm_f64`,
+ * Float32Array `gemm_f32`); check `shouldUseWasmGemm` first and fall back to the JS gemm otherwise.
+ * The module's memory grows to fit the largest product seen and is reused; past 128 MiB, A and C go
+ * through in blocks of rows.
+ * @example
+ * const c = new Float64Array(4);
+ * wasmGemm(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), c, 2, 2, 2); // c = [19, 22, 43, 50]
+ */
+export function wasmGemm(
+  a: Data,
+  b: Data,
+  c: Data,
+  m: number,
+  k: number,
+  n: number,
+  aOff = 0,
+  bOff = 0,
+  cOff = 0,
+): void {
+  if (wasm === null) {
+    throw new Error(
+      'wasmGemm: WebAssembly SIMD is not available here (wasmGemmAvailable is false); use the JS gemm',
+    );
+  }
+  if (!sameDtype(a, b, c)) {
+    throw new TypeError(
+      `wasmGemm: A, B and C must share one dtype (got ${a.constructor.name}, ${b.constructor.name}, ${c.constructor.name}); use the JS gemm for mixed dtypes`,
+    );
+  }
+  checkFits('A', a, aOff, m * k);
+  checkFits('B', b, bOff, k * n);
+  checkFits('C', c, cOff, m * n);
+  if (m === 0 || n === 0 || k === 0) return;
+
+  const e = a.BYTES_PER_ELEMENT;
+  let rows = m;
+  let at = layout(wasm, rows, k, n, e);
+  while (rows > 64 && at.end > MEMORY_BUDGET) {
+    rows = Math.ceil(rows / 2);
+    at = layout(wasm, rows, k, n, e);
+  }
+  reserve(wasm, at.end, `${m}×${k} @ ${k}×${n}`);
+  const heap = (e === 8 ? heap64 : heap32)!;
+  const kernel = e === 8 ? wasm.gemm_f64 : wasm.gemm_f32;
+
+  heap.set(b.subarray(bOff, bOff + k * n), at.pB / e);
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    const r = Math.min(rows, m - i0);
+    const cRows = c.subarray(cOff + i0 * n, cOff + (i0 + r) * n);
+    heap.set(a.subarray(aOff + i0 * k, aOff + (i0 + r) * k), at.pA / e);
+    heap.set(cRows, at.pC / e);
+    kernel(at.pA, at.pB, at.pC, r, k, n, at.pW);
+    cRows.set(heap.subarray(at.pC / e, at.pC / e + r * n));
+  }
+}
+
+function checkFits(name: string, x: Data, offset: number, size: number): void {
+  if (!(Number.isInteger(offset) && offset >= 0 && offset + size <= x.length)) {
+    throw new RangeError(
+      `wasmGemm: ${name} needs ${size} elements from offset ${offset}, but has length ${x.length}; check the shapes and offsets`,
+    );
+  }
+}
+
+/**
+ * Bytes of WebAssembly memory the gemm holds now (0 when it did not load). It grows to fit the
+ * largest product seen, up to about 128 MiB plus B, and is never given back.
+ * @example
+ * wasmGemmMemoryBytes(); // 65536 before the first call
+ */
+export function wasmGemmMemoryBytes(): number {
+  return wasm === null ? 0 : wasm.memory.buffer.byteLength;
+}

@@ -1,0 +1,168 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { ShapeError } from '../../../src/errors.js';
+import * as K from '../../../src/tensor/kernels/index.js';
+import {
+  arbBroadcastPair,
+  arbDType,
+  arbSeed,
+  broadcastSource,
+  expectSame,
+  randomArray,
+  size,
+  testProp,
+  unravel,
+} from './helpers.js';
+
+const { NDArray } = K;
+
+const REFERENCE: Record<K.BinaryName, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: Math.max,
+  minimum: Math.min,
+  gt: (a, b) => Number(a > b),
+  ge: (a, b) => Number(a >= b),
+  lt: (a, b) => Number(a < b),
+  le: (a, b) => Number(a <= b),
+  eq: (a, b) => Number(a === b),
+};
+const KERNEL = {
+  add: K.add,
+  sub: K.sub,
+  mul: K.mul,
+  div: K.div,
+  pow: K.pow,
+  maximum: K.maximum,
+  minimum: K.minimum,
+  gt: K.gt,
+  ge: K.ge,
+  lt: K.lt,
+  le: K.le,
+  eq: K.eq,
+} satisfies Record<K.BinaryName, unknown>;
+const NAMES = Object.keys(KERNEL) as K.BinaryName[];
+
+/** The naive reference: for each output multi-index, read each operand through its broadcast index. */
+function naive(name: K.BinaryName, a: K.NDArray, b: K.NDArray, shape: readonly number[]): Float64Array {
+  const f = REFERENCE[name];
+  const round = a.dtype === 'float32' && b.dtype === 'float32' ? Math.fround : (v: number) => v;
+  return Float64Array.from({ length: size(shape) }, (_, i) => {
+    const idx = unravel(i, shape);
+    return round(f(a.data[broadcastSource(idx, a.shape)]!, b.data[broadcastSource(idx, b.shape)]!));
+  });
+}
+
+describe('binary kernels', () => {
+  testProp([arbBroadcastPair(4), arbSeed, arbDType, arbDType])(
+    'every op matches the naive broadcast reference',
+    ([sa, sb], seed, da, db) => {
+      const a = randomArray(sa, seed, da);
+      const b = randomArray(sb, seed + 1, db);
+      const shape = K.broadcastShapes(sa, sb, 'test');
+      for (const name of NAMES) {
+        const out = KERNEL[name](a, b);
+        expect(out.shape).toEqual(shape);
+        expect(out.dtype).toBe(da === 'float32' && db === 'float32' ? 'float32' : 'float64');
+        expectSame(out.data, naive(name, a, b, shape));
+      }
+    },
+  );
+
+  testProp([fc.constantFrom([67, 31], [31, 67], [1, 67], [13, 7, 3]), arbSeed], { numRuns: 12 })(
+    'fast paths: same shape, scalar on either side, row and column broadcast',
+    (shape, seed) => {
+      const x = randomArray(shape, seed);
+      const rows = randomArray([shape[shape.length - 1]!], seed + 1);
+      const cols = randomArray([...shape.slice(0, -1), 1], seed + 2);
+      const one = randomArray([1], seed + 3);
+      const y = randomArray(shape, seed + 4);
+      for (const other of [y, rows, cols, one]) {
+        const s = K.broadcastShapes(shape, other.shape, 'test');
+        expectSame(K.sub(x, other).data, naive('sub', x, other, s));
+        expectSame(K.sub(other, x).data, naive('sub', other, x, s));
+      }
+    },
+  );
+
+  test('plain numbers act as 0-d float64 arrays, and keep float32 arrays float32', () => {
+    const x = new NDArray(Float32Array.of(1, 2, 3), [3]);
+    const y = K.mul(x, 2);
+    expect(y.dtype).toBe('float32');
+    expect(Array.from(y.data)).toEqual([2, 4, 6]);
+    expect(Array.from(K.sub(10, x).data)).toEqual([9, 8, 7]);
+    const z = K.add(2, 3);
+    expect(z.shape).toEqual([]);
+    expect(z.dtype).toBe('float64');
+    expect(z.data[0]).toBe(5);
+    expect(K.pow(x, 0.5).data[3 - 1]).toBeCloseTo(Math.sqrt(3), 6);
+  });
+
+  test('comparisons give 1 and 0 and treat NaN as unequal', () => {
+    const a = new NDArray(Float64Array.of(1, 2, Number.NaN), [3]);
+    expect(Array.from(K.gt(a, 1).data)).toEqual([0, 1, 0]);
+    expect(Array.from(K.ge(a, 1).data)).toEqual([1, 1, 0]);
+    expect(Array.from(K.eq(a, a).data)).toEqual([1, 1, 0]);
+    expect(Array.from(K.maximum(a, 1.5).data)).toEqual([1.5, 2, Number.NaN]);
+  });
+
+  test('a shape mismatch names the op passed in', () => {
+    const a = new NDArray(new Float64Array(6), [2, 3]);
+    const b = new NDArray(new Float64Array(4), [4]);
+    expect(() => K.add(a, b)).toThrow(
+      new ShapeError(
+        'add',
+        'cannot broadcast [2, 3] with [4] (axis -1: 3 vs 4)',
+        'make the sizes equal, or 1 on one side',
+      ),
+    );
+    expect(() => K.mul(a, b, 'addcmul')).toThrow(/^addcmul: cannot broadcast/);
+  });
+
+  test('inputs are not mutated, and zero-size results work', () => {
+    const a = randomArray([2, 3], 1);
+    const before = Array.from(a.data);
+    K.add(a, a);
+    expect(Array.from(a.data)).toEqual(before);
+    const empty = K.add(new NDArray(new Float64Array(0), [0, 3]), a.data.length);
+    expect(empty.shape).toEqual([0, 3]);
+    expect(empty.size).toBe(0);
+  });
+});
+
+describe('where', () => {
+  testProp([arbBroadcastPair(3), fc.constantFrom([], [1], [3], [2, 1]), arbSeed])(
+    'picks a where cond != 0, else b, all three broadcast',
+    ([sa, sb], sc, seed) => {
+      const a = randomArray(sa, seed);
+      const b = randomArray(sb, seed + 1);
+      const cond = randomArray(sc, seed + 2);
+      let shape: number[];
+      try {
+        shape = K.broadcastShapes(sc, K.broadcastShapes(sa, sb, 'test'), 'test');
+      } catch {
+        expect(() => K.where(cond, a, b)).toThrow(ShapeError);
+        return;
+      }
+      const out = K.where(cond, a, b);
+      expect(out.shape).toEqual(shape);
+      const expected = Array.from({ length: size(shape) }, (_, i) => {
+        const idx = unravel(i, shape);
+        return cond.data[broadcastSource(idx, sc)] !== 0
+          ? a.data[broadcastSource(idx, sa)]!
+          : b.data[broadcastSource(idx, sb)]!;
+      });
+      expectSame(out.data, expected);
+    },
+  );
+
+  test('numbers for a and b', () => {
+    const cond = new NDArray(Float32Array.of(1, 0, -2), [3]);
+    const out = K.where(cond, 5, -5);
+    expect(out.dtype).toBe('float64');
+    expect(Array.from(out.data)).toEqual([5, -5, 5]);
+  });
+});
