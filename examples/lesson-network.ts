@@ -38,7 +38,9 @@ const { activations, yHat } = forward(weights, sample.x1, sample.x2);
 const loss = binaryCrossEntropy(yHat, sample.y);
 loss.label = 'E';
 loss.backward();
-console.log(`sample x = (${sample.x1}, ${sample.x2}), y = ${sample.y}:  ŷ = ${yHat.data.toFixed(6)}, E = ${loss.data.toFixed(6)}`);
+console.log(
+  `sample x = (${sample.x1}, ${sample.x2}), y = ${sample.y}:  ŷ = ${yHat.data.toFixed(6)}, E = ${loss.data.toFixed(6)}`,
+);
 console.log('∇E from autograd (rows: x1, x2, bias; columns: W0·1, W0·2, W1·1):');
 console.log(`        ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}${'W1·1'.padStart(10)}`);
 ['x1   ', 'x2   ', 'bias '].forEach((name, i) => {
@@ -46,7 +48,7 @@ console.log(`        ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}${'W1·1'.pad
   console.log(`  ${name} ${row.join('')}`);
 });
 
-section('3. ∂E/∂W0₁₁ by the lesson\'s chain rule, factor by factor');
+section("3. ∂E/∂W0₁₁ by the lesson's chain rule, factor by factor");
 {
   const y = sample.y;
   const p = yHat.data;
@@ -62,7 +64,9 @@ section('3. ∂E/∂W0₁₁ by the lesson\'s chain rule, factor by factor');
   console.log(`  ∂h1/∂W0₁₁ = x1                        = ${f(dh1dW)}`);
   console.log(`  product                              = ${f(product, 12)}`);
   console.log(`  autograd                             = ${f(weights.W0[0]![0]!.grad!, 12)}`);
-  console.log(`  difference                           = ${Math.abs(product - weights.W0[0]![0]!.grad!).toExponential(2)}`);
+  console.log(
+    `  difference                           = ${Math.abs(product - weights.W0[0]![0]!.grad!).toExponential(2)}`,
+  );
 }
 
 section('4. A single neuron: autograd against the update rule wᵢ ← wᵢ + α(y − ŷ)xᵢ');
@@ -76,7 +80,9 @@ section('4. A single neuron: autograd against the update rule wᵢ ← wᵢ + α
   const rule = [(y - p.data) * x1, (y - p.data) * x2, y - p.data];
   [w1, w2, b].forEach((w, i) => {
     const name = ['w1', 'w2', 'b '][i];
-    console.log(`  −∂E/∂${name} = ${f(-w.grad!, 12)}   (y − ŷ)·${i < 2 ? `x${i + 1}` : '1 '} = ${f(rule[i]!, 12)}   difference ${Math.abs(-w.grad! - rule[i]!).toExponential(1)}`);
+    console.log(
+      `  −∂E/∂${name} = ${f(-w.grad!, 12)}   (y − ŷ)·${i < 2 ? `x${i + 1}` : '1 '} = ${f(rule[i]!, 12)}   difference ${Math.abs(-w.grad! - rule[i]!).toExponential(1)}`,
+    );
   });
 }
 
@@ -92,7 +98,9 @@ const epochs = 1000;
 
 function accuracy(): number {
   return noGrad(() => {
-    const right = data.filter(([x1, x2, y]) => (forward(model, x1, x2).yHat.data >= 0.5 ? 1 : 0) === y).length;
+    const right = data.filter(
+      ([x1, x2, y]) => (forward(model, x1, x2).yHat.data >= 0.5 ? 1 : 0) === y,
+    ).length;
     return right / data.length;
   });
 }
@@ -100,13 +108,20 @@ function accuracy(): number {
 for (let epoch = 0; epoch <= epochs; epoch++) {
   for (const w of params) w.zeroGrad();
   const losses = data.map(([x1, x2, y]) => binaryCrossEntropy(forward(model, x1, x2).yHat, y));
-  const meanLoss = losses.reduce<Value>((acc, e) => acc.add(e), new Value(0, { requiresGrad: false })).div(data.length);
-  if (epoch % 100 === 0) console.log(`  epoch ${String(epoch).padStart(4)}: mean E = ${meanLoss.data.toFixed(4)}, training accuracy ${(accuracy() * 100).toFixed(0)}%`);
+  const meanLoss = losses
+    .reduce<Value>((acc, e) => acc.add(e), new Value(0, { requiresGrad: false }))
+    .div(data.length);
+  if (epoch % 100 === 0)
+    console.log(
+      `  epoch ${String(epoch).padStart(4)}: mean E = ${meanLoss.data.toFixed(4)}, training accuracy ${(accuracy() * 100).toFixed(0)}%`,
+    );
   if (epoch === epochs) break;
   meanLoss.backward();
-  for (const w of params) w.data -= alpha * w.grad!;   // wᵢⱼ ← wᵢⱼ − α·∂E/∂wᵢⱼ
+  for (const w of params) w.data -= alpha * w.grad!; // wᵢⱼ ← wᵢⱼ − α·∂E/∂wᵢⱼ
 }
-console.log(`  final training accuracy: ${(accuracy() * 100).toFixed(0)}% (the blobs overlap a little: about 90% is what this data allows)`);
+console.log(
+  `  final training accuracy: ${(accuracy() * 100).toFixed(0)}% (the blobs overlap a little: about 90% is what this data allows)`,
+);
 
 // ─── 6. The picture ───────────────────────────────────────────────────────────────────────────
 section('6. The loss graph of the one sample in section 2');
@@ -115,4 +130,6 @@ mkdirSync(outDir, { recursive: true });
 const dot = toDot(loss);
 writeFileSync(join(outDir, 'lesson-network.dot'), dot);
 writeFileSync(join(outDir, 'lesson-network.svg'), await renderSvg(dot));
-console.log(`  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT)`);
+console.log(
+  `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT)`,
+);

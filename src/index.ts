@@ -1,18 +1,19 @@
 /** @file chainrule's public surface: everything a user imports, by name. */
 
-// errors
-export { AutogradError, ShapeError } from './errors.js';
-
+export { type GradcheckOptions, type GradcheckReport, gradcheck, type Mismatch } from './check/gradcheck.js';
+export type { BackwardOptions } from './engine/autograd.js';
 // the engine
 export { noGrad } from './engine/mode.js';
-export type { BackwardOptions } from './engine/autograd.js';
 export type { Node } from './engine/node.js';
-
+// errors
+export { AutogradError, ShapeError } from './errors.js';
+export { type GradOptions, grad } from './functional/grad.js';
+// functions: numbers on either side, lists of tensors, gradients as values
+export { add, cat, div, maximum, minimum, mul, pow, stack, sub, where } from './functional/ops.js';
+// models
+export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
 // scalars
 export { Value, type ValueOptions } from './scalar/value.js';
-
-// tensors
-export { Tensor, type TensorLike, type TensorOptions } from './tensor/tensor.js';
 export {
   arange,
   eye,
@@ -30,14 +31,8 @@ export {
 } from './tensor/create.js';
 export type { DType } from './tensor/kernels/ndarray.js';
 export type { Nested } from './tensor/kernels/nested.js';
-
-// functions: numbers on either side, lists of tensors, gradients as values
-export { add, cat, div, maximum, minimum, mul, pow, stack, sub, where } from './functional/ops.js';
-export { grad, type GradOptions } from './functional/grad.js';
-export { gradcheck, type GradcheckOptions, type GradcheckReport, type Mismatch } from './check/gradcheck.js';
-
-// models
-export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
+// tensors
+export { Tensor, type TensorLike, type TensorOptions } from './tensor/tensor.js';
 
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';

@@ -29,8 +29,17 @@ function weightedSum(ws: readonly Value[], xs: readonly (Value | number)[]): Val
 
 /** ŷ = σ(W¹ · (σ(W⁰ · (x1, x2, 1)), 1)), keeping h1, h2, their activations and h for the chain-rule check. */
 export function forward({ W0, W1 }: Weights, x1: number, x2: number) {
-  const inputs = [new Value(x1, { label: 'x1', requiresGrad: false }), new Value(x2, { label: 'x2', requiresGrad: false }), 1];
-  const hidden = [0, 1].map((j) => weightedSum(W0.map((row) => row[j]!), inputs));
+  const inputs = [
+    new Value(x1, { label: 'x1', requiresGrad: false }),
+    new Value(x2, { label: 'x2', requiresGrad: false }),
+    1,
+  ];
+  const hidden = [0, 1].map((j) =>
+    weightedSum(
+      W0.map((row) => row[j]!),
+      inputs,
+    ),
+  );
   hidden.forEach((h, j) => {
     h.label = `h${j + 1}`;
   });

@@ -3,9 +3,9 @@
 import { gradOf } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { noGrad } from '../engine/mode.js';
-import { Node, type Raw } from '../engine/node.js';
-import { NDArray } from '../tensor/kernels/ndarray.js';
+import type { Node, Raw } from '../engine/node.js';
 import { Rng } from '../tensor/kernels/create.js';
+import { NDArray } from '../tensor/kernels/ndarray.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -117,7 +117,8 @@ export function gradcheck(f: Fn, inputs: readonly Node[], options: GradcheckOpti
         const nv = numeric[i]![k]!;
         const err = Math.abs(av - nv);
         if (!(err <= maxError)) maxError = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err;
-        if (!(err <= atol + rtol * Math.abs(nv))) mismatches.push({ order, input: i, index: k, analytic: av, numeric: nv });
+        if (!(err <= atol + rtol * Math.abs(nv)))
+          mismatches.push({ order, input: i, index: k, analytic: av, numeric: nv });
       });
     });
   };

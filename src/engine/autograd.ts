@@ -1,7 +1,7 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
-import { graph } from './graph-backend.js';
 import { type Grad, walk } from './backward.js';
+import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { Node, type Raw } from './node.js';
 
@@ -57,7 +57,9 @@ function store(n: Node, g: Grad, createGraph: boolean): void {
   const accumulates = n.isLeaf && n.gradRaw !== null;
   if (createGraph) {
     const gNode = g as Node;
-    n.gradNode = accumulates ? withGradMode(true, () => graph.add(n.gradNode ?? n.constant(n.gradRaw!), gNode)) : gNode;
+    n.gradNode = accumulates
+      ? withGradMode(true, () => graph.add(n.gradNode ?? n.constant(n.gradRaw!), gNode))
+      : gNode;
     n.gradRaw = n.gradNode.raw;
     return;
   }
@@ -80,8 +82,8 @@ export function gradOf(
   seeds: readonly Node[],
   options: GradOptions = {},
 ): (Node | null)[] {
-  outputs.forEach((o, i) => requireGrad('grad', o, `output ${i}`));
-  inputs.forEach((x, i) => requireGrad('grad', x, `input ${i}`));
+  for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
+  for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
   const createGraph = options.createGraph ?? false;
   const order = walk(
     outputs,

@@ -48,7 +48,10 @@ export function walk(roots: readonly Node[], seeds: readonly Grad[], createGraph
   for (const n of order) n.acc = null;
   roots.forEach((root, i) => {
     const seed = seeds[i]!;
-    root.acc = root.acc === null ? seed : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
+    root.acc =
+      root.acc === null
+        ? seed
+        : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
   });
   try {
     withGradMode(createGraph, () => {

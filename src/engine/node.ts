@@ -8,6 +8,7 @@ import type { NDArray } from '../tensor/kernels/ndarray.js';
 export type Raw = number | NDArray;
 
 /** A gradient hook: sees the gradient reaching a node, may return a replacement. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only looks returns nothing at all
 export type Hook<N extends Node> = (grad: N) => N | undefined | void;
 
 let nextId = 0;
@@ -62,7 +63,13 @@ export abstract class Node {
   /** Forward of `op` on the inputs' raw data, for this kind. */
   abstract compute(op: AnyOp, ins: readonly Node[], attrs: unknown): Raw;
   /** A new node of this kind. */
-  abstract spawn(raw: Raw, parents: readonly Node[], op: AnyOp | null, attrs: unknown, requiresGrad: boolean): Node;
+  abstract spawn(
+    raw: Raw,
+    parents: readonly Node[],
+    op: AnyOp | null,
+    attrs: unknown,
+    requiresGrad: boolean,
+  ): Node;
   /** A constant of this kind (no gradient), from a number or raw data. */
   abstract constant(raw: Raw): Node;
   /** Lines a drawing shows for the data and for the gradient (null: no gradient yet). */
@@ -85,7 +92,8 @@ export abstract class Node {
    * a returned node replaces the gradient. Returns a handle whose `remove()` unregisters it.
    */
   registerHook(hook: Hook<this>): { remove(): void } {
-    const hooks = (this.hooks ??= []);
+    this.hooks ??= [];
+    const hooks = this.hooks;
     const h = hook as unknown as Hook<Node>;
     hooks.push(h);
     return {

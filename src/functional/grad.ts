@@ -30,10 +30,13 @@ export function grad<N extends Value | Tensor>(
 ): (N | null)[] {
   const outs: readonly N[] = Array.isArray(outputs) ? outputs : [outputs as N];
   for (const x of [...outs, ...inputs]) {
-    if (!(x instanceof Value || x instanceof Tensor)) throw new TypeError('grad: outputs and inputs must be Values or Tensors');
+    if (!(x instanceof Value || x instanceof Tensor))
+      throw new TypeError('grad: outputs and inputs must be Values or Tensors');
   }
   if (options.gradOutputs && options.gradOutputs.length !== outs.length) {
-    throw new TypeError(`grad: ${outs.length} outputs but ${options.gradOutputs.length} gradOutputs; pass one per output`);
+    throw new TypeError(
+      `grad: ${outs.length} outputs but ${options.gradOutputs.length} gradOutputs; pass one per output`,
+    );
   }
   const seeds = outs.map((o, i): Node => {
     const given = options.gradOutputs?.[i];

@@ -15,12 +15,15 @@ function operands(op: string, xs: readonly unknown[]): (Node | number)[] {
   const out = xs.map((x) => {
     if (typeof x === 'number') return checkFinite(op, x);
     const k = x instanceof Value ? 'Value' : x instanceof Tensor ? 'Tensor' : null;
-    if (k === null) throw new TypeError(`${op}: operands must be Values, Tensors or numbers (got ${typeof x})`);
-    if (kind !== null && kind !== k) throw new TypeError(`${op}: cannot combine a Value with a Tensor; use one kind throughout`);
+    if (k === null)
+      throw new TypeError(`${op}: operands must be Values, Tensors or numbers (got ${typeof x})`);
+    if (kind !== null && kind !== k)
+      throw new TypeError(`${op}: cannot combine a Value with a Tensor; use one kind throughout`);
     kind = k;
     return x as Node;
   });
-  if (kind === null) throw new TypeError(`${op}: at least one operand must be a Value or a Tensor (got only numbers)`);
+  if (kind === null)
+    throw new TypeError(`${op}: at least one operand must be a Value or a Tensor (got only numbers)`);
   return out;
 }
 

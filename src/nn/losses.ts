@@ -4,8 +4,8 @@ import { graph as B } from '../engine/graph-backend.js';
 import type { Node } from '../engine/node.js';
 import { fmt, ShapeError } from '../errors.js';
 import { logSoftmax, mean } from '../ops/composites.js';
-import { sameShape } from '../tensor/kernels/ndarray.js';
 import { Value } from '../scalar/value.js';
+import { sameShape } from '../tensor/kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 
 function checkPair(op: string, pred: unknown, target: unknown): void {
@@ -17,7 +17,11 @@ function checkPair(op: string, pred: unknown, target: unknown): void {
   }
   const [ps, ts] = [(pred as Node).shape, (target as Node).shape];
   if (!sameShape(ps, ts)) {
-    throw new ShapeError(op, `prediction has shape ${fmt(ps)}, target has ${fmt(ts)}`, 'pass a target of the prediction\'s shape');
+    throw new ShapeError(
+      op,
+      `prediction has shape ${fmt(ps)}, target has ${fmt(ts)}`,
+      "pass a target of the prediction's shape",
+    );
   }
 }
 
@@ -62,7 +66,11 @@ export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number): 
  */
 export function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
   if (!(logits instanceof Tensor) || logits.ndim !== 2) {
-    throw new ShapeError('crossEntropy', `logits must be a [batch, classes] Tensor`, 'reshape the logits to 2-D');
+    throw new ShapeError(
+      'crossEntropy',
+      `logits must be a [batch, classes] Tensor`,
+      'reshape the logits to 2-D',
+    );
   }
   checkPair('crossEntropy', logits, targets);
   const perRow = B.neg(B.sumTo(B.mul(targets, logSoftmax(B, logits, 1)), [logits.shape[0]!, 1]));

@@ -33,7 +33,8 @@ export function makeBackend<T>(kind: Kind<T>): Backend<T> {
   }
   const backend = B as unknown as Backend<T>;
   backend.sub = (x, y) => backend.add(x, typeof y === 'number' ? -y : backend.neg(y));
-  backend.div = (x, y) => (typeof y === 'number' ? backend.mul(x, 1 / y) : backend.mul(x, backend.pow(y, -1)));
+  backend.div = (x, y) =>
+    typeof y === 'number' ? backend.mul(x, 1 / y) : backend.mul(x, backend.pow(y, -1));
   return backend;
 }
 

@@ -95,4 +95,3 @@ export const selectMask = defineOp<SelectAttrs>({
   },
   backward: null,
 });
-

@@ -1,6 +1,6 @@
 /** @file Tensor ops built from primitives, written once for every backend; they need no rule. */
 
-import { ShapeError, fmt } from '../errors.js';
+import { fmt, ShapeError } from '../errors.js';
 import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../tensor/kernels/axes.js';
 import type { Backend, Operand } from './op.js';
 
@@ -30,7 +30,11 @@ export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, ki
   const axes = normalizeAxes(axis, shape.length, kind);
   for (const a of axes) {
     if (shape[a] === 0) {
-      throw new ShapeError(kind, `cannot reduce an empty axis ${a} of shape ${fmt(shape)}`, 'reduce a non-empty axis');
+      throw new ShapeError(
+        kind,
+        `cannot reduce an empty axis ${a} of shape ${fmt(shape)}`,
+        'reduce a non-empty axis',
+      );
     }
   }
   const kept = kind === 'max' ? B.maxTo(x, axes) : B.minTo(x, axes);
@@ -81,7 +85,11 @@ export function stack<T>(B: Backend<T>, xs: readonly T[], axis: number): T {
   xs.forEach((x, i) => {
     const s = B.shape(x);
     if (fmt(s) !== fmt(first)) {
-      throw new ShapeError('stack', `tensor ${i} has shape ${fmt(s)}, tensor 0 has ${fmt(first)}`, 'stack tensors of one shape');
+      throw new ShapeError(
+        'stack',
+        `tensor ${i} has shape ${fmt(s)}, tensor 0 has ${fmt(first)}`,
+        'stack tensors of one shape',
+      );
     }
   });
   return B.cat(

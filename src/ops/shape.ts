@@ -67,9 +67,19 @@ export const slice = defineOp<SliceAttrs>({
   array: ([x], { axis, start, end }) => K.slice(x!, axis, start, end),
   backward: (B, g, { ins: [x], attrs: { axis, start, end } }) => {
     const shape = B.shape(x!);
-    const pad = (n: number) => B.full(shape.map((d, i) => (i === axis ? n : d)), 0, g);
+    const pad = (n: number) =>
+      B.full(
+        shape.map((d, i) => (i === axis ? n : d)),
+        0,
+        g,
+      );
     const parts = [start > 0 ? pad(start) : null, g, end < shape[axis]! ? pad(shape[axis]! - end) : null];
-    return [B.cat(parts.filter((p) => p !== null), axis)];
+    return [
+      B.cat(
+        parts.filter((p) => p !== null),
+        axis,
+      ),
+    ];
   },
   describe: ({ axis, start, end }) => `axis=${axis}, ${start}:${end}`,
 });

@@ -59,7 +59,7 @@ export const relu = defineOp({
   name: 'relu',
   label: 'relu',
   arity: 1,
-  scalar: (x) => (x > 0 ? x : 0),
+  scalar: (x) => Math.max(x, 0),
   array: ([x]) => K.relu(x!),
   backward: (B, g, { ins: [x] }) => [B.mul(g, B.gt(x!, 0))],
 });

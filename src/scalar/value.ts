@@ -32,7 +32,14 @@ export class Value extends Node {
     if (options instanceof NodeInit) {
       super(data, options.parents, options.op, undefined, options.requiresGrad, '');
     } else {
-      super(checkFinite('Value', data, 'data'), [], null, undefined, options.requiresGrad ?? true, options.label ?? '');
+      super(
+        checkFinite('Value', data, 'data'),
+        [],
+        null,
+        undefined,
+        options.requiresGrad ?? true,
+        options.label ?? '',
+      );
     }
   }
 
@@ -159,6 +166,7 @@ export class Value extends Node {
 /** A Value operand of `op`: Values pass, finite numbers become constants, anything else is a TypeError. */
 function operand(op: string, v: unknown): Value {
   if (v instanceof Value) return v;
-  if (v instanceof Node) throw new TypeError(`${op}: cannot combine a Value with a Tensor; use tensor ops throughout`);
+  if (v instanceof Node)
+    throw new TypeError(`${op}: cannot combine a Value with a Tensor; use tensor ops throughout`);
   return new Value(checkFinite(op, v), CONSTANT);
 }

@@ -23,7 +23,9 @@ export function manualSeed(seed: number): void {
 
 function shapeArg(shape: number | readonly number[], options: unknown, op: string): number[] {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`${op}: the second argument is options, got ${String(options)}; pass the shape as an array, e.g. ${op}([2, 3])`);
+    throw new TypeError(
+      `${op}: the second argument is options, got ${String(options)}; pass the shape as an array, e.g. ${op}([2, 3])`,
+    );
   }
   return checkShape(typeof shape === 'number' ? [shape] : shape, op);
 }
@@ -45,13 +47,21 @@ export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
  * @example
  * fromTypedArray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
  */
-export function fromTypedArray(data: Data, shape: readonly number[], options: Omit<TensorOptions, 'dtype'> = {}): Tensor {
+export function fromTypedArray(
+  data: Data,
+  shape: readonly number[],
+  options: Omit<TensorOptions, 'dtype'> = {},
+): Tensor {
   if (!(data instanceof Float64Array || data instanceof Float32Array)) {
-    throw new TypeError('fromTypedArray: data must be a Float64Array or a Float32Array; use tensor() for other arrays');
+    throw new TypeError(
+      'fromTypedArray: data must be a Float64Array or a Float32Array; use tensor() for other arrays',
+    );
   }
   const s = checkShape(shape, 'fromTypedArray');
   if (sizeOf(s) !== data.length) {
-    throw new RangeError(`fromTypedArray: shape [${s.join(', ')}] holds ${sizeOf(s)} elements, the array has ${data.length}; pass a matching shape`);
+    throw new RangeError(
+      `fromTypedArray: shape [${s.join(', ')}] holds ${sizeOf(s)} elements, the array has ${data.length}; pass a matching shape`,
+    );
   }
   return new Tensor(new NDArray(data, s), options);
 }

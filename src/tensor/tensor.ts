@@ -72,7 +72,11 @@ export class Tensor extends Node {
   }
   set grad(g: Tensor | null) {
     if (g !== null && !sameShape(g.shape, this.shape)) {
-      throw new ShapeError('grad', `gradient of shape ${fmt(g.shape)} for a tensor of shape ${fmt(this.shape)}`, 'assign a gradient of the same shape');
+      throw new ShapeError(
+        'grad',
+        `gradient of shape ${fmt(g.shape)} for a tensor of shape ${fmt(this.shape)}`,
+        'assign a gradient of the same shape',
+      );
     }
     this.gradRaw = g === null ? null : g.raw;
     this.gradNode = g;
@@ -180,7 +184,10 @@ export class Tensor extends Node {
 
   /** Matrix product with torch.matmul's forms: 1-D·1-D, 2-D·2-D, 1-D·2-D, 2-D·1-D, batched n-D. */
   matmul(other: Tensor): Tensor {
-    if (!(other instanceof Tensor)) throw new TypeError(`matmul: operand must be a Tensor (got ${typeof other}); wrap arrays with tensor()`);
+    if (!(other instanceof Tensor))
+      throw new TypeError(
+        `matmul: operand must be a Tensor (got ${typeof other}); wrap arrays with tensor()`,
+      );
     return apply(OPS.matmul, [this, other]) as Tensor;
   }
 
@@ -246,7 +253,9 @@ export class Tensor extends Node {
     const a = normalizeAxis(axis, this.ndim, 'slice');
     const n = this.shape[a]!;
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
-      throw new RangeError(`slice: range ${start}:${end} does not fit axis ${a} of size ${n}; use 0 ≤ start ≤ end ≤ ${n}`);
+      throw new RangeError(
+        `slice: range ${start}:${end} does not fit axis ${a} of size ${n}; use 0 ≤ start ≤ end ≤ ${n}`,
+      );
     }
     return B.slice(this, { axis: a, start, end }) as Tensor;
   }
@@ -263,13 +272,22 @@ export class Tensor extends Node {
   seed(gradient: Tensor | Nested | undefined): Tensor {
     if (gradient === undefined) {
       if (this.size !== 1) {
-        throw new ShapeError('backward', `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}`, 'call .sum() or .mean() first, or pass backward(gradient)');
+        throw new ShapeError(
+          'backward',
+          `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}`,
+          'call .sum() or .mean() first, or pass backward(gradient)',
+        );
       }
       return this.constant(new NDArray(alloc(this.dtype, 1).fill(1), this.shape));
     }
-    const g = gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
+    const g =
+      gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
     if (!sameShape(g.shape, this.shape)) {
-      throw new ShapeError('backward', `gradient has shape ${fmt(g.shape)}, the output has ${fmt(this.shape)}`, 'pass a gradient of the output\'s shape');
+      throw new ShapeError(
+        'backward',
+        `gradient has shape ${fmt(g.shape)}, the output has ${fmt(this.shape)}`,
+        "pass a gradient of the output's shape",
+      );
     }
     return g;
   }
@@ -287,7 +305,11 @@ export class Tensor extends Node {
   /** The only element, as a number. */
   item(): number {
     if (this.size !== 1) {
-      throw new ShapeError('item', `a tensor with ${this.size} elements (shape ${fmt(this.shape)}) cannot be one number`, 'reduce it first (sum, mean) or index it');
+      throw new ShapeError(
+        'item',
+        `a tensor with ${this.size} elements (shape ${fmt(this.shape)}) cannot be one number`,
+        'reduce it first (sum, mean) or index it',
+      );
     }
     return this.array.data[0]!;
   }
@@ -316,8 +338,11 @@ function operand(op: string, v: unknown): Tensor | number {
     if (Number.isNaN(v)) throw new TypeError(`${op}: operand is NaN; pass a number or a Tensor`);
     return v;
   }
-  if (v instanceof Node) throw new TypeError(`${op}: cannot combine a Tensor with a Value; use tensor ops throughout`);
-  throw new TypeError(`${op}: operand must be a Tensor or a number (got ${typeof v}); wrap arrays with tensor()`);
+  if (v instanceof Node)
+    throw new TypeError(`${op}: cannot combine a Tensor with a Value; use tensor ops throughout`);
+  throw new TypeError(
+    `${op}: operand must be a Tensor or a number (got ${typeof v}); wrap arrays with tensor()`,
+  );
 }
 
 function binary(op: AnyOp, x: Tensor, other: unknown): Tensor {

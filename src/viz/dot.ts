@@ -104,15 +104,22 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     '  node [fontname="Helvetica", fontsize=11]; edge [color="#555555"];',
   ];
   if (hidden > 0) {
-    lines.push(`  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`);
+    lines.push(
+      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`,
+    );
   }
   // NOTE: a record's fields run across the rank direction; braces turn them, so they always stack.
   const [open, close] = rankdir === 'LR' || rankdir === 'RL' ? ['', ''] : ['{ ', ' }'];
   for (const n of drawn) {
     const label = fields(n).map(escapeRecord).join(' | ');
-    lines.push(`  v${n.id} [shape=record, style=filled, fillcolor="${fill(n, root)}", label="${open}${label}${close}"];`);
+    lines.push(
+      `  v${n.id} [shape=record, style=filled, fillcolor="${fill(n, root)}", label="${open}${label}${close}"];`,
+    );
     if (n.op === null) continue;
-    lines.push(`  op${n.id} [shape=ellipse, label="${escapeQuoted(opText(n))}"];`, `  op${n.id} -> v${n.id};`);
+    lines.push(
+      `  op${n.id} [shape=ellipse, label="${escapeQuoted(opText(n))}"];`,
+      `  op${n.id} -> v${n.id};`,
+    );
     let fromHidden = false;
     for (const [i, p] of n.parents.entries()) {
       if (isInlined(p)) continue;
@@ -122,7 +129,10 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       }
       if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
         const name = escapeQuoted(p.label || `v${p.id}`);
-        lines.push(`  ref${n.id}_${i} [shape=box, style="dashed,rounded", fontsize=9, label="${name}"];`, `  ref${n.id}_${i} -> op${n.id} [style=dashed];`);
+        lines.push(
+          `  ref${n.id}_${i} [shape=box, style="dashed,rounded", fontsize=9, label="${name}"];`,
+          `  ref${n.id}_${i} -> op${n.id} [style=dashed];`,
+        );
       } else {
         lines.push(`  v${p.id} -> op${n.id};`);
       }

@@ -2,7 +2,10 @@
 
 /** Text safe inside a DOT double-quoted string: backslash, quote and line breaks escaped. */
 export function escapeQuoted(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /**

@@ -11,7 +11,7 @@ import { renderGraphFromSource } from 'graphviz-cli';
  * writeFileSync('graph.svg', await renderSvg(toDot(loss)));
  */
 export async function renderSvg(dot: string): Promise<string> {
-  if (typeof dot !== 'string' || !dot.trim().startsWith('digraph') && !dot.trim().startsWith('graph')) {
+  if (typeof dot !== 'string' || (!dot.trim().startsWith('digraph') && !dot.trim().startsWith('graph'))) {
     throw new TypeError('renderSvg: expected DOT text such as toDot(node) returns');
   }
   return renderGraphFromSource({ input: dot }, { format: 'svg' });

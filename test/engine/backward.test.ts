@@ -1,11 +1,11 @@
 /** @file The engine's promises: accumulation, repeated passes, zeroGrad, hooks, deep chains, broken rules. */
 
-import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/engine/apply.js';
-import { defineOp } from '../../src/ops/op.js';
 import { AutogradError, grad, noGrad, tensor, Value } from '../../src/index.js';
+import { defineOp } from '../../src/ops/op.js';
+import { testProp } from '../support/property.js';
 
 describe('accumulation', () => {
   it('x·x has two edges, so d(x²)/dx = 2x', () => {
@@ -23,7 +23,7 @@ describe('accumulation', () => {
     expect(b.grad).toBe(2);
   });
 
-  test.prop([fc.double({ min: -10, max: 10, noNaN: true }), fc.integer({ min: 1, max: 50 })])(
+  testProp([fc.double({ min: -10, max: 10, noNaN: true }), fc.integer({ min: 1, max: 50 })])(
     'a node used k times receives k contributions',
     (v, k) => {
       const x = new Value(v);
@@ -36,7 +36,13 @@ describe('accumulation', () => {
 
   it('a tensor broadcast into a sum receives the sum over the broadcast axes', () => {
     const b = tensor([1, 2, 3], { requiresGrad: true });
-    tensor([[1, 1, 1], [2, 2, 2]]).add(b).sum().backward();
+    tensor([
+      [1, 1, 1],
+      [2, 2, 2],
+    ])
+      .add(b)
+      .sum()
+      .backward();
     expect(b.grad!.toArray()).toEqual([2, 2, 2]);
   });
 });
@@ -54,7 +60,7 @@ describe('repeated backward passes', () => {
     expect(x.grad).toBeCloseTo(12, 12);
   });
 
-  test.prop([fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 1, max: 5 })])(
+  testProp([fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 1, max: 5 })])(
     'zeroGrad + backward is idempotent',
     (v, times) => {
       const x = new Value(v);
@@ -99,7 +105,14 @@ describe('higher order', () => {
   });
 
   it.each([
-    ['sigmoid', (x: Value) => x.sigmoid(), (v: number) => { const s = 1 / (1 + Math.exp(-v)); return s * (1 - s) * (1 - 2 * s); }],
+    [
+      'sigmoid',
+      (x: Value) => x.sigmoid(),
+      (v: number) => {
+        const s = 1 / (1 + Math.exp(-v));
+        return s * (1 - s) * (1 - 2 * s);
+      },
+    ],
     ['tanh', (x: Value) => x.tanh(), (v: number) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2)],
     ['exp', (x: Value) => x.exp(), (v: number) => Math.exp(v)],
     ['log', (x: Value) => x.log(), (v: number) => -1 / (v * v)],
@@ -177,11 +190,19 @@ describe('broken rules are caught, naming the op', () => {
   it('a rule that returns too few gradients', () => {
     const bad = defineOp({ name: 'badCount', label: '?', arity: 1, array: ([a]) => a!, backward: () => [] });
     expect(() => (apply(bad, [x]) as typeof x).sum().backward()).toThrow(AutogradError);
-    expect(() => (apply(bad, [x]) as typeof x).sum().backward()).toThrow(/badCount: rule returned 0 gradients for 1 inputs/);
+    expect(() => (apply(bad, [x]) as typeof x).sum().backward()).toThrow(
+      /badCount: rule returned 0 gradients for 1 inputs/,
+    );
   });
 
   it('a rule that returns a gradient of the wrong shape', () => {
-    const bad = defineOp({ name: 'badShape', label: '?', arity: 1, array: ([a]) => a!, backward: (B, g) => [B.reshape(g, [3, 1])] });
+    const bad = defineOp({
+      name: 'badShape',
+      label: '?',
+      arity: 1,
+      array: ([a]) => a!,
+      backward: (B, g) => [B.reshape(g, [3, 1])],
+    });
     expect(() => (apply(bad, [x]) as typeof x).sum().backward()).toThrow(
       /badShape: gradient for input 0 has shape \[3, 1\], but the input has shape \[3\]/,
     );

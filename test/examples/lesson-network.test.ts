@@ -53,7 +53,7 @@ describe('the two-layer network', () => {
   const a = [...h.map(sigma), 1];
   const p = sigma(a.reduce((acc, v, j) => acc + SAMPLE_W1[j]![0]! * v, 0));
 
-  it('∂E/∂W⁰₁₁ is the lesson\'s four-factor product ∂E/∂ŷ · ∂ŷ/∂h · ∂h/∂h1 · ∂h1/∂W⁰₁₁', () => {
+  it("∂E/∂W⁰₁₁ is the lesson's four-factor product ∂E/∂ŷ · ∂ŷ/∂h · ∂h/∂h1 · ∂h1/∂W⁰₁₁", () => {
     const dEdyHat = -y / p + (1 - y) / (1 - p);
     const dyHatdh = p * (1 - p);
     const dhdh1 = SAMPLE_W1[0]![0]! * a[0]! * (1 - a[0]!);

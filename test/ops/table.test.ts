@@ -4,10 +4,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { graph } from '../../src/engine/graph-backend.js';
 import type { Node } from '../../src/engine/node.js';
-import { DIFFERENTIABLE, type DifferentiableName, NON_DIFFERENTIABLE, OPS, type PrimitiveName } from '../../src/ops/table.js';
 import { gradcheck, Value } from '../../src/index.js';
+import {
+  DIFFERENTIABLE,
+  type DifferentiableName,
+  NON_DIFFERENTIABLE,
+  OPS,
+  type PrimitiveName,
+} from '../../src/ops/table.js';
 import { broadcastPairArb, distinctArb, shapeArb, tensorOf, valuesArb } from '../support/arbitraries.js';
-
 
 /** One random case of an op: its inputs and how to apply it to them. */
 interface Case {
@@ -17,15 +22,24 @@ interface Case {
 
 // biome-ignore lint/suspicious/noExplicitAny: ops take differing attributes; the case supplies them
 const B = graph as any;
-const call = (name: string, attrs?: unknown) => (...xs: Node[]) => (attrs === undefined ? B[name](...xs) : B[name](...xs, attrs));
+const call =
+  (name: string, attrs?: unknown) =>
+  (...xs: Node[]) =>
+    attrs === undefined ? B[name](...xs) : B[name](...xs, attrs);
 
 /** An elementwise unary op on a random shape with values from its domain. */
 const unary = (name: string, lo: number, hi: number, signed = false): fc.Arbitrary<Case> =>
-  shapeArb()
-    .chain((s) => valuesArb(s, lo, hi, signed).map((v) => ({ inputs: [tensorOf(s, v)], apply: call(name) })));
+  shapeArb().chain((s) =>
+    valuesArb(s, lo, hi, signed).map((v) => ({ inputs: [tensorOf(s, v)], apply: call(name) })),
+  );
 
 /** An elementwise binary op on a random broadcastable pair of shapes. */
-const binary = (name: string, lo: [number, number], hi: [number, number], signedY = true): fc.Arbitrary<Case> =>
+const binary = (
+  name: string,
+  lo: [number, number],
+  hi: [number, number],
+  signedY = true,
+): fc.Arbitrary<Case> =>
   broadcastPairArb.chain(([s, t]) =>
     fc
       .tuple(valuesArb(s, lo[0], hi[0], true), valuesArb(t, lo[1], hi[1], signedY))
@@ -47,10 +61,12 @@ const reduceCase = (name: 'maxTo' | 'minTo'): fc.Arbitrary<Case> =>
   shapeArb()
     .filter((s) => s.length > 0)
     .chain((s) =>
-      fc.tuple(distinctArb(s.reduce((a, b) => a * b, 1)), fc.subarray([...s.keys()], { minLength: 1 })).map(([v, axes]) => ({
-        inputs: [tensorOf(s, v)],
-        apply: call(name, axes.sort()),
-      })),
+      fc
+        .tuple(distinctArb(s.reduce((a, b) => a * b, 1)), fc.subarray([...s.keys()], { minLength: 1 }))
+        .map(([v, axes]) => ({
+          inputs: [tensorOf(s, v)],
+          apply: call(name, axes.sort()),
+        })),
     );
 
 const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
@@ -68,12 +84,18 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
   maximum: extremum('maximum'),
   minimum: extremum('minimum'),
   where: broadcastPairArb.chain(([s, t]) =>
-    fc
-      .tuple(valuesArb(s, 0, 1), valuesArb(t, -2, 2), valuesArb(s, -2, 2))
-      .map(([c, a, b]) => ({
-        inputs: [tensorOf(t, a), tensorOf(s, b)],
-        apply: (x: Node, y: Node) => B.where(tensorOf(s, c.map((v) => (v > 0.5 ? 1 : 0))), x, y),
-      })),
+    fc.tuple(valuesArb(s, 0, 1), valuesArb(t, -2, 2), valuesArb(s, -2, 2)).map(([c, a, b]) => ({
+      inputs: [tensorOf(t, a), tensorOf(s, b)],
+      apply: (x: Node, y: Node) =>
+        B.where(
+          tensorOf(
+            s,
+            c.map((v) => (v > 0.5 ? 1 : 0)),
+          ),
+          x,
+          y,
+        ),
+    })),
   ),
   matmul: fc
     .tuple(
@@ -85,11 +107,20 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
     .chain(([m, k, n, form]) => {
       const shapes: Record<string, [number[], number[]]> = {
         '1x1': [[k], [k]],
-        '2x2': [[m, k], [k, n]],
+        '2x2': [
+          [m, k],
+          [k, n],
+        ],
         '1x2': [[k], [k, n]],
         '2x1': [[m, k], [k]],
-        batched: [[2, m, k], [2, k, n]],
-        broadcast: [[2, 1, m, k], [3, k, n]],
+        batched: [
+          [2, m, k],
+          [2, k, n],
+        ],
+        broadcast: [
+          [2, 1, m, k],
+          [3, k, n],
+        ],
       };
       const [s, t] = shapes[form]!;
       return fc.tuple(valuesArb(s, -2, 2), valuesArb(t, -2, 2)).map(([a, b]) => ({
@@ -98,11 +129,13 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
       }));
     }),
   sumTo: broadcastPairArb.chain(([s, t]) => {
-    const [big, small] = s.length >= t.length && s.every((d, i) => d >= (t[i - s.length + t.length] ?? 1)) ? [s, t] : [t, s];
+    const [big, small] =
+      s.length >= t.length && s.every((d, i) => d >= (t[i - s.length + t.length] ?? 1)) ? [s, t] : [t, s];
     return valuesArb(big, -2, 2).map((v) => ({ inputs: [tensorOf(big, v)], apply: call('sumTo', small) }));
   }),
   expand: broadcastPairArb.chain(([s, t]) => {
-    const [big, small] = s.length >= t.length && s.every((d, i) => d >= (t[i - s.length + t.length] ?? 1)) ? [s, t] : [t, s];
+    const [big, small] =
+      s.length >= t.length && s.every((d, i) => d >= (t[i - s.length + t.length] ?? 1)) ? [s, t] : [t, s];
     return valuesArb(small, -2, 2).map((v) => ({ inputs: [tensorOf(small, v)], apply: call('expand', big) }));
   }),
   reshape: shapeArb().chain((s) =>
@@ -110,7 +143,10 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
   ),
   permute: shapeArb().chain((s) =>
     fc
-      .tuple(valuesArb(s, -2, 2), fc.shuffledSubarray([...s.keys()], { minLength: s.length, maxLength: s.length }))
+      .tuple(
+        valuesArb(s, -2, 2),
+        fc.shuffledSubarray([...s.keys()], { minLength: s.length, maxLength: s.length }),
+      )
       .map(([v, dims]) => ({ inputs: [tensorOf(s, v)], apply: call('permute', dims) })),
   ),
   maxTo: reduceCase('maxTo'),
@@ -120,22 +156,37 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
     .chain((s) =>
       fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
         fc
-          .tuple(valuesArb(s, -2, 2), fc.integer({ min: 0, max: s[axis]! }), fc.integer({ min: 0, max: s[axis]! }))
+          .tuple(
+            valuesArb(s, -2, 2),
+            fc.integer({ min: 0, max: s[axis]! }),
+            fc.integer({ min: 0, max: s[axis]! }),
+          )
           .filter(([, a, b]) => a < b)
-          .map(([v, a, b]) => ({ inputs: [tensorOf(s, v)], apply: call('slice', { axis, start: Math.min(a, b), end: Math.max(a, b) }) })),
+          .map(([v, a, b]) => ({
+            inputs: [tensorOf(s, v)],
+            apply: call('slice', { axis, start: Math.min(a, b), end: Math.max(a, b) }),
+          })),
       ),
     ),
   cat: shapeArb()
     .filter((s) => s.length > 0)
     .chain((s) =>
-      fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })).chain(([axis, n1, n2]) => {
-        const s1 = s.map((d, i) => (i === axis ? n1 : d));
-        const s2 = s.map((d, i) => (i === axis ? n2 : d));
-        return fc.tuple(valuesArb(s, -2, 2), valuesArb(s1, -2, 2), valuesArb(s2, -2, 2)).map(([a, b, c]) => ({
-          inputs: [tensorOf(s, a), tensorOf(s1, b), tensorOf(s2, c)],
-          apply: (...xs: Node[]) => B.cat(xs, axis),
-        }));
-      }),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: s.length - 1 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+        )
+        .chain(([axis, n1, n2]) => {
+          const s1 = s.map((d, i) => (i === axis ? n1 : d));
+          const s2 = s.map((d, i) => (i === axis ? n2 : d));
+          return fc
+            .tuple(valuesArb(s, -2, 2), valuesArb(s1, -2, 2), valuesArb(s2, -2, 2))
+            .map(([a, b, c]) => ({
+              inputs: [tensorOf(s, a), tensorOf(s1, b), tensorOf(s2, c)],
+              apply: (...xs: Node[]) => B.cat(xs, axis),
+            }));
+        }),
     ),
 };
 
@@ -183,11 +234,16 @@ describe('the rule table', () => {
   for (const [name, [lo, hi, signed]] of Object.entries(SCALAR_DOMAIN)) {
     const arity = OPS[name as PrimitiveName].arity;
     it(`${name}: Value gradients match central differences, first and second order`, () => {
-      const v = fc.tuple(fc.double({ min: lo, max: hi, noNaN: true }), fc.boolean()).map(([m, s]) => (signed && s ? -m : m));
+      const v = fc
+        .tuple(fc.double({ min: lo, max: hi, noNaN: true }), fc.boolean())
+        .map(([m, s]) => (signed && s ? -m : m));
       fc.assert(
         fc.property(fc.array(v, { minLength: arity, maxLength: arity }), (xs) => {
           fc.pre(arity < 2 || Math.abs(xs[0]! - xs[1]!) > 1e-3);
-          const report = gradcheck(call(name), xs.map((x) => new Value(x)));
+          const report = gradcheck(
+            call(name),
+            xs.map((x) => new Value(x)),
+          );
           expect(report.message).toBe('gradcheck passed');
         }),
         { numRuns: 50 },

@@ -77,20 +77,46 @@ describe('Value', () => {
   describe('bad input is a TypeError naming the op and the value', () => {
     it.each([
       ['add', () => new Value(1).add(Number.NaN), /add: operand must be a finite number \(got NaN\)/],
-      ['mul', () => new Value(1).mul(Number.POSITIVE_INFINITY), /mul: operand must be a finite number \(got Infinity\)/],
-      ['pow', () => new Value(1).pow('2' as unknown as number), /pow: operand must be a finite number \(got string "2"\)/],
-      ['sub', () => new Value(1).sub(undefined as unknown as number), /sub: operand must be a finite number \(got undefined/],
-      ['div', () => new Value(1).div({} as unknown as number), /div: operand must be a finite number \(got object/],
+      [
+        'mul',
+        () => new Value(1).mul(Number.POSITIVE_INFINITY),
+        /mul: operand must be a finite number \(got Infinity\)/,
+      ],
+      [
+        'pow',
+        () => new Value(1).pow('2' as unknown as number),
+        /pow: operand must be a finite number \(got string "2"\)/,
+      ],
+      [
+        'sub',
+        () => new Value(1).sub(undefined as unknown as number),
+        /sub: operand must be a finite number \(got undefined/,
+      ],
+      [
+        'div',
+        () => new Value(1).div({} as unknown as number),
+        /div: operand must be a finite number \(got object/,
+      ],
       ['Value', () => new Value(Number.NaN), /Value: data must be a finite number \(got NaN\)/],
-      ['Value', () => new Value('3' as unknown as number), /Value: data must be a finite number \(got string "3"\)/],
-      ['free add', () => add(1, 2 as unknown as Value), /add: at least one operand must be a Value or a Tensor/],
+      [
+        'Value',
+        () => new Value('3' as unknown as number),
+        /Value: data must be a finite number \(got string "3"\)/,
+      ],
+      [
+        'free add',
+        () => add(1, 2 as unknown as Value),
+        /add: at least one operand must be a Value or a Tensor/,
+      ],
     ])('%s', (_name, f, message) => {
       expect(f).toThrow(TypeError);
       expect(f).toThrow(message);
     });
 
     it('a Value and a Tensor do not mix', () => {
-      expect(() => new Value(1).add(tensor([1]) as unknown as Value)).toThrow(/cannot combine a Value with a Tensor/);
+      expect(() => new Value(1).add(tensor([1]) as unknown as Value)).toThrow(
+        /cannot combine a Value with a Tensor/,
+      );
     });
   });
 });

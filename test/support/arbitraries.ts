@@ -35,7 +35,10 @@ export function valuesArb(shape: Shape, lo: number, hi: number, signed = false):
 /** n distinct values (a shuffled ladder with jitter), so max/min have no ties. */
 export function distinctArb(n: number): fc.Arbitrary<Float64Array> {
   return fc
-    .tuple(fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }), fc.double({ min: -0.3, max: 0.3, noNaN: true }))
+    .tuple(
+      fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
+      fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+    )
     .map(([order, jitter]) => Float64Array.from(order, (k) => k * 0.5 + jitter - n / 4));
 }
 

@@ -51,8 +51,16 @@ describe('toDot', () => {
   });
 
   it('shows plain numbers inside the op, constants tensors as grey records, tensor shapes and attributes', () => {
-    const W = tensor([[1, 2], [3, 4]], { requiresGrad: true, label: 'W' });
-    const s = W.mul(2).add(tensor([1, 1])).sum(1);
+    const W = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true, label: 'W' },
+    );
+    const s = W.mul(2)
+      .add(tensor([1, 1]))
+      .sum(1);
     const dot = toDot(s);
     expect(dot).toContain('"W | data [2, 2] | no gradient yet"');
     expect(dot).toContain('label="* 2"');
@@ -90,7 +98,8 @@ describe('toDot', () => {
     for (let i = 0; i < 400; i++) y = y.add(x.mul(i));
     const dot = toDot(y);
     const direct = dot.match(new RegExp(`\\bv${x.id} -> op`, 'g')) ?? [];
-    const copies = dot.match(/ref\d+_\d+ \[shape=box, style="dashed,rounded", fontsize=9, label="x"\]/g) ?? [];
+    const copies =
+      dot.match(/ref\d+_\d+ \[shape=box, style="dashed,rounded", fontsize=9, label="x"\]/g) ?? [];
     expect(direct.length + copies.length).toBe(401); // y starts as x: 400 products and the first sum
     expect(copies.length).toBeGreaterThan(390);
     const svg = await renderSvg(dot);

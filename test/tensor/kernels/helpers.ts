@@ -1,26 +1,9 @@
 /** @file Shared test helpers for the kernels: random shapes and arrays, and naive index arithmetic. */
 
 import fc from 'fast-check';
-import { test } from 'vitest';
 import { type DType, NDArray, Rng } from '../../../src/tensor/kernels/index.js';
 
-/**
- * A vitest test that checks a fast-check property: `testProp([arbs], params)('name', (...values) => {...})`.
- * (Plain fast-check: importing @fast-check/vitest costs seconds per file.)
- */
-export function testProp<Ts extends [unknown, ...unknown[]]>(
-  arbs: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
-  params?: fc.Parameters<Ts>,
-): (name: string, fn: (...values: Ts) => void) => void {
-  return (name, fn) => {
-    test(name, () => {
-      fc.assert(
-        fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), fn as unknown as (v: unknown) => void),
-        params as unknown as fc.Parameters<[unknown]>,
-      );
-    });
-  };
-}
+export { testProp } from '../../support/property.js';
 
 /** Odd, prime and size-1 axes, as the kernels' fast paths and remainders need. */
 export const SIZES = [1, 2, 3, 7, 13] as const;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect, vi } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, test, vi } from 'vitest';
 import {
   shouldUseWasmGemm,
   WASM_GEMM_MIN_FLOPS,
@@ -8,6 +8,7 @@ import {
   wasmGemmAvailable,
   wasmGemmMemoryBytes,
 } from '../../../../src/tensor/kernels/wasm/gemm-wasm.js';
+import { testProp } from '../../../support/property.js';
 
 type DType = 'float64' | 'float32';
 type Data = Float64Array | Float32Array;
@@ -89,7 +90,7 @@ describe('wasmGemm', () => {
     },
   );
 
-  test.prop([
+  testProp([
     fc.constantFrom(...DTYPES),
     fc.integer({ min: 1, max: 140 }),
     fc.integer({ min: 1, max: 140 }),
