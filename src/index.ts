@@ -29,6 +29,7 @@ export {
   zeros,
   zerosLike,
 } from './tensor/create.js';
+export { type KernelPath, kernelPath, useKernels } from './tensor/kernels/kernel-path.js';
 export type { DType } from './tensor/kernels/ndarray.js';
 export type { Nested } from './tensor/kernels/nested.js';
 // tensors

@@ -61,3 +61,4 @@ export {
   sumTo,
   tieMask,
 } from './reduce.js';
+export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';

@@ -1,0 +1,54 @@
+/** @file Which matrix-multiply kernel runs: SIMD WebAssembly where it is faster, plain JavaScript otherwise. */
+
+import { type GemmFn, gemm as jsGemm, setGemm } from './matmul.js';
+import { shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
+
+/** 'auto' (default): WebAssembly for products big enough to gain; 'js' or 'wasm' force one path. */
+export type KernelPath = 'auto' | 'js' | 'wasm';
+
+const auto: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
+  (shouldUseWasmGemm(a, b, c, m, k, n) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
+
+/** WebAssembly for every product it can take (one dtype throughout), however small: for testing that path. */
+const forcedWasm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
+  (a.constructor === b.constructor && b.constructor === c.constructor ? wasmGemm : jsGemm)(
+    a,
+    b,
+    c,
+    m,
+    k,
+    n,
+    aOff,
+    bOff,
+    cOff,
+  );
+
+let current: KernelPath = 'auto';
+
+/**
+ * Chooses the matmul kernel. The environment variable `CHAINRULE_KERNELS` (auto, js, wasm) sets it
+ * at start-up; the test suite runs once per path.
+ *
+ * @example
+ * useKernels('js');   // plain JavaScript loops only
+ */
+export function useKernels(path: KernelPath): void {
+  if (path !== 'auto' && path !== 'js' && path !== 'wasm') {
+    throw new TypeError(
+      `useKernels: unknown kernel path ${JSON.stringify(path)}; use 'auto', 'js' or 'wasm'`,
+    );
+  }
+  if (path === 'wasm' && !wasmGemmAvailable) {
+    throw new TypeError("useKernels: WebAssembly SIMD is not available here; use 'auto' or 'js'");
+  }
+  setGemm(path === 'js' ? jsGemm : path === 'wasm' ? forcedWasm : wasmGemmAvailable ? auto : jsGemm);
+  current = path;
+}
+
+/** The kernel path in use. */
+export function kernelPath(): KernelPath {
+  return current;
+}
+
+const fromEnv = typeof process !== 'undefined' ? process.env?.CHAINRULE_KERNELS : undefined;
+useKernels((fromEnv as KernelPath | undefined) ?? 'auto');
