@@ -39,8 +39,6 @@ export interface GradcheckReport {
   readonly message: string;
 }
 
-type Fn = (...inputs: Node[]) => Node;
-
 function elements(raw: Raw): Float64Array {
   return typeof raw === 'number' ? Float64Array.of(raw) : Float64Array.from(raw.data);
 }
@@ -95,11 +93,15 @@ function numericGrads(s: (xs: Node[]) => number, inputs: readonly Node[], eps: n
  * report.ok;       // true
  * report.message;  // 'gradcheck passed'
  */
-export function gradcheck(f: Fn, inputs: readonly Node[], options: GradcheckOptions = {}): GradcheckReport {
+export function gradcheck<N extends Node>(
+  f: (...inputs: N[]) => Node,
+  inputs: readonly N[],
+  options: GradcheckOptions = {},
+): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, secondOrder = true, seed = 0 } = options;
   const rng = new Rng(seed);
   const weights = new Map<string, Node>();
-  const scalar = (xs: Node[]) => project(f(...xs), weights, rng);
+  const scalar = (xs: Node[]) => project(f(...(xs as N[])), weights, rng);
   const mismatches: Mismatch[] = [];
   let maxError = 0;
 

@@ -2,19 +2,45 @@
 
 import type { AnyOp } from '../ops/op.js';
 import { isGradEnabled } from './mode.js';
-import type { Node } from './node.js';
+import { CONSTANT, type Node, type NodeInit } from './node.js';
 
-const NO_PARENTS: readonly Node[] = Object.freeze([]);
+const NONE: readonly Node[] = Object.freeze([]);
+
+/** Reused for every recorded node: the constructors copy it before anything else runs. */
+const recorded: { -readonly [K in keyof NodeInit]: NodeInit[K] } = {
+  op: null,
+  p0: null,
+  p1: null,
+  rest: NONE,
+  attrs: undefined,
+  requiresGrad: true,
+};
 
 /**
- * Applies `op` to node inputs. The result records its op and parents only when recording is on
- * and some input needs a gradient; otherwise it is a constant, as in PyTorch.
+ * Applies `op` to inputs `x`, `y` (null for a one-input op) and `more`. The result records its op
+ * and inputs only when recording is on and some input needs a gradient; otherwise it is a constant,
+ * as in PyTorch. Inputs are passed one by one so that a scalar op allocates nothing but its node.
  */
+export function applyOp(
+  op: AnyOp,
+  x: Node,
+  y: Node | null = null,
+  more: readonly Node[] = NONE,
+  attrs?: unknown,
+): Node {
+  const raw = x.compute(op, x, y, more, attrs);
+  let needs = x.requiresGrad || (y !== null && y.requiresGrad);
+  for (let i = 0; i < more.length; i++) needs ||= more[i]!.requiresGrad;
+  if (!(needs && op.backward !== null && isGradEnabled())) return x.spawn(raw, CONSTANT);
+  recorded.op = op;
+  recorded.p0 = x;
+  recorded.p1 = y;
+  recorded.rest = more;
+  recorded.attrs = attrs;
+  return x.spawn(raw, recorded);
+}
+
+/** `applyOp` with the inputs as a list (a variadic op such as `cat`, or any arity). */
 export function apply(op: AnyOp, ins: readonly Node[], attrs?: unknown): Node {
-  const first = ins[0]!;
-  let needs = false;
-  for (let i = 0; i < ins.length; i++) needs ||= ins[i]!.requiresGrad;
-  const raw = first.compute(op, ins, attrs);
-  if (needs && op.backward !== null && isGradEnabled()) return first.spawn(raw, ins, op, attrs, true);
-  return first.spawn(raw, NO_PARENTS, null, undefined, false);
+  return applyOp(op, ins[0]!, ins.length > 1 ? ins[1]! : null, ins.length > 2 ? ins.slice(2) : NONE, attrs);
 }

@@ -54,17 +54,15 @@ export function backwardFrom(root: Node, seed: Node, options: BackwardOptions = 
 }
 
 function store(n: Node, g: Grad, createGraph: boolean): void {
-  const accumulates = n.isLeaf && n.gradRaw !== null;
-  if (createGraph) {
-    const gNode = g as Node;
-    n.gradNode = accumulates
-      ? withGradMode(true, () => graph.add(n.gradNode ?? n.constant(n.gradRaw!), gNode))
-      : gNode;
-    n.gradRaw = n.gradNode.raw;
-    return;
+  const previous = n.isLeaf ? n.gradData : null;
+  if (previous === null) {
+    n.gradData = g;
+  } else if (createGraph) {
+    const before = previous instanceof Node ? previous : n.constant(previous);
+    n.gradData = withGradMode(true, () => graph.add(before, g as Node));
+  } else {
+    n.gradData = n.rawBackend.add(n.gradRaw!, g as Raw);
   }
-  n.gradNode = null;
-  n.gradRaw = accumulates ? n.rawBackend.add(n.gradRaw!, g as Raw) : (g as Raw);
 }
 
 /**

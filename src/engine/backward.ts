@@ -21,7 +21,7 @@ function shapeOf(g: Grad): readonly number[] {
  * place for every op; any other mismatch is a broken rule.
  */
 function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad): Grad {
-  const want = node.parents[i]!.shape;
+  const want = node.parent(i).shape;
   const got = shapeOf(g);
   if (sameShape(got, want)) return g;
   if (isBroadcastableTo(want, got)) return B.sumTo(g, want);
@@ -69,23 +69,49 @@ export function walk(roots: readonly Node[], seeds: readonly Grad[], createGraph
   return order;
 }
 
+/** Reused on first-order passes (rules read them and return before the next node): one per arity. */
+const scratch = [1, 2, 3].map((n) => ({
+  ins: new Array<Grad>(n).fill(0),
+  out: 0 as Grad,
+  attrs: undefined as unknown,
+  need: new Array<boolean>(n).fill(false),
+}));
+
+/** The rule's view of `node`: its nodes with `createGraph`, their raw data otherwise. */
+function contextOf(node: Node, n: number, createGraph: boolean): RuleContext<Grad, unknown> {
+  if (createGraph || n > scratch.length) {
+    const parents = node.parents;
+    const ins = createGraph ? parents : parents.map((p) => p.raw);
+    return {
+      ins,
+      out: createGraph ? node : node.raw,
+      attrs: node.attrs,
+      need: parents.map((p) => p.requiresGrad),
+    };
+  }
+  const ctx = scratch[n - 1]!;
+  for (let i = 0; i < n; i++) {
+    const p = node.parent(i);
+    ctx.ins[i] = p.raw;
+    ctx.need[i] = p.requiresGrad;
+  }
+  ctx.out = node.raw;
+  ctx.attrs = node.attrs;
+  return ctx;
+}
+
 /** Applies the rule of `node.op` and adds each input's gradient into that input's `acc`. */
 function propagate(node: Node, createGraph: boolean): void {
   const op = node.op!;
-  const parents = node.parents;
+  const n = node.arity;
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
-  const ctx: RuleContext<Grad, unknown> = {
-    ins: createGraph ? parents : parents.map((p) => p.raw),
-    out: createGraph ? node : node.raw,
-    attrs: node.attrs,
-    need: parents.map((p) => p.requiresGrad),
-  };
+  const ctx = contextOf(node, n, createGraph);
   const grads = op.backward!(B, node.acc!, ctx);
-  if (grads.length !== parents.length) {
-    throw new AutogradError(op.name, `rule returned ${grads.length} gradients for ${parents.length} inputs`);
+  if (grads.length !== n) {
+    throw new AutogradError(op.name, `rule returned ${grads.length} gradients for ${n} inputs`);
   }
-  for (let i = 0; i < parents.length; i++) {
-    const p = parents[i]!;
+  for (let i = 0; i < n; i++) {
+    const p = node.parent(i);
     const gi = grads[i];
     if (gi == null || !p.requiresGrad) continue;
     const fitted = fitToInput(B, node, i, gi);

@@ -1,4 +1,4 @@
-/** @file The graph node that `Value` and `Tensor` share: data, parents, op, gradient. */
+/** @file The graph node that `Value` and `Tensor` share: data, inputs, op, gradient. */
 
 import type { Shape } from '../errors.js';
 import type { AnyOp, Backend } from '../ops/op.js';
@@ -11,65 +11,117 @@ export type Raw = number | NDArray;
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only looks returns nothing at all
 export type Hook<N extends Node> = (grad: N) => N | undefined | void;
 
+/** What few nodes need: kept out of line so that a plain scalar node stays small. */
+interface Extra {
+  label: string;
+  attrs: unknown;
+  hooks: Hook<Node>[] | null;
+  /** Inputs after the first two (`where`, `cat`). */
+  rest: readonly Node[];
+}
+
+/** How a node is made: its op (null for leaves and constants), its inputs and attributes. */
+export interface NodeInit {
+  op: AnyOp | null;
+  /** The first two inputs (null when absent) and any further ones. */
+  p0: Node | null;
+  p1: Node | null;
+  rest: readonly Node[];
+  attrs: unknown;
+  requiresGrad: boolean;
+}
+
+const NONE: readonly Node[] = Object.freeze([]);
 let nextId = 0;
 
 /**
- * How an op's result or a constant is made. Passed where a public constructor takes its options, so
- * `Value` and `Tensor` keep one constructor whose public form validates user input.
- */
-export class NodeInit {
-  constructor(
-    readonly parents: readonly Node[],
-    readonly op: AnyOp | null,
-    readonly attrs: unknown,
-    readonly requiresGrad: boolean,
-  ) {}
-}
-
-/** The init of a constant: no parents, no op, no gradient. */
-export const CONSTANT = new NodeInit([], null, undefined, false);
-
-/**
- * One value in the graph. Parents are an ordered array, so `x.mul(x)` has two edges; `id` is the
- * creation order, which makes drawings deterministic. The engine keeps the walk's bookkeeping on
- * the node (`mark`, `acc`) rather than in Sets and Maps.
+ * One value in the graph. Inputs are ordered (`x.mul(x)` has two edges); `id` is the creation order,
+ * which makes drawings deterministic. The engine keeps the walk's bookkeeping on the node (`mark`,
+ * `acc`) rather than in Sets and Maps. The first two inputs are fields, not an array, and rarely
+ * used parts live in `extra`: a scalar node of the million-node chain takes about 120 bytes.
  */
 export abstract class Node {
-  readonly id = nextId++;
+  readonly id: number;
   /** Visit stamp of the latest topological sort. */
-  mark = 0;
+  mark: number;
   /** The gradient being accumulated by the walk in progress (raw, or a node with `createGraph`). */
-  acc: Raw | Node | null = null;
-  /** The gradient from the latest backward pass that reached this node (accumulated for leaves). */
-  gradRaw: Raw | null = null;
-  /** The same gradient as a graph, when it was computed with `createGraph`. */
-  gradNode: Node | null = null;
-  hooks: Hook<Node>[] | null = null;
+  acc: Raw | Node | null;
+  /**
+   * The gradient from the latest backward pass that reached this node (accumulated for leaves):
+   * raw data, or a node when it was computed with `createGraph`; null before any pass.
+   */
+  gradData: Raw | Node | null;
+  raw: Raw;
+  /** The op that made this node; null for leaves and constants. */
+  readonly op: AnyOp | null;
+  requiresGrad: boolean;
+  /** The first two inputs of `op`, in order. */
+  readonly p0: Node | null;
+  readonly p1: Node | null;
+  private extra: Extra | null;
 
-  constructor(
-    public raw: Raw,
-    /** The inputs of the op that made this node, in order; empty for leaves and constants. */
-    readonly parents: readonly Node[],
-    /** The op that made this node; null for leaves and constants. */
-    readonly op: AnyOp | null,
-    readonly attrs: unknown,
-    public requiresGrad: boolean,
-    public label: string,
-  ) {}
+  constructor(raw: Raw, init: NodeInit, label: string) {
+    this.id = nextId++;
+    this.mark = 0;
+    this.acc = null;
+    this.gradData = null;
+    this.raw = raw;
+    this.op = init.op;
+    this.requiresGrad = init.requiresGrad;
+    this.p0 = init.p0;
+    this.p1 = init.p1;
+    this.extra =
+      init.rest.length > 0 || init.attrs !== undefined || label !== ''
+        ? { label, attrs: init.attrs, hooks: null, rest: init.rest }
+        : null;
+  }
+
+  private ensureExtra(): Extra {
+    this.extra ??= { label: '', attrs: undefined, hooks: null, rest: NONE };
+    return this.extra;
+  }
+
+  /** What drawings call this node (`w1`). */
+  get label(): string {
+    return this.extra?.label ?? '';
+  }
+  set label(text: string) {
+    this.ensureExtra().label = String(text);
+  }
+
+  /** The op's attributes (an axis, a shape), if it takes any. */
+  get attrs(): unknown {
+    return this.extra?.attrs;
+  }
+
+  get hooks(): readonly Hook<Node>[] | null {
+    return this.extra?.hooks ?? null;
+  }
+
+  /** Number of inputs. */
+  get arity(): number {
+    return this.p0 === null ? 0 : this.p1 === null ? 1 : 2 + (this.extra?.rest.length ?? 0);
+  }
+
+  /** Input `i` (0-based). */
+  parent(i: number): Node {
+    return (i === 0 ? this.p0 : i === 1 ? this.p1 : this.extra!.rest[i - 2])!;
+  }
+
+  /** The inputs of the op that made this node, in order; empty for leaves and constants. */
+  get parents(): readonly Node[] {
+    if (this.p0 === null) return NONE;
+    if (this.p1 === null) return [this.p0];
+    return [this.p0, this.p1, ...(this.extra?.rest ?? NONE)];
+  }
 
   abstract get shape(): Shape;
   /** The backend that runs this kind's rules on raw data. */
   abstract get rawBackend(): Backend<Raw>;
-  /** Forward of `op` on the inputs' raw data, for this kind. */
-  abstract compute(op: AnyOp, ins: readonly Node[], attrs: unknown): Raw;
+  /** Forward of `op` on the raw data of inputs `x`, `y` (null for one input) and `more`. */
+  abstract compute(op: AnyOp, x: Node, y: Node | null, more: readonly Node[], attrs: unknown): Raw;
   /** A new node of this kind. */
-  abstract spawn(
-    raw: Raw,
-    parents: readonly Node[],
-    op: AnyOp | null,
-    attrs: unknown,
-    requiresGrad: boolean,
-  ): Node;
+  abstract spawn(raw: Raw, init: NodeInit): Node;
   /** A constant of this kind (no gradient), from a number or raw data. */
   abstract constant(raw: Raw): Node;
   /** Lines a drawing shows for the data and for the gradient (null: no gradient yet). */
@@ -81,10 +133,18 @@ export abstract class Node {
     return this.op === null;
   }
 
-  /** The gradient as a node of this kind, or null before any backward pass reached it. */
+  /** The gradient's raw data, or null before any backward pass reached this node. */
+  get gradRaw(): Raw | null {
+    const g = this.gradData;
+    return g instanceof Node ? g.raw : g;
+  }
+
+  /** The gradient as a node of this kind (kept, so repeated reads give the same node), or null. */
   protected gradAsNode(): Node | null {
-    if (this.gradNode) return this.gradNode;
-    return this.gradRaw === null ? null : this.constant(this.gradRaw);
+    const g = this.gradData;
+    if (g === null || g instanceof Node) return g;
+    this.gradData = this.constant(g);
+    return this.gradData;
   }
 
   /**
@@ -92,8 +152,9 @@ export abstract class Node {
    * a returned node replaces the gradient. Returns a handle whose `remove()` unregisters it.
    */
   registerHook(hook: Hook<this>): { remove(): void } {
-    this.hooks ??= [];
-    const hooks = this.hooks;
+    const extra = this.ensureExtra();
+    extra.hooks ??= [];
+    const hooks = extra.hooks;
     const h = hook as unknown as Hook<Node>;
     hooks.push(h);
     return {
@@ -106,7 +167,30 @@ export abstract class Node {
 
   /** Forget the gradient (PyTorch's `zero_grad(set_to_none=True)`): the next pass starts afresh. */
   zeroGrad(): void {
-    this.gradRaw = null;
-    this.gradNode = null;
+    this.gradData = null;
   }
+}
+
+/** The init of a constant: no inputs, no op, no gradient. */
+export const CONSTANT: NodeInit = Object.freeze({
+  op: null,
+  p0: null,
+  p1: null,
+  rest: NONE,
+  attrs: undefined,
+  requiresGrad: false,
+});
+
+/** The init of a leaf the user makes. */
+export function leafInit(requiresGrad: boolean): NodeInit {
+  return requiresGrad ? LEAF_WITH_GRAD : CONSTANT;
+}
+const LEAF_WITH_GRAD: NodeInit = Object.freeze({ ...CONSTANT, requiresGrad: true });
+
+/**
+ * Whether a public constructor's options are in fact the engine's init of an op result or a
+ * constant: those skip the checks on user input (an op may produce NaN, a user may not pass it).
+ */
+export function isNodeInit(o: unknown): o is NodeInit {
+  return typeof o === 'object' && o !== null && 'rest' in o && 'op' in o;
 }

@@ -25,8 +25,10 @@ export function topoSort(roots: readonly Node[]): Node[] {
     }
     if (node.mark !== entered) {
       node.mark = entered;
-      const ps = node.parents;
-      for (let i = ps.length - 1; i >= 0; i--) if (ps[i]!.mark < entered) stack.push(ps[i]!);
+      for (let i = node.arity - 1; i >= 0; i--) {
+        const p = node.parent(i);
+        if (p.mark < entered) stack.push(p);
+      }
       continue;
     }
     stack.pop();

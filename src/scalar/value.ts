@@ -1,9 +1,9 @@
 /** @file Value: a graph node holding one number, with thin methods that apply ops. */
 
-import { apply } from '../engine/apply.js';
+import { applyOp } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
-import { CONSTANT, Node, NodeInit, type Raw } from '../engine/node.js';
+import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
 import { checkFinite, formatNumber, type Shape } from '../errors.js';
 import { numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend } from '../ops/op.js';
@@ -28,19 +28,10 @@ const SCALAR: Shape = Object.freeze([]);
  * x.grad;   // dy/dx = 3·(1 − tanh²7) ≈ 4.99e-6
  */
 export class Value extends Node {
-  constructor(data: number, options: ValueOptions | NodeInit = {}) {
-    if (options instanceof NodeInit) {
-      super(data, options.parents, options.op, undefined, options.requiresGrad, '');
-    } else {
-      super(
-        checkFinite('Value', data, 'data'),
-        [],
-        null,
-        undefined,
-        options.requiresGrad ?? true,
-        options.label ?? '',
-      );
-    }
+  constructor(data: number, options: ValueOptions = {}) {
+    if (isNodeInit(options)) super(data, options, '');
+    else
+      super(checkFinite('Value', data, 'data'), leafInit(options.requiresGrad ?? true), options.label ?? '');
   }
 
   /** The number this node holds. Setting it (a micrograd-style update) changes only this node. */
@@ -56,8 +47,7 @@ export class Value extends Node {
     return this.gradRaw as number | null;
   }
   set grad(v: number | null) {
-    this.gradRaw = v === null ? null : checkFinite('Value.grad', v, 'grad');
-    this.gradNode = null;
+    this.gradData = v === null ? null : checkFinite('Value.grad', v, 'grad');
   }
 
   /** The gradient as a Value: a graph of its own when it was computed with `createGraph`. */
@@ -73,16 +63,16 @@ export class Value extends Node {
     return numberBackend as Backend<Raw>;
   }
 
-  compute(op: AnyOp, ins: readonly Node[]): number {
-    return op.scalar!(ins[0]!.raw as number, ins[1]?.raw as number);
+  compute(op: AnyOp, x: Node, y: Node | null): number {
+    return op.scalar!(x.raw as number, y === null ? Number.NaN : (y.raw as number));
   }
 
-  spawn(raw: Raw, parents: readonly Node[], op: AnyOp | null, _attrs: unknown, requiresGrad: boolean): Value {
-    return new Value(raw as number, new NodeInit(parents, op, undefined, requiresGrad));
+  spawn(raw: Raw, init: NodeInit): Value {
+    return new Value(raw as number, init as ValueOptions);
   }
 
   constant(raw: Raw): Value {
-    return new Value(raw as number, CONSTANT);
+    return new Value(raw as number, CONSTANT as ValueOptions);
   }
 
   describeData(): string {
@@ -95,13 +85,13 @@ export class Value extends Node {
 
   /** Applies a one-input op. */
   private unary(op: AnyOp): Value {
-    return apply(op, [this]) as Value;
+    return applyOp(op, this) as Value;
   }
 
   /** Applies a two-input op; a plain number becomes a constant Value. */
   private binary(op: AnyOp, other: Value | number, swap = false): Value {
     const y = operand(op.name, other);
-    return apply(op, swap ? [y, this] : [this, y]) as Value;
+    return (swap ? applyOp(op, y, this) : applyOp(op, this, y)) as Value;
   }
 
   add(other: Value | number): Value {
@@ -168,5 +158,24 @@ function operand(op: string, v: unknown): Value {
   if (v instanceof Value) return v;
   if (v instanceof Node)
     throw new TypeError(`${op}: cannot combine a Value with a Tensor; use tensor ops throughout`);
-  return new Value(checkFinite(op, v), CONSTANT);
+  return constantOf(checkFinite(op, v));
+}
+
+/**
+ * Constants for plain-number operands, shared by value in a small direct-mapped cache: `y.add(1)` in a
+ * loop of a million steps then makes a million nodes, not two million. A constant is reused only
+ * while nobody has labelled it, asked it for a gradient or changed its data.
+ */
+const constants: (Value | undefined)[] = new Array(256);
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+function constantOf(v: number): Value {
+  bits[0] = v;
+  const slot = (words[0]! ^ words[1]! ^ (words[1]! >>> 16)) & 255;
+  const hit = constants[slot];
+  if (hit !== undefined && Object.is(hit.raw, v) && !hit.requiresGrad && hit.label === '') return hit;
+  const c = new Value(v, CONSTANT as ValueOptions);
+  constants[slot] = c;
+  return c;
 }

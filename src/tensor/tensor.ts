@@ -3,7 +3,7 @@
 import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
-import { CONSTANT, Node, NodeInit, type Raw } from '../engine/node.js';
+import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
 import { fmt, formatNumber, type Shape, ShapeError } from '../errors.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
@@ -40,12 +40,9 @@ const B = graph as G;
  */
 export class Tensor extends Node {
   /** Wraps an existing array (not copied). Most code makes tensors with `tensor()`, `zeros()`, …. */
-  constructor(data: NDArray, options: TensorOptions | NodeInit = {}) {
-    if (options instanceof NodeInit) {
-      super(data, options.parents, options.op, options.attrs, options.requiresGrad, '');
-    } else {
-      super(data, [], null, undefined, options.requiresGrad ?? false, options.label ?? '');
-    }
+  constructor(data: NDArray, options: TensorOptions = {}) {
+    if (isNodeInit(options)) super(data, options, '');
+    else super(data, leafInit(options.requiresGrad ?? false), options.label ?? '');
   }
 
   /** The array this node holds (never mutated by chainrule). */
@@ -78,30 +75,29 @@ export class Tensor extends Node {
         'assign a gradient of the same shape',
       );
     }
-    this.gradRaw = g === null ? null : g.raw;
-    this.gradNode = g;
+    this.gradData = g;
   }
 
   get rawBackend(): Backend<Raw> {
     return arrayBackend as Backend<Raw>;
   }
 
-  compute(op: AnyOp, ins: readonly Node[], attrs: unknown): NDArray {
+  compute(op: AnyOp, x: Node, y: Node | null, more: readonly Node[], attrs: unknown): NDArray {
     if (!op.array) throw new TypeError(`${op.name}: not defined for tensors`);
-    return op.array(
-      ins.map((x) => x.raw as NDArray),
-      attrs,
-    );
+    const ins = [x.raw as NDArray];
+    if (y !== null) ins.push(y.raw as NDArray);
+    for (const z of more) ins.push(z.raw as NDArray);
+    return op.array(ins, attrs);
   }
 
-  spawn(raw: Raw, parents: readonly Node[], op: AnyOp | null, attrs: unknown, requiresGrad: boolean): Tensor {
-    return new Tensor(raw as NDArray, new NodeInit(parents, op, attrs, requiresGrad));
+  spawn(raw: Raw, init: NodeInit): Tensor {
+    return new Tensor(raw as NDArray, init as TensorOptions);
   }
 
   /** A constant of this tensor's dtype: a number becomes a 0-d tensor. */
   constant(raw: Raw): Tensor {
     const data = typeof raw === 'number' ? new NDArray(alloc(this.dtype, 1).fill(raw), []) : raw;
-    return new Tensor(data, CONSTANT);
+    return new Tensor(data, CONSTANT as TensorOptions);
   }
 
   describeData(): string {

@@ -36,6 +36,7 @@ export {
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
+export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice, transposeDims } from './layout.js';
 export { type GemmFn, gemm, getGemm, matmul, setGemm } from './matmul.js';
 export {
@@ -61,4 +62,3 @@ export {
   sumTo,
   tieMask,
 } from './reduce.js';
-export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';

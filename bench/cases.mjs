@@ -1,0 +1,90 @@
+/**
+ * @file The benchmark cases: which workload, which size, which libraries run it, how many runs, and
+ * how closely the libraries' losses must agree. Shared by the orchestrator (run.mjs) and the child
+ * processes (worker.mjs) so both sides agree on what a case id means.
+ */
+
+export const LIBS = ['chainrule', 'tfjs-cpu', 'tfjs-wasm'];
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm'];
+
+/**
+ * One case = one row group of the table.
+ * - `libs`: the libraries that run it (others show "–").
+ * - `variants`: per-library row variants (chainrule float64 and float32); default `['']`.
+ * - `runs`/`warmup`: per-library overrides of the command-line defaults, for very slow cases.
+ * - `rtol`: relative tolerance when comparing losses (and gradient checksums) across libraries;
+ *   TF.js computes in float32, chainrule in float64 unless the variant says f32.
+ * - `flops`: for GFLOP/s; `steps`: for ms per step; `ops`: for op nodes per second.
+ */
+export const CASES = [
+  {
+    id: 'W1',
+    workload: 'W1',
+    size: 100,
+    sizeLabel: '100 samples',
+    title: 'scalar MLP 2-16-16-1 tanh, zero-grad + fwd + bwd',
+    libs: LIBS,
+    rtol: 1e-4,
+  },
+  ...[10_000, 100_000, 1_000_000].map((n) => ({
+    id: `W2:${n}`,
+    workload: 'W2',
+    size: n,
+    sizeLabel: `N=${n.toLocaleString('en-US')}`,
+    title: 'scalar chain y = tanh(1.0001·y + 0.1), fwd + bwd',
+    // TF.js takes ~10 s a run at 100k and is not run at 1M
+    libs: n > 100_000 ? ['chainrule'] : LIBS,
+    runs: n >= 100_000 ? { 'tfjs-cpu': 3, 'tfjs-wasm': 3 } : undefined,
+    warmup: n >= 100_000 ? { 'tfjs-cpu': 1, 'tfjs-wasm': 1 } : undefined,
+    rtol: 1e-4,
+    atol: 1e-6, // dy/dx underflows to ~0 over long chains
+  })),
+  ...[128, 256, 512].map((n) => ({
+    id: `W3:${n}`,
+    workload: 'W3',
+    size: n,
+    sizeLabel: `n=${n}`,
+    title: '(A @ B).sum(), fwd + bwd to A and B',
+    libs: LIBS,
+    variants: { chainrule: ['f64', 'f32'] },
+    flops: 3 * 2 * n ** 3,
+    rtol: 1e-3,
+  })),
+  {
+    id: 'W4',
+    workload: 'W4',
+    size: 1000,
+    sizeLabel: '1000 epochs',
+    title: 'lesson net 2-3-1 sigmoid, BCE, full batch 400, lr 0.5',
+    libs: LIBS,
+    rtol: 1e-3,
+  },
+  {
+    id: 'W5',
+    workload: 'W5',
+    size: 50,
+    sizeLabel: '50 steps',
+    title: 'MLP 784-128-10 relu, softmax CE, batch 64, SGD lr 0.1',
+    libs: LIBS,
+    variants: { chainrule: ['f64', 'f32'] },
+    steps: 50,
+    rtol: 1e-3,
+  },
+  {
+    id: 'MEM',
+    workload: 'MEM',
+    size: 1_000_000,
+    sizeLabel: '1M nodes',
+    title: 'heap bytes per live scalar node (y = y.add(1) chain)',
+    libs: ['chainrule'],
+    memory: true,
+    runs: { chainrule: 3 },
+    warmup: { chainrule: 1 },
+  },
+];
+
+export function findCase(id) {
+  const c = CASES.find((k) => k.id === id);
+  if (!c) throw new Error(`unknown case ${id}`);
+  return c;
+}

@@ -1,0 +1,320 @@
+/**
+ * @file chainrule runner: the same workloads as libs/tfjs.mjs, written against the public API
+ * contract in docs/design ("Public API contract"), imported from the built `dist/index.js`.
+ *
+ * Runner interface: see libs/tfjs.mjs.
+ *
+ * `CHAINRULE_MODULE` (an absolute path or file URL) overrides the module to import; it exists to
+ * test this harness against a stand-in before the library is built. Leave it unset to bench the real
+ * library.
+ */
+
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { w1Data, w1OpsPerForward, w1ParamList, w2Data, w3Data, w4Data, w5Data } from '../data.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const defaultModule = path.join(here, '..', '..', 'dist', 'index.js');
+
+/** The imported library: { Value, tensor, noGrad, ... }. */
+let cr;
+
+export async function init() {
+  const spec = process.env.CHAINRULE_MODULE || defaultModule;
+  const url = spec.startsWith('file:') ? spec : pathToFileURL(spec).href;
+  cr = await import(url);
+  for (const name of ['Value', 'tensor', 'noGrad']) {
+    if (!(name in cr)) throw new Error(`chainrule module ${spec} does not export ${name}`);
+  }
+  return { module: spec === defaultModule ? 'dist/index.js' : spec, update: updateMode() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradient bookkeeping and parameter updates: the only places that depend on API details beyond
+// the contract's core (zeroGrad, settable grad/requiresGrad). Each probes once and picks a path.
+// ---------------------------------------------------------------------------------------------
+
+/** Resets the gradients of leaf nodes; returns the (possibly new) leaves. */
+function zeroGrads(params, remake) {
+  const p0 = params[0];
+  if (typeof p0.zeroGrad === 'function') {
+    for (const p of params) p.zeroGrad();
+    return params;
+  }
+  if (isWritable(p0, 'grad')) {
+    for (const p of params) p.grad = null;
+    return params;
+  }
+  return params.map(remake); // fresh leaves have no gradient
+}
+
+function isWritable(obj, prop) {
+  for (let o = obj; o; o = Object.getPrototypeOf(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, prop);
+    if (d) return Boolean(d.writable || d.set);
+  }
+  return false;
+}
+
+let updateModeCache;
+/**
+ * How a tensor computed under noGrad becomes a new trainable leaf:
+ * 'requiresGrad' (settable flag), 'detach' (detach() then set the flag) or 'rewrap' (copy through
+ * toArray(): always works, slowest).
+ */
+function updateMode() {
+  if (updateModeCache) return updateModeCache;
+  updateModeCache = 'rewrap';
+  try {
+    const t = cr.noGrad(() => cr.tensor([1, 2]).mul(2));
+    t.requiresGrad = true;
+    if (t.requiresGrad === true) updateModeCache = 'requiresGrad';
+  } catch {
+    try {
+      const t = cr.tensor([1, 2]).detach();
+      t.requiresGrad = true;
+      if (t.requiresGrad === true) updateModeCache = 'detach';
+    } catch {}
+  }
+  return updateModeCache;
+}
+
+/** Plain gradient descent: p ← p − lr·∂E/∂p, returned as new leaves with requiresGrad. */
+function sgdUpdate(params, lr, dtype) {
+  const mode = updateMode();
+  return params.map((p) => {
+    const next = cr.noGrad(() => p.sub(p.grad.mul(lr)));
+    if (mode === 'requiresGrad') {
+      next.requiresGrad = true;
+      return next;
+    }
+    if (mode === 'detach') {
+      const d = next.detach();
+      d.requiresGrad = true;
+      return d;
+    }
+    return cr.tensor(next.toArray(), { requiresGrad: true, dtype });
+  });
+}
+
+const leaf = (data, dtype) => cr.tensor(data, { requiresGrad: true, dtype });
+const constant = (data, dtype) => cr.tensor(data, { dtype });
+
+/** Σ|x| over tensors (through toArray, outside the timed region). */
+function sumAbs(tensors) {
+  let s = 0;
+  const walk = (a) => {
+    if (Array.isArray(a)) for (const v of a) walk(v);
+    else s += Math.abs(a);
+  };
+  for (const t of tensors) walk(t.toArray());
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+// ---------------------------------------------------------------------------------------------
+
+export async function setup(c, variant) {
+  const dtype = variant === 'f32' ? 'float32' : 'float64';
+  switch (c.workload) {
+    case 'W1':
+      return w1();
+    case 'W2':
+      return w2(c.size);
+    case 'W3':
+      return w3(c.size, dtype);
+    case 'W4':
+      return w4(dtype);
+    case 'W5':
+      return w5(dtype);
+    case 'MEM':
+      return mem(c.size);
+    default:
+      throw new Error(`chainrule: workload ${c.workload} not implemented`);
+  }
+}
+
+/** W1: scalar MLP from Value nodes; loss Σ(out − y)²; gradients to every weight. */
+function w1() {
+  const { Value } = cr;
+  const data = w1Data();
+  let params = w1ParamList(data.layers).map((v) => new Value(v));
+  const shape = data.layers.map(({ w }) => ({ nout: w.length, nin: w[0].length }));
+  const { xs, ys } = data;
+
+  // The flat parameter list arranged as layers; rebuilt only if zeroGrads made new leaves.
+  let layers;
+  let layersOf;
+  const arrange = () => {
+    if (layersOf === params) return layers;
+    let k = 0;
+    layers = shape.map(({ nout, nin }) => {
+      const W = [];
+      for (let o = 0; o < nout; o++) {
+        W.push(params.slice(k, k + nin));
+        k += nin;
+      }
+      const B = params.slice(k, k + nout);
+      k += nout;
+      return { W, B };
+    });
+    layersOf = params;
+    return layers;
+  };
+
+  const forward = () => {
+    const layers = arrange();
+    let loss = null;
+    for (let s = 0; s < xs.length; s++) {
+      let act = xs[s];
+      for (let l = 0; l < layers.length; l++) {
+        const { W, B } = layers[l];
+        const hidden = l < layers.length - 1;
+        const next = [];
+        for (let o = 0; o < W.length; o++) {
+          const row = W[o];
+          let sum = row[0].mul(act[0]);
+          for (let i = 1; i < row.length; i++) sum = sum.add(row[i].mul(act[i]));
+          sum = sum.add(B[o]);
+          next.push(hidden ? sum.tanh() : sum);
+        }
+        act = next;
+      }
+      const sq = act[0].sub(ys[s]).pow(2);
+      loss = loss === null ? sq : loss.add(sq);
+    }
+    return loss;
+  };
+
+  return {
+    step() {
+      params = zeroGrads(params, (p) => new Value(p.data));
+      const loss = forward();
+      loss.backward();
+      return { loss: loss.data, grads: params.map((p) => p.grad) };
+    },
+    result: ({ loss, grads }) => ({ loss, check: grads.reduce((s, g) => s + Math.abs(g), 0) }),
+    meta: { ops: w1OpsPerForward(data) },
+  };
+}
+
+/** W2: y = x; repeat N: y = tanh(y·1.0001 + 0.1); value and dy/dx. */
+function w2(n) {
+  const { Value } = cr;
+  const d = w2Data();
+  return {
+    step() {
+      const x = new Value(d.x);
+      let y = x;
+      for (let i = 0; i < n; i++) y = y.mul(d.scale).add(d.shift).tanh();
+      y.backward();
+      return { loss: y.data, grad: x.grad };
+    },
+    result: ({ loss, grad }) => ({ loss, check: grad }),
+  };
+}
+
+/** W3: (A @ B).sum(), gradients to A and B. */
+function w3(n, dtype) {
+  const d = w3Data(n);
+  let A;
+  let B;
+  return {
+    reset() {
+      A = leaf(d.a, dtype);
+      B = leaf(d.b, dtype);
+    },
+    step() {
+      const loss = A.matmul(B).sum();
+      loss.backward();
+      return { loss: loss.item(), grads: [A.grad, B.grad] };
+    },
+    result: ({ loss, grads }) => ({ loss, check: sumAbs(grads) }),
+  };
+}
+
+/** Trains params with plain SGD for `steps` steps; the loss is the last step's (before its update). */
+function trainer(initial, dtype, lossFn, steps, lr) {
+  let params;
+  return {
+    reset() {
+      params = initial.map((v) => leaf(v, dtype));
+    },
+    step() {
+      let loss = 0;
+      for (let e = 0; e < steps; e++) {
+        const E = lossFn(params);
+        E.backward();
+        if (e === steps - 1) loss = E.item();
+        params = sgdUpdate(params, lr, dtype);
+      }
+      return loss;
+    },
+    result: (loss) => ({ loss, check: sumAbs(params) }),
+  };
+}
+
+/** W4: the lesson's 2-3-1 sigmoid network, binary cross-entropy, full-batch gradient descent. */
+function w4(dtype) {
+  const d = w4Data();
+  const X = constant(d.x, dtype);
+  const Y = constant(d.y, dtype);
+  const oneMinusY = constant(
+    d.y.map(([v]) => [1 - v]),
+    dtype,
+  );
+  const lossFn = ([w0, b0, w1, b1]) => {
+    const h = X.matmul(w0).add(b0).sigmoid();
+    const yhat = h.matmul(w1).add(b1).sigmoid();
+    // E = -mean(y·log ŷ + (1 − y)·log(1 − ŷ))
+    return Y.mul(yhat.log())
+      .add(oneMinusY.mul(yhat.neg().add(1).log()))
+      .mean()
+      .neg();
+  };
+  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, lossFn, d.epochs, d.lr);
+}
+
+/** W5: 784-128-10 relu MLP, softmax cross-entropy, 50 SGD steps on one fixed batch. */
+function w5(dtype) {
+  const d = w5Data();
+  const X = constant(d.x, dtype);
+  const Y = constant(d.y, dtype);
+  const lossFn = ([w0, b0, w1, b1]) => {
+    const h = X.matmul(w0).add(b0).relu();
+    const logits = h.matmul(w1).add(b1);
+    // E = -mean over the batch of Σ_classes y · logSoftmax(logits)
+    return logits.logSoftmax(-1).mul(Y).sum(1).mean().neg();
+  };
+  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, lossFn, d.steps, d.lr);
+}
+
+/** MEM: heap bytes per node while a chain of `n` scalar nodes (y = y.add(1)) is alive. */
+function mem(n) {
+  const { Value } = cr;
+  const gc = globalThis.gc;
+  if (!gc) throw new Error('MEM needs node --expose-gc');
+  return {
+    measure() {
+      gc();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const t0 = performance.now();
+      const x = new Value(0);
+      let y = x;
+      for (let i = 0; i < n; i++) y = y.add(1);
+      const ms = performance.now() - t0;
+      gc();
+      gc();
+      const after = process.memoryUsage().heapUsed;
+      if (y.data !== n) throw new Error(`MEM: chain computed ${y.data}, expected ${n}`);
+      // Nodes actually created, if the library numbers its nodes in creation order.
+      const created = typeof y.id === 'number' && typeof x.id === 'number' ? y.id - x.id : undefined;
+      // bytesPerNode: per y.add(1) op node (a library that also makes a node for the constant 1
+      // shows it in idSpan = 2n; the bytes then cover both).
+      return { ms, bytesPerNode: (after - before) / n, meta: { nodes: n, idSpan: created } };
+    },
+  };
+}
