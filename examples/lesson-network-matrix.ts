@@ -6,12 +6,29 @@
  * Run: npm run demo:matrix
  */
 
-import { binaryCrossEntropy, cat, manualSeed, noGrad, ones, randn, type Tensor, tensor, Value } from '../src/index.js';
+import {
+  binaryCrossEntropy,
+  cat,
+  manualSeed,
+  noGrad,
+  ones,
+  randn,
+  SGD,
+  type Tensor,
+  tensor,
+  type Value,
+} from '../src/index.js';
 import { forward, loadTwoBlobs, makeWeights } from './lesson/two-layer.js';
 
 const data = loadTwoBlobs();
-const X = tensor(data.map(([x1, x2]) => [x1, x2, 1]), { label: 'X' }); // [N, 3]: the 1 carries the bias
-const y = tensor(data.map(([, , t]) => [t]), { label: 'y' }); // [N, 1]
+const X = tensor(
+  data.map(([x1, x2]) => [x1, x2, 1]),
+  { label: 'X' },
+); // [N, 3]: the 1 carries the bias
+const y = tensor(
+  data.map(([, , t]) => [t]),
+  { label: 'y' },
+); // [N, 1]
 const biasColumn = ones([data.length, 1]);
 
 /** σ(W¹ · (σ(W⁰ · x), 1)) for every row x of X at once. */
@@ -23,10 +40,13 @@ function predict(W0: Tensor, W1: Tensor): Tensor {
 manualSeed(7);
 const W0 = randn([3, 2]).mul(0.5).detach();
 const W1 = randn([3, 1]).mul(0.5).detach();
-W0.requiresGrad = true;
-W0.label = 'W0';
-W1.requiresGrad = true;
-W1.label = 'W1';
+for (const [w, label] of [
+  [W0, 'W0'],
+  [W1, 'W1'],
+] as const) {
+  w.requiresGrad = true;
+  w.label = label;
+}
 
 // ─── The same gradients as the scalar network ──────────────────────────────────────────────────
 binaryCrossEntropy(predict(W0, W1), y).backward();
@@ -37,29 +57,34 @@ losses
   .div(data.length)
   .backward();
 const pairs: [Value, number][] = [
-  ...scalar.W0.flatMap((row, i) => row.map((w, j): [Value, number] => [w, (W0.grad!.toArray() as number[][])[i]![j]!])),
+  ...scalar.W0.flatMap((row, i) =>
+    row.map((w, j): [Value, number] => [w, (W0.grad!.toArray() as number[][])[i]![j]!]),
+  ),
   ...scalar.W1.map((row, i): [Value, number] => [row[0]!, (W1.grad!.toArray() as number[][])[i]![0]!]),
 ];
 const maxDiff = Math.max(...pairs.map(([v, g]) => Math.abs(v.grad! - g)));
 console.log('∇E for the same weights, matrix form vs the scalar network of Values:');
-console.log(`  W0.grad = ${JSON.stringify((W0.grad!.toArray() as number[][]).map((r) => r.map((v) => +v.toFixed(6))))}`);
-console.log(`  W1.grad = ${JSON.stringify((W1.grad!.toArray() as number[][]).map((r) => r.map((v) => +v.toFixed(6))))}`);
-console.log(`  largest difference over the 9 weights: ${maxDiff.toExponential(2)} (below 1e-12: ${maxDiff < 1e-12})`);
+console.log(
+  `  W0.grad = ${JSON.stringify((W0.grad!.toArray() as number[][]).map((r) => r.map((v) => +v.toFixed(6))))}`,
+);
+console.log(
+  `  W1.grad = ${JSON.stringify((W1.grad!.toArray() as number[][]).map((r) => r.map((v) => +v.toFixed(6))))}`,
+);
+console.log(
+  `  largest difference over the 9 weights: ${maxDiff.toExponential(2)} (below 1e-12: ${maxDiff < 1e-12})`,
+);
 
-// ─── Full-batch gradient descent ───────────────────────────────────────────────────────────────
-const alpha = 2;
-let w0 = W0;
-let w1 = W1;
+// ─── Full-batch gradient descent: wᵢⱼ ← wᵢⱼ − α·∂E/∂wᵢⱼ ─────────────────────────────────────────
+const optimizer = new SGD([W0, W1], { lr: 2 });
 for (let epoch = 0; epoch <= 1000; epoch++) {
-  const loss = binaryCrossEntropy(predict(w0, w1), y);
+  optimizer.zeroGrad();
+  const loss = binaryCrossEntropy(predict(W0, W1), y);
   if (epoch % 200 === 0) {
-    const accuracy = noGrad(() => predict(w0, w1).ge(0.5).eq(y).mean().item());
-    console.log(`  epoch ${String(epoch).padStart(4)}: mean E = ${loss.item().toFixed(4)}, training accuracy ${(accuracy * 100).toFixed(0)}%`);
+    const accuracy = noGrad(() => predict(W0, W1).ge(0.5).eq(y).mean().item());
+    console.log(
+      `  epoch ${String(epoch).padStart(4)}: mean E = ${loss.item().toFixed(4)}, training accuracy ${(accuracy * 100).toFixed(0)}%`,
+    );
   }
   loss.backward();
-  // wᵢⱼ ← wᵢⱼ − α·∂E/∂wᵢⱼ, as new leaves
-  [w0, w1] = noGrad(() => [w0.sub(w0.grad!.mul(alpha)), w1.sub(w1.grad!.mul(alpha))]);
-  w0.requiresGrad = true;
-  w1.requiresGrad = true;
+  optimizer.step();
 }
-void Value;

@@ -12,6 +12,8 @@ export { type GradOptions, grad } from './functional/grad.js';
 export { add, cat, div, maximum, minimum, mul, pow, stack, sub, where } from './functional/ops.js';
 // models
 export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
+export { Adam, type AdamOptions } from './optim/adam.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
 // scalars
 export { Value, type ValueOptions } from './scalar/value.js';
 export {
