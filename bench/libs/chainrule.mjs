@@ -24,78 +24,10 @@ export async function init() {
   const spec = process.env.CHAINRULE_MODULE || defaultModule;
   const url = spec.startsWith('file:') ? spec : pathToFileURL(spec).href;
   cr = await import(url);
-  for (const name of ['Value', 'tensor', 'noGrad']) {
+  for (const name of ['Value', 'tensor', 'SGD']) {
     if (!(name in cr)) throw new Error(`chainrule module ${spec} does not export ${name}`);
   }
-  return { module: spec === defaultModule ? 'dist/index.js' : spec, update: updateMode() };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Gradient bookkeeping and parameter updates: the only places that depend on API details beyond
-// the contract's core (zeroGrad, settable grad/requiresGrad). Each probes once and picks a path.
-// ---------------------------------------------------------------------------------------------
-
-/** Resets the gradients of leaf nodes; returns the (possibly new) leaves. */
-function zeroGrads(params, remake) {
-  const p0 = params[0];
-  if (typeof p0.zeroGrad === 'function') {
-    for (const p of params) p.zeroGrad();
-    return params;
-  }
-  if (isWritable(p0, 'grad')) {
-    for (const p of params) p.grad = null;
-    return params;
-  }
-  return params.map(remake); // fresh leaves have no gradient
-}
-
-function isWritable(obj, prop) {
-  for (let o = obj; o; o = Object.getPrototypeOf(o)) {
-    const d = Object.getOwnPropertyDescriptor(o, prop);
-    if (d) return Boolean(d.writable || d.set);
-  }
-  return false;
-}
-
-let updateModeCache;
-/**
- * How a tensor computed under noGrad becomes a new trainable leaf:
- * 'requiresGrad' (settable flag), 'detach' (detach() then set the flag) or 'rewrap' (copy through
- * toArray(): always works, slowest).
- */
-function updateMode() {
-  if (updateModeCache) return updateModeCache;
-  updateModeCache = 'rewrap';
-  try {
-    const t = cr.noGrad(() => cr.tensor([1, 2]).mul(2));
-    t.requiresGrad = true;
-    if (t.requiresGrad === true) updateModeCache = 'requiresGrad';
-  } catch {
-    try {
-      const t = cr.tensor([1, 2]).detach();
-      t.requiresGrad = true;
-      if (t.requiresGrad === true) updateModeCache = 'detach';
-    } catch {}
-  }
-  return updateModeCache;
-}
-
-/** Plain gradient descent: p ← p − lr·∂E/∂p, returned as new leaves with requiresGrad. */
-function sgdUpdate(params, lr, dtype) {
-  const mode = updateMode();
-  return params.map((p) => {
-    const next = cr.noGrad(() => p.sub(p.grad.mul(lr)));
-    if (mode === 'requiresGrad') {
-      next.requiresGrad = true;
-      return next;
-    }
-    if (mode === 'detach') {
-      const d = next.detach();
-      d.requiresGrad = true;
-      return d;
-    }
-    return cr.tensor(next.toArray(), { requiresGrad: true, dtype });
-  });
+  return { module: spec === defaultModule ? 'dist/index.js' : spec, update: 'SGD' };
 }
 
 const leaf = (data, dtype) => cr.tensor(data, { requiresGrad: true, dtype });
@@ -140,32 +72,24 @@ export async function setup(c, variant) {
 function w1() {
   const { Value } = cr;
   const data = w1Data();
-  let params = w1ParamList(data.layers).map((v) => new Value(v));
+  const params = w1ParamList(data.layers).map((v) => new Value(v));
   const shape = data.layers.map(({ w }) => ({ nout: w.length, nin: w[0].length }));
   const { xs, ys } = data;
 
-  // The flat parameter list arranged as layers; rebuilt only if zeroGrads made new leaves.
-  let layers;
-  let layersOf;
-  const arrange = () => {
-    if (layersOf === params) return layers;
-    let k = 0;
-    layers = shape.map(({ nout, nin }) => {
-      const W = [];
-      for (let o = 0; o < nout; o++) {
-        W.push(params.slice(k, k + nin));
-        k += nin;
-      }
-      const B = params.slice(k, k + nout);
-      k += nout;
-      return { W, B };
-    });
-    layersOf = params;
-    return layers;
-  };
+  // The flat parameter list arranged as layers.
+  let k = 0;
+  const layers = shape.map(({ nout, nin }) => {
+    const W = [];
+    for (let o = 0; o < nout; o++) {
+      W.push(params.slice(k, k + nin));
+      k += nin;
+    }
+    const B = params.slice(k, k + nout);
+    k += nout;
+    return { W, B };
+  });
 
   const forward = () => {
-    const layers = arrange();
     let loss = null;
     for (let s = 0; s < xs.length; s++) {
       let act = xs[s];
@@ -190,7 +114,7 @@ function w1() {
 
   return {
     step() {
-      params = zeroGrads(params, (p) => new Value(p.data));
+      for (const p of params) p.zeroGrad();
       const loss = forward();
       loss.backward();
       return { loss: loss.data, grads: params.map((p) => p.grad) };
@@ -238,17 +162,20 @@ function w3(n, dtype) {
 /** Trains params with plain SGD for `steps` steps; the loss is the last step's (before its update). */
 function trainer(initial, dtype, lossFn, steps, lr) {
   let params;
+  let optimizer;
   return {
     reset() {
       params = initial.map((v) => leaf(v, dtype));
+      optimizer = new cr.SGD(params, { lr });
     },
     step() {
       let loss = 0;
       for (let e = 0; e < steps; e++) {
+        optimizer.zeroGrad();
         const E = lossFn(params);
         E.backward();
         if (e === steps - 1) loss = E.item();
-        params = sgdUpdate(params, lr, dtype);
+        optimizer.step();
       }
       return loss;
     },

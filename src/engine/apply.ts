@@ -29,7 +29,7 @@ export function applyOp(
   attrs?: unknown,
 ): Node {
   const raw = x.compute(op, x, y, more, attrs);
-  let needs = x.requiresGrad || (y !== null && y.requiresGrad);
+  let needs = x.requiresGrad || y?.requiresGrad === true;
   for (let i = 0; i < more.length; i++) needs ||= more[i]!.requiresGrad;
   if (!(needs && op.backward !== null && isGradEnabled())) return x.spawn(raw, CONSTANT);
   recorded.op = op;
@@ -37,7 +37,11 @@ export function applyOp(
   recorded.p1 = y;
   recorded.rest = more;
   recorded.attrs = attrs;
-  return x.spawn(raw, recorded);
+  const out = x.spawn(raw, recorded);
+  recorded.p0 = recorded.p1 = null; // holding them would keep the whole graph alive
+  recorded.rest = NONE;
+  recorded.attrs = undefined;
+  return out;
 }
 
 /** `applyOp` with the inputs as a list (a variadic op such as `cat`, or any arity). */

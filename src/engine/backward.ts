@@ -65,6 +65,8 @@ export function walk(roots: readonly Node[], seeds: readonly Grad[], createGraph
   } catch (e) {
     for (const n of order) n.acc = null;
     throw e;
+  } finally {
+    releaseScratch();
   }
   return order;
 }
@@ -76,6 +78,15 @@ const scratch = [1, 2, 3].map((n) => ({
   attrs: undefined as unknown,
   need: new Array<boolean>(n).fill(false),
 }));
+
+/** Drops what the reused contexts hold, so that they keep no array (or graph) alive after a walk. */
+function releaseScratch(): void {
+  for (const ctx of scratch) {
+    ctx.ins.fill(0);
+    ctx.out = 0;
+    ctx.attrs = undefined;
+  }
+}
 
 /** The rule's view of `node`: its nodes with `createGraph`, their raw data otherwise. */
 function contextOf(node: Node, n: number, createGraph: boolean): RuleContext<Grad, unknown> {

@@ -208,3 +208,26 @@ describe('broken rules are caught, naming the op', () => {
     );
   });
 });
+
+describe('memory', () => {
+  it('keeps no reference to a graph once the caller drops it (after forward and after backward)', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const make = (withBackward: boolean) => {
+      const x = tensor([1, 2, 3], { requiresGrad: true });
+      const y = x.mul(2).tanh().sum();
+      if (withBackward) y.backward();
+      return new WeakRef(x);
+    };
+    for (const withBackward of [false, true]) {
+      const ref = make(withBackward);
+      for (let i = 0; i < 5 && ref.deref() !== undefined; i++) {
+        await new Promise((r) => setTimeout(r, 0));
+        gc();
+      }
+      expect(ref.deref()).toBeUndefined();
+    }
+  });
+});
