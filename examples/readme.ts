@@ -6,7 +6,7 @@ const w1 = new Value(-3, { label: 'w1' });
 const b = new Value(6.88, { label: 'b' });
 const y = x1.mul(w1).add(b).tanh();
 y.backward();
-console.log(y.data.toFixed(4), w1.grad!.toFixed(4), x1.grad!.toFixed(4)); // 0.7064 1.0046 -1.5069
+console.log(y.data.toFixed(4), w1.grad!.toFixed(4), x1.grad!.toFixed(4)); // 0.7064 1.0019 -1.5029
 
 const W = tensor(
   [

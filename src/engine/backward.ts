@@ -17,18 +17,27 @@ function shapeOf(g: Grad): readonly number[] {
 }
 
 /**
- * A rule's gradient for input `i`, in that input's shape: broadcast axes are summed back here, in one
- * place for every op; any other mismatch is a broken rule.
+ * A rule's gradient for input `i`, in that input's shape and dtype: broadcast axes are summed back
+ * here, in one place for every op (and a float32 input gets a float32 gradient, as in PyTorch); any
+ * other mismatch is a broken rule.
  */
-function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad): Grad {
-  const want = node.parent(i).shape;
+function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad, createGraph: boolean): Grad {
+  if (typeof g === 'number') return g; // a Value's gradient: one float64 number, nothing to fit
+  const input = node.parent(i);
+  const want = input.shape;
   const got = shapeOf(g);
-  if (sameShape(got, want)) return g;
-  if (isBroadcastableTo(want, got)) return B.sumTo(g, want);
-  throw new AutogradError(
-    node.op!.name,
-    `gradient for input ${i} has shape ${fmt(got)}, but the input has shape ${fmt(want)}`,
-  );
+  let fitted: Grad = g;
+  if (!sameShape(got, want)) {
+    if (!isBroadcastableTo(want, got)) {
+      throw new AutogradError(
+        node.op!.name,
+        `gradient for input ${i} has shape ${fmt(got)}, but the input has shape ${fmt(want)}`,
+      );
+    }
+    fitted = B.sumTo(g, want);
+  }
+  const dtype = B.dtype(createGraph ? input : input.raw);
+  return B.dtype(fitted) === dtype ? fitted : B.cast(fitted, dtype);
 }
 
 /** Runs the hooks registered on `node` on its gradient; a hook may return a replacement. */
@@ -125,7 +134,7 @@ function propagate(node: Node, createGraph: boolean): void {
     const p = node.parent(i);
     const gi = grads[i];
     if (gi == null || !p.requiresGrad) continue;
-    const fitted = fitToInput(B, node, i, gi);
+    const fitted = fitToInput(B, node, i, gi, createGraph);
     p.acc = p.acc === null ? fitted : B.add(p.acc, fitted);
   }
 }

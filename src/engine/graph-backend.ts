@@ -16,6 +16,7 @@ function lift(op: AnyOp, ins: readonly Operand<Node>[]): Node[] {
 export const graph: Backend<Node> = makeBackend<Node>({
   call: (op, ins, attrs) => apply(op, lift(op, ins), attrs),
   shape: (x) => (x instanceof Node ? x.shape : []),
+  dtype: (x) => (x instanceof Node && typeof x.raw !== 'number' ? x.raw.dtype : 'float64'),
   full: (shape, value, like) => like.constant(like.rawBackend.full(shape, value, like.raw)),
   detach: (x) => x.constant(x.raw),
 });

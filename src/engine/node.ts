@@ -14,6 +14,8 @@ export type Hook<N extends Node> = (grad: N) => N | undefined | void;
 /** What few nodes need: kept out of line so that a plain scalar node stays small. */
 interface Extra {
   label: string;
+  /** The name of the method that made this node, when it was a composite (`sum` over `sumTo`). */
+  madeBy: string | null;
   attrs: unknown;
   hooks: Hook<Node>[] | null;
   /** Inputs after the first two (`where`, `cat`). */
@@ -72,12 +74,12 @@ export abstract class Node {
     this.p1 = init.p1;
     this.extra =
       init.rest.length > 0 || init.attrs !== undefined || label !== ''
-        ? { label, attrs: init.attrs, hooks: null, rest: init.rest }
+        ? { label, madeBy: null, attrs: init.attrs, hooks: null, rest: init.rest }
         : null;
   }
 
   private ensureExtra(): Extra {
-    this.extra ??= { label: '', attrs: undefined, hooks: null, rest: NONE };
+    this.extra ??= { label: '', madeBy: null, attrs: undefined, hooks: null, rest: NONE };
     return this.extra;
   }
 
@@ -87,6 +89,20 @@ export abstract class Node {
   }
   set label(text: string) {
     this.ensureExtra().label = String(text);
+  }
+
+  /**
+   * The name of what made this node, as PyTorch's `grad_fn` names it: the method for a composite
+   * (`sum`, `mean`, `sub`), else the primitive op; null for leaves and constants.
+   */
+  get gradFn(): string | null {
+    return this.op === null ? null : (this.extra?.madeBy ?? this.op.name);
+  }
+
+  /** Records that a composite method made this node (see `gradFn`). */
+  madeBy(method: string): this {
+    if (this.op !== null) this.ensureExtra().madeBy = method;
+    return this;
   }
 
   /** The op's attributes (an axis, a shape), if it takes any. */

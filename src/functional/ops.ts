@@ -5,6 +5,7 @@ import type { Node } from '../engine/node.js';
 import { checkFinite } from '../errors.js';
 import * as C from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
+import { normalizeAxis } from '../tensor/kernels/axes.js';
 import { Tensor } from '../tensor/tensor.js';
 
 type Operand = Value | Tensor | number;
@@ -12,8 +13,13 @@ type Operand = Value | Tensor | number;
 /** Checks the operands of `op` and returns them as the graph backend takes them. */
 function operands(op: string, xs: readonly unknown[]): (Node | number)[] {
   let kind: 'Value' | 'Tensor' | null = null;
+  for (const x of xs) if (x instanceof Tensor) kind = 'Tensor';
   const out = xs.map((x) => {
-    if (typeof x === 'number') return checkFinite(op, x);
+    // NOTE: a Value takes finite numbers only; a tensor takes ±Infinity too (`where(mask, x, -Infinity)`).
+    if (typeof x === 'number') {
+      if (kind === 'Tensor' && !Number.isNaN(x)) return x;
+      return checkFinite(op, x);
+    }
     const k = x instanceof Value ? 'Value' : x instanceof Tensor ? 'Tensor' : null;
     if (k === null)
       throw new TypeError(`${op}: operands must be Values, Tensors or numbers (got ${typeof x})`);
@@ -58,14 +64,14 @@ export const minimum = binary('minimum');
 /** `cond ? x : y` elementwise, with broadcasting; `cond` is read as nonzero = true. @example where(x.gt(0), x, 0) */
 export function where(cond: Tensor, x: Tensor | number, y: Tensor | number): Tensor {
   if (!(cond instanceof Tensor)) throw new TypeError('where: cond must be a Tensor (e.g. x.gt(0))');
-  const [a, b] = operands('where', [x, y]);
+  const [, a, b] = operands('where', [cond, x, y]);
   return graph.where(cond, a!, b!) as Tensor;
 }
 
 /** Joins tensors along an existing axis. @example cat([a, b], 0) */
 export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
   checkTensors('cat', tensors);
-  return graph.cat(tensors, axis) as Tensor;
+  return graph.cat(tensors, normalizeAxis(axis, tensors[0]!.ndim, 'cat')) as Tensor;
 }
 
 /** Joins tensors of one shape along a new axis. @example stack([a, b], 0) */

@@ -5,6 +5,7 @@ import type { Node } from '../engine/node.js';
 import { fmt, ShapeError } from '../errors.js';
 import { logSoftmax, mean } from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
+import { fromTypedArray } from '../tensor/create.js';
 import { sameShape } from '../tensor/kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -30,6 +31,17 @@ function meanAll(x: Node): Node {
   return x instanceof Tensor ? mean(B, x, undefined, false) : x;
 }
 
+const TINY = Math.exp(-100);
+
+/**
+ * log p, at least −100 (PyTorch clamps the logs of binary cross-entropy there, so a saturated
+ * sigmoid gives a finite loss). NOTE: clamped inside the log, log(max(p, e⁻¹⁰⁰)), so that the
+ * gradient at p = 0 is 0 rather than 0·∞ = NaN.
+ */
+function clampedLog(p: Node): Node {
+  return B.log(B.maximum(p, TINY));
+}
+
 /**
  * E(y, ŷ) = −y·log ŷ − (1 − y)·log(1 − ŷ), averaged over elements for tensors (PyTorch's
  * `binary_cross_entropy`). `pred` holds probabilities, e.g. the output of `sigmoid()`.
@@ -41,7 +53,7 @@ export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N 
   checkPair('binaryCrossEntropy', pred, target);
   const y = target as Node | number;
   const oneMinusY = typeof y === 'number' ? 1 - y : B.sub(1, y);
-  const e = B.neg(B.add(B.mul(y, B.log(pred)), B.mul(oneMinusY, B.log(B.sub(1, pred)))));
+  const e = B.neg(B.add(B.mul(y, clampedLog(pred)), B.mul(oneMinusY, clampedLog(B.sub(1, pred)))));
   return meanAll(e) as N;
 }
 
@@ -58,21 +70,50 @@ export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number): 
 }
 
 /**
- * Softmax cross-entropy of `logits` [batch, classes] against one-hot (or probability) `targets` of
- * the same shape, averaged over the batch: −Σ targets · logSoftmax(logits), stable for large logits.
+ * Softmax cross-entropy of `logits` [batch, classes] against `targets`: class indices [batch] (as
+ * PyTorch's `cross_entropy`), or one-hot / probability rows [batch, classes]. Averaged over the batch:
+ * −Σ targets · logSoftmax(logits), stable for large logits.
  *
  * @example
- * crossEntropy(tensor([[2, 0]]), tensor([[1, 0]])).item();   // log(1 + e⁻²) ≈ 0.1269
+ * crossEntropy(tensor([[2, 0]]), tensor([0])).item();        // log(1 + e⁻²) ≈ 0.1269
+ * crossEntropy(tensor([[2, 0]]), tensor([[1, 0]])).item();   // the same
  */
 export function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
-  if (!(logits instanceof Tensor) || logits.ndim !== 2) {
+  if (!(logits instanceof Tensor) || !(targets instanceof Tensor)) {
+    throw new TypeError('crossEntropy: logits and targets must be Tensors; wrap arrays with tensor()');
+  }
+  if (logits.ndim !== 2) {
     throw new ShapeError(
       'crossEntropy',
-      `logits must be a [batch, classes] Tensor`,
+      `logits must be [batch, classes], got shape ${fmt(logits.shape)}`,
       'reshape the logits to 2-D',
     );
   }
-  checkPair('crossEntropy', logits, targets);
-  const perRow = B.neg(B.sumTo(B.mul(targets, logSoftmax(B, logits, 1)), [logits.shape[0]!, 1]));
+  const rows = targets.ndim === 1 ? oneHot(targets, logits) : targets;
+  checkPair('crossEntropy', logits, rows);
+  const perRow = B.neg(B.sumTo(B.mul(rows, logSoftmax(B, logits, 1)), [logits.shape[0]!, 1]));
   return mean(B, perRow, undefined, false) as Tensor;
+}
+
+/** One-hot rows [batch, classes] from class indices [batch]. */
+function oneHot(indices: Tensor, logits: Tensor): Tensor {
+  const [batch, classes] = logits.shape;
+  if (indices.shape[0] !== batch) {
+    throw new ShapeError(
+      'crossEntropy',
+      `${indices.shape[0]} class indices for a batch of ${batch} (logits ${fmt([batch!, classes!])})`,
+      'pass one class index per row',
+    );
+  }
+  const rows =
+    logits.dtype === 'float32' ? new Float32Array(batch! * classes!) : new Float64Array(batch! * classes!);
+  indices.array.data.forEach((k, i) => {
+    if (!Number.isInteger(k) || k < 0 || k >= classes!) {
+      throw new RangeError(
+        `crossEntropy: target ${i} is ${k}, not a class index in 0..${classes! - 1}; pass integer class indices`,
+      );
+    }
+    rows[i * classes! + k] = 1;
+  });
+  return fromTypedArray(rows, [batch!, classes!]);
 }

@@ -2,7 +2,7 @@
 
 import type { Shape } from '../errors.js';
 import * as K from '../tensor/kernels/index.js';
-import type { NDArray } from '../tensor/kernels/ndarray.js';
+import type { DType, NDArray } from '../tensor/kernels/ndarray.js';
 import type { AnyOp, Backend, Operand } from './op.js';
 import { OPS } from './table.js';
 
@@ -10,6 +10,7 @@ import { OPS } from './table.js';
 export interface Kind<T> {
   call(op: AnyOp, ins: readonly Operand<T>[], attrs: unknown): T;
   shape(x: Operand<T>): Shape;
+  dtype(x: Operand<T>): DType;
   full(shape: Shape, value: number, like: T): T;
   detach(x: T): T;
 }
@@ -19,7 +20,12 @@ export interface Kind<T> {
  * plus the composites rules use. Built once per kind.
  */
 export function makeBackend<T>(kind: Kind<T>): Backend<T> {
-  const B: Record<string, unknown> = { shape: kind.shape, full: kind.full, detach: kind.detach };
+  const B: Record<string, unknown> = {
+    shape: kind.shape,
+    dtype: kind.dtype,
+    full: kind.full,
+    detach: kind.detach,
+  };
   for (const op of Object.values(OPS) as AnyOp[]) {
     B[op.name] =
       op.arity === -1
@@ -27,14 +33,12 @@ export function makeBackend<T>(kind: Kind<T>): Backend<T> {
         : (...args: unknown[]) => {
             const ins = args.slice(0, op.arity) as Operand<T>[];
             const attrs = args[op.arity];
-            if (op.isIdentity?.(kind.shape(ins[0]!), attrs)) return ins[0];
+            if (op.isIdentity?.(kind.shape(ins[0]!), attrs, kind.dtype(ins[0]!))) return ins[0];
             return kind.call(op, ins, attrs);
           };
   }
   const backend = B as unknown as Backend<T>;
   backend.sub = (x, y) => backend.add(x, typeof y === 'number' ? -y : backend.neg(y));
-  backend.div = (x, y) =>
-    typeof y === 'number' ? backend.mul(x, 1 / y) : backend.mul(x, backend.pow(y, -1));
   return backend;
 }
 
@@ -43,8 +47,9 @@ const NO_SHAPE: Shape = Object.freeze([]);
 /** Plain numbers, for `Value` rules on a first-order pass: each primitive is its scalar forward. */
 export const numberBackend: Backend<number> = (() => {
   const B = makeBackend<number>({
-    call: (op, [x, y]) => op.scalar!(x!, y!),
+    call: (op, [x, y, z]) => op.scalar!(x!, y!, z!),
     shape: () => NO_SHAPE,
+    dtype: () => 'float64',
     full: (_shape, value) => value,
     detach: (x) => x,
   });
@@ -58,6 +63,7 @@ export const numberBackend: Backend<number> = (() => {
 export const arrayBackend: Backend<NDArray> = makeBackend<NDArray>({
   call: (op, ins, attrs) => op.array!(ins as NDArray[], attrs),
   shape: (x) => (typeof x === 'number' ? NO_SHAPE : x.shape),
+  dtype: (x) => (typeof x === 'number' ? 'float64' : x.dtype),
   full: (shape, value, like) => K.full(shape, value, like.dtype),
   detach: (x) => x,
 });

@@ -24,7 +24,17 @@ export const mul = defineOp({
   backward: (B, g, { ins: [x, y] }) => [B.mul(g, y!), B.mul(g, x!)],
 });
 
-// ∂xʸ/∂x = y·xʸ⁻¹, ∂xʸ/∂y = xʸ·ln x
+// ∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y
+export const div = defineOp({
+  name: 'div',
+  label: '/',
+  arity: 2,
+  scalar: (x, y) => x / y,
+  array: ([x, y]) => K.div(x!, y!, 'div'),
+  backward: (B, g, { ins: [, y], out }) => [B.div(g, y!), B.neg(B.div(B.mul(g, out), y!))],
+});
+
+// ∂xʸ/∂x = y·xʸ⁻¹ (0 where y = 0), ∂xʸ/∂y = xʸ·ln x (0 where x = 0 and y ≥ 0), masked as PyTorch does
 // NOTE: ∂/∂y is only formed when y takes a gradient: ln x is NaN for x < 0, and `x.pow(2)` must work there.
 export const pow = defineOp({
   name: 'pow',
@@ -33,8 +43,8 @@ export const pow = defineOp({
   scalar: Math.pow,
   array: ([x, y]) => K.pow(x!, y!, 'pow'),
   backward: (B, g, { ins: [x, y], out, need }) => [
-    need[0] ? B.mul(g, B.mul(y!, B.pow(x!, B.sub(y!, 1)))) : null,
-    need[1] ? B.mul(g, B.mul(out, B.log(x!))) : null,
+    need[0] ? B.mul(g, B.where(B.eq(y!, 0), 0, B.mul(y!, B.pow(x!, B.sub(y!, 1))))) : null,
+    need[1] ? B.mul(g, B.where(B.mul(B.eq(x!, 0), B.ge(y!, 0)), 0, B.mul(out, B.log(x!)))) : null,
   ],
 });
 
@@ -75,6 +85,7 @@ export const where = defineOp({
   name: 'where',
   label: 'where',
   arity: 3,
+  scalar: (c, x, y) => (c !== 0 ? x : y),
   array: ([c, x, y]) => K.where(c!, x!, y!, 'where'),
   backward: (B, g, { ins: [c] }) => [null, B.where(c!, g, 0), B.where(c!, 0, g)],
 });

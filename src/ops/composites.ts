@@ -2,6 +2,7 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../tensor/kernels/axes.js';
+import { broadcastShapes } from '../tensor/kernels/broadcast.js';
 import type { Backend, Operand } from './op.js';
 
 export type Axis = number | readonly number[] | undefined;
@@ -37,21 +38,22 @@ export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, ki
       );
     }
   }
-  const kept = kind === 'max' ? B.maxTo(x, axes) : B.minTo(x, axes);
+  const attrs = { axes, evenTies: axis === undefined };
+  const kept = kind === 'max' ? B.maxTo(x, attrs) : B.minTo(x, attrs);
   return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
 }
 
 /** log softmax along `axis`, shifted by the (detached) max so that ±1000 does not overflow. */
-export function logSoftmax<T>(B: Backend<T>, x: T, axis: number): T {
-  const a = normalizeAxis(axis, B.shape(x).length, 'logSoftmax');
-  const m = B.detach(B.maxTo(x, [a]));
+export function logSoftmax<T>(B: Backend<T>, x: T, axis: number, op = 'logSoftmax'): T {
+  const a = normalizeAxis(axis, B.shape(x).length, op);
+  const m = B.detach(B.maxTo(x, { axes: [a], evenTies: false }));
   const shifted = B.sub(x, m);
   return B.sub(shifted, B.log(sum(B, B.exp(shifted), a, true)));
 }
 
 /** softmax along `axis`: exp of the stable log softmax. */
 export function softmax<T>(B: Backend<T>, x: T, axis: number): T {
-  return B.exp(logSoftmax(B, x, axis));
+  return B.exp(logSoftmax(B, x, axis, 'softmax'));
 }
 
 /** Swaps two axes. */
@@ -72,9 +74,15 @@ export function squeeze<T>(B: Backend<T>, x: T, axis?: number | readonly number[
 }
 
 /** Inserts a size-1 axis at `axis` (which may be `ndim`, or negative counting from `ndim + 1`). */
-export function unsqueeze<T>(B: Backend<T>, x: T, axis: number): T {
+export function unsqueeze<T>(B: Backend<T>, x: T, axis: number, op = 'unsqueeze'): T {
   const shape = B.shape(x);
-  const a = normalizeAxis(axis, shape.length + 1, 'unsqueeze');
+  const n = shape.length;
+  if (!Number.isInteger(axis) || axis < -(n + 1) || axis > n) {
+    throw new RangeError(
+      `${op}: axis ${axis} is out of range for inserting into a tensor of rank ${n} (valid: ${-(n + 1)}..${n}); pick an axis in that range`,
+    );
+  }
+  const a = axis < 0 ? axis + n + 1 : axis;
   return B.reshape(x, [...shape.slice(0, a), 1, ...shape.slice(a)]);
 }
 
@@ -92,10 +100,8 @@ export function stack<T>(B: Backend<T>, xs: readonly T[], axis: number): T {
       );
     }
   });
-  return B.cat(
-    xs.map((x) => unsqueeze(B, x, axis)),
-    normalizeAxis(axis, first.length + 1, 'stack'),
-  );
+  const parts = xs.map((x) => unsqueeze(B, x, axis, 'stack'));
+  return B.cat(parts, axis < 0 ? axis + first.length + 1 : axis);
 }
 
 /** Limits every element to [min, max]; the gradient passes where min ≤ x ≤ max, as torch.clamp. */
@@ -103,6 +109,8 @@ export function clamp<T>(B: Backend<T>, x: T, min?: Operand<T>, max?: Operand<T>
   if (min === undefined && max === undefined) {
     throw new TypeError('clamp: give at least one of min and max');
   }
+  for (const bound of [min, max])
+    if (bound !== undefined) broadcastShapes(B.shape(x), B.shape(bound), 'clamp');
   let y = x;
   if (min !== undefined) y = B.where(B.lt(y, min), min, y);
   if (max !== undefined) y = B.where(B.gt(y, max), max, y);

@@ -1,7 +1,7 @@
 /** @file What an op is: a name, a picture label, a forward per node kind and one derivative rule. */
 
 import type { Shape } from '../errors.js';
-import type { NDArray } from '../tensor/kernels/ndarray.js';
+import type { DType, NDArray } from '../tensor/kernels/ndarray.js';
 
 /** A number or a node's data on the side of an op that accepts plain numbers (`x.add(2)`). */
 export type Operand<T> = T | number;
@@ -38,24 +38,34 @@ export interface Backend<T> {
   expand(x: T, shape: Shape): T;
   reshape(x: T, shape: Shape): T;
   permute(x: T, dims: readonly number[]): T;
-  maxTo(x: T, axes: readonly number[]): T;
-  minTo(x: T, axes: readonly number[]): T;
+  div(x: Operand<T>, y: Operand<T>): T;
+  maxTo(x: T, attrs: ReduceAttrs): T;
+  minTo(x: T, attrs: ReduceAttrs): T;
+  cast(x: T, dtype: DType): T;
   selectMask(x: T, attrs: SelectAttrs): T;
   cat(xs: readonly T[], axis: number): T;
   slice(x: T, attrs: SliceAttrs): T;
   argmax(x: T, attrs: ArgAttrs): T;
   argmin(x: T, attrs: ArgAttrs): T;
 
-  // composites, built once from the primitives above (see composites.ts)
+  // a composite, built once from the primitives above
   sub(x: Operand<T>, y: Operand<T>): T;
-  div(x: Operand<T>, y: Operand<T>): T;
 
   /** The same data with no gradient path (identity on raw data). */
   detach(x: T): T;
+  /** The dtype of a node or raw value (`float64` for numbers and Values). */
+  dtype(x: Operand<T>): DType;
   /** The shape of a node or raw value (`[]` for numbers). */
   shape(x: Operand<T>): Shape;
   /** A constant (no gradient) of `shape` filled with `value`, of the same kind as `like`. */
   full(shape: Shape, value: number, like: T): T;
+}
+
+/** A max/min over `axes`, keeping them as size 1. */
+export interface ReduceAttrs {
+  readonly axes: readonly number[];
+  /** true for a reduction over everything with no axis given: ties then share the gradient, as in PyTorch. */
+  readonly evenTies: boolean;
 }
 
 /** Which element a max/min reduction selected, for routing its gradient. */
@@ -97,14 +107,14 @@ export interface Op<A = undefined> {
   readonly label: string;
   /** Number of node inputs; -1 for a list (`cat`). */
   readonly arity: number;
-  /** Forward on plain numbers, for `Value`. Absent for tensor-only ops. */
-  readonly scalar?: (x: number, y: number) => number;
+  /** Forward on plain numbers, for `Value` (up to three inputs). Absent for tensor-only ops. */
+  readonly scalar?: (x: number, y: number, z: number) => number;
   /** Forward on arrays, for `Tensor`. */
   readonly array?: (xs: readonly NDArray[], attrs: A) => NDArray;
   /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */
   readonly backward: Rule<A> | null;
   /** True when the op would return its input unchanged (a reshape to the same shape): no node is made. */
-  readonly isIdentity?: (shape: Shape, attrs: A) => boolean;
+  readonly isIdentity?: (shape: Shape, attrs: A, dtype: DType) => boolean;
   /** The op's attributes as a drawing shows them (`axes=[1]`). */
   readonly describe?: (attrs: A) => string;
 }

@@ -2,6 +2,7 @@
 
 import { fmt, type Shape } from '../errors.js';
 import * as K from '../tensor/kernels/index.js';
+import type { DType } from '../tensor/kernels/ndarray.js';
 import { sameShape } from '../tensor/kernels/ndarray.js';
 import type { SliceAttrs } from './op.js';
 import { defineOp } from './op.js';
@@ -29,7 +30,7 @@ export const reshape = defineOp<Shape>({
 // ∂permute(x, dims)/∂x: the gradient permuted by the inverse permutation
 export const permute = defineOp<readonly number[]>({
   name: 'permute',
-  isIdentity: (_shape, dims) => dims.every((d, i) => d === i),
+  isIdentity: (shape, dims) => dims.length === shape.length && dims.every((d, i) => d === i),
   label: 'permute',
   arity: 1,
   array: ([x], dims) => K.permute(x!, dims, 'permute'),
@@ -57,6 +58,17 @@ export const sumTo = defineOp<Shape>({
   array: ([x], shape) => K.sumTo(x!, shape),
   backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x!))],
   describe: fmt,
+});
+
+// ∂cast(x)/∂x: the gradient cast back to x's dtype
+export const cast = defineOp<DType>({
+  name: 'cast',
+  label: 'cast',
+  arity: 1,
+  isIdentity: (_shape, dtype, inputDtype) => dtype === inputDtype,
+  array: ([x], dtype) => K.cast(x!, dtype),
+  backward: (B, g, { ins: [x] }) => [B.cast(g, B.dtype(x!))],
+  describe: (dtype) => dtype,
 });
 
 // ∂slice(x)/∂x: the gradient in the slice's place, zeros around it

@@ -63,8 +63,9 @@ export class Value extends Node {
     return numberBackend as Backend<Raw>;
   }
 
-  compute(op: AnyOp, x: Node, y: Node | null): number {
-    return op.scalar!(x.raw as number, y === null ? Number.NaN : (y.raw as number));
+  compute(op: AnyOp, x: Node, y: Node | null, more: readonly Node[]): number {
+    const z = more.length > 0 ? (more[0]!.raw as number) : Number.NaN;
+    return op.scalar!(x.raw as number, y === null ? Number.NaN : (y.raw as number), z);
   }
 
   spawn(raw: Raw, init: NodeInit): Value {
@@ -104,7 +105,7 @@ export class Value extends Node {
     return this.binary(OPS.mul, other);
   }
   div(other: Value | number): Value {
-    return graph.div(this, operand('div', other)) as Value;
+    return this.binary(OPS.div, other);
   }
   /** `this` to the power `exponent` (a number or a Value, which then takes a gradient too). */
   pow(exponent: Value | number): Value {

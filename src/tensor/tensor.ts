@@ -10,6 +10,7 @@ import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
 import { normalizeAxis } from './kernels/axes.js';
+import { broadcastShapes } from './kernels/broadcast.js';
 import { formatArray } from './kernels/format.js';
 import { alloc, type DType, NDArray, sameShape } from './kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from './kernels/nested.js';
@@ -113,13 +114,15 @@ export class Tensor extends Node {
     return binary(OPS.add, this, other);
   }
   sub(other: TensorLike): Tensor {
-    return B.sub(this, operand('sub', other)) as Tensor;
+    const y = operand('sub', other);
+    if (y instanceof Tensor) broadcastShapes(this.shape, y.shape, 'sub');
+    return this.composite('sub', B.sub(this, y));
   }
   mul(other: TensorLike): Tensor {
     return binary(OPS.mul, this, other);
   }
   div(other: TensorLike): Tensor {
-    return B.div(this, operand('div', other)) as Tensor;
+    return binary(OPS.div, this, other);
   }
   pow(exponent: TensorLike): Tensor {
     return binary(OPS.pow, this, exponent);
@@ -158,7 +161,7 @@ export class Tensor extends Node {
   clamp(min?: TensorLike, max?: TensorLike): Tensor {
     const lo = min === undefined ? undefined : operand('clamp', min);
     const hi = max === undefined ? undefined : operand('clamp', max);
-    return C.clamp(B, this, lo, hi) as Tensor;
+    return this.composite('clamp', C.clamp(B, this, lo, hi));
   }
 
   // comparisons: 1 or 0, no gradient
@@ -189,17 +192,17 @@ export class Tensor extends Node {
 
   // reductions; `axis` is a number or an array of numbers, all axes when left out
   sum(axis?: number | readonly number[], keepdim = false): Tensor {
-    return C.sum(B, this, axis, keepdim) as Tensor;
+    return this.composite('sum', C.sum(B, this, axis, keepdim));
   }
   mean(axis?: number | readonly number[], keepdim = false): Tensor {
-    return C.mean(B, this, axis, keepdim) as Tensor;
+    return this.composite('mean', C.mean(B, this, axis, keepdim));
   }
   /** Largest element over `axis`; the gradient goes to the selected element (ties share it over all axes). */
   max(axis?: number | readonly number[], keepdim = false): Tensor {
-    return C.extreme(B, this, axis, keepdim, 'max') as Tensor;
+    return this.composite('max', C.extreme(B, this, axis, keepdim, 'max'));
   }
   min(axis?: number | readonly number[], keepdim = false): Tensor {
-    return C.extreme(B, this, axis, keepdim, 'min') as Tensor;
+    return this.composite('min', C.extreme(B, this, axis, keepdim, 'min'));
   }
   /** Index of the largest element along `axis` (of the flattened tensor when left out); no gradient. */
   argmax(axis?: number, keepdim = false): Tensor {
@@ -209,10 +212,10 @@ export class Tensor extends Node {
     return apply(OPS.argmin, [this], { axis: this.axisOrAll(axis, 'argmin'), keepdim }) as Tensor;
   }
   softmax(axis: number): Tensor {
-    return C.softmax(B, this, axis) as Tensor;
+    return this.composite('softmax', C.softmax(B, this, axis));
   }
   logSoftmax(axis: number): Tensor {
-    return C.logSoftmax(B, this, axis) as Tensor;
+    return this.composite('logSoftmax', C.logSoftmax(B, this, axis));
   }
 
   // shape
@@ -225,7 +228,7 @@ export class Tensor extends Node {
     return this.reshape(shape);
   }
   transpose(dim0: number, dim1: number): Tensor {
-    return C.transpose(B, this, dim0, dim1) as Tensor;
+    return this.composite('transpose', C.transpose(B, this, dim0, dim1));
   }
   /** Transpose of a matrix (reverse of the axes otherwise), as torch's `.T`. */
   get T(): Tensor {
@@ -239,10 +242,10 @@ export class Tensor extends Node {
     return B.expand(this, shape) as Tensor;
   }
   squeeze(axis?: number | readonly number[]): Tensor {
-    return C.squeeze(B, this, axis) as Tensor;
+    return this.composite('squeeze', C.squeeze(B, this, axis));
   }
   unsqueeze(axis: number): Tensor {
-    return C.unsqueeze(B, this, axis) as Tensor;
+    return this.composite('unsqueeze', C.unsqueeze(B, this, axis));
   }
   /** Elements `start` to `end` (exclusive) along `axis`, as `torch.narrow(axis, start, end - start)`. */
   slice(axis: number, start: number, end: number): Tensor {
@@ -288,6 +291,14 @@ export class Tensor extends Node {
     return g;
   }
 
+  /** This tensor in `dtype` (itself when it already is); gradients flow back in the original dtype. */
+  to(dtype: DType): Tensor {
+    if (dtype !== 'float32' && dtype !== 'float64') {
+      throw new TypeError(`to: unknown dtype ${JSON.stringify(dtype)}; use 'float32' or 'float64'`);
+    }
+    return B.cast(this, dtype) as Tensor;
+  }
+
   /** The same data, cut from the graph: no parents, no gradient. */
   detach(): Tensor {
     return this.constant(this.array);
@@ -312,10 +323,16 @@ export class Tensor extends Node {
 
   override toString(): string {
     const extras = [];
+    if (this.size === 0 && this.ndim !== 1) extras.push(`size=(${this.shape.join(', ')})`);
     if (this.dtype === 'float32') extras.push('dtype=float32');
-    if (this.op) extras.push(`gradFn=<${this.op.name}>`);
+    if (this.gradFn !== null) extras.push(`gradFn=<${this.gradFn}>`);
     else if (this.requiresGrad) extras.push('requiresGrad=true');
     return `tensor(${formatArray(this.array)}${extras.map((e) => `, ${e}`).join('')})`;
+  }
+
+  /** The result of a composite method, named after it for `gradFn` (unless it is this tensor itself). */
+  private composite(method: string, result: Node): Tensor {
+    return (result === this ? this : result.madeBy(method)) as Tensor;
   }
 
   private axisOrAll(axis: number | undefined, op: string): number | undefined {

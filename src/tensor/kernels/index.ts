@@ -41,6 +41,7 @@ export { cat, expand, permute, reshape, slice, transposeDims } from './layout.js
 export { type GemmFn, gemm, getGemm, matmul, setGemm } from './matmul.js';
 export {
   alloc,
+  cast,
   checkShape,
   type Data,
   type DType,

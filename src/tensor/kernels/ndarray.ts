@@ -52,13 +52,26 @@ export function alloc(dtype: DType, n: number): Data {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
-/** The dtype of a result: float64 if either operand is float64, as PyTorch promotes. */
+/**
+ * The dtype of a result, as PyTorch promotes: tensors with dimensions decide; 0-d tensors only when
+ * no operand has dimensions; plain numbers never (float64 when both are numbers). float64 wins.
+ */
 export function resultDType(a: NDArray | number, b: NDArray | number): DType {
-  const da = typeof a === 'number' ? 'float32' : a.dtype;
-  const db = typeof b === 'number' ? 'float32' : b.dtype;
-  return da === 'float64' || db === 'float64' || (typeof a === 'number' && typeof b === 'number')
-    ? 'float64'
-    : 'float32';
+  const ta = typeof a === 'number' ? null : a;
+  const tb = typeof b === 'number' ? null : b;
+  if (ta === null && tb === null) return 'float64';
+  if (ta === null || tb === null) return (ta ?? tb)!.dtype;
+  if (ta.ndim > 0 && tb.ndim === 0) return ta.dtype;
+  if (tb.ndim > 0 && ta.ndim === 0) return tb.dtype;
+  return ta.dtype === 'float64' || tb.dtype === 'float64' ? 'float64' : 'float32';
+}
+
+/** `x` in `dtype` (the same array when it already is). */
+export function cast(x: NDArray, dtype: DType): NDArray {
+  if (x.dtype === dtype) return x;
+  const out = alloc(dtype, x.size);
+  out.set(x.data);
+  return new NDArray(out, x.shape);
 }
 
 /** True when both shapes have the same rank and sizes. */

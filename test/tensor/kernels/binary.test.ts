@@ -49,11 +49,17 @@ const NAMES = Object.keys(KERNEL) as K.BinaryName[];
 /** The naive reference: for each output multi-index, read each operand through its broadcast index. */
 function naive(name: K.BinaryName, a: K.NDArray, b: K.NDArray, shape: readonly number[]): Float64Array {
   const f = REFERENCE[name];
-  const round = a.dtype === 'float32' && b.dtype === 'float32' ? Math.fround : (v: number) => v;
+  const round = promoted(a, b) === 'float32' ? Math.fround : (v: number) => v;
   return Float64Array.from({ length: size(shape) }, (_, i) => {
     const idx = unravel(i, shape);
     return round(f(a.data[broadcastSource(idx, a.shape)]!, b.data[broadcastSource(idx, b.shape)]!));
   });
+}
+
+/** PyTorch's promotion: dimensioned operands decide, 0-d ones only among themselves; float64 wins. */
+function promoted(a: K.NDArray, b: K.NDArray): K.DType {
+  const pool = a.ndim > 0 && b.ndim === 0 ? [a] : b.ndim > 0 && a.ndim === 0 ? [b] : [a, b];
+  return pool.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
 }
 
 describe('binary kernels', () => {
@@ -66,7 +72,7 @@ describe('binary kernels', () => {
       for (const name of NAMES) {
         const out = KERNEL[name](a, b);
         expect(out.shape).toEqual(shape);
-        expect(out.dtype).toBe(da === 'float32' && db === 'float32' ? 'float32' : 'float64');
+        expect(out.dtype).toBe(promoted(a, b));
         expectSame(out.data, naive(name, a, b, shape));
       }
     },
