@@ -31,7 +31,7 @@ describe('SGD', () => {
       ref = ref.map((v, i) => v - 0.1 * (g[i]! + 0.9 * b[i]!));
       opt.step();
     }
-    (w.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 14));
+    for (const [i, v] of (w.toArray() as number[]).entries()) expect(v).toBeCloseTo(ref[i]!, 14);
   });
 
   it('refuses bad settings and bad parameters', () => {
@@ -75,7 +75,7 @@ describe('Adam', () => {
       X.matmul(w).sub(y).pow(2).mean().backward();
       opt.step();
     }
-    (w.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo([1, 2][i]!, 3));
+    for (const [i, v] of (w.toArray() as number[]).entries()) expect(v).toBeCloseTo([1, 2][i]!, 3);
   });
 });
 
