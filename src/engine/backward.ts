@@ -80,17 +80,36 @@ export function walk(roots: readonly Node[], seeds: readonly Grad[], createGraph
   return order;
 }
 
-/** Reused on first-order passes (rules read them and return before the next node): one per arity. */
-const scratch = [1, 2, 3].map((n) => ({
-  ins: new Array<Grad>(n).fill(0),
-  out: 0 as Grad,
-  attrs: undefined as unknown,
-  need: new Array<boolean>(n).fill(false),
-}));
+/** A reused rule context: its arrays and fields keep one representation (doubles for Values). */
+interface Scratch {
+  ins: Grad[];
+  out: Grad;
+  attrs: unknown;
+  need: boolean[];
+}
 
-/** Drops what the reused contexts hold, so that they keep no array (or graph) alive after a walk. */
+/**
+ * Reused on first-order passes (rules read them and return before the next node): one per arity and
+ * kind. Values get their own, holding only doubles, so that V8 stores the numbers unboxed: sharing
+ * one with tensors cost a heap number per input per step.
+ */
+const scratch = {
+  number: [[0.5], [0.5, 0.5], [0.5, 0.5, 0.5]].map(
+    (ins): Scratch => ({ ins, out: 0.5, attrs: undefined, need: ins.map(() => false) }),
+  ),
+  array: [1, 2, 3].map(
+    (n): Scratch => ({
+      ins: new Array<Grad>(n).fill(0),
+      out: 0,
+      attrs: undefined,
+      need: new Array(n).fill(false),
+    }),
+  ),
+};
+
+/** Drops what the reused contexts hold, so that they keep no array alive after a walk. */
 function releaseScratch(): void {
-  for (const ctx of scratch) {
+  for (const ctx of scratch.array) {
     ctx.ins.fill(0);
     ctx.out = 0;
     ctx.attrs = undefined;
@@ -99,7 +118,7 @@ function releaseScratch(): void {
 
 /** The rule's view of `node`: its nodes with `createGraph`, their raw data otherwise. */
 function contextOf(node: Node, n: number, createGraph: boolean): RuleContext<Grad, unknown> {
-  if (createGraph || n > scratch.length) {
+  if (createGraph || n > 3) {
     const parents = node.parents;
     const ins = createGraph ? parents : parents.map((p) => p.raw);
     return {
@@ -109,7 +128,7 @@ function contextOf(node: Node, n: number, createGraph: boolean): RuleContext<Gra
       need: parents.map((p) => p.requiresGrad),
     };
   }
-  const ctx = scratch[n - 1]!;
+  const ctx = (typeof node.raw === 'number' ? scratch.number : scratch.array)[n - 1]!;
   for (let i = 0; i < n; i++) {
     const p = node.parent(i);
     ctx.ins[i] = p.raw;
