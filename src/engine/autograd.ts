@@ -16,9 +16,8 @@ export interface BackwardOptions {
   readonly retainGraph?: boolean;
 }
 
+/** How the engine's `gradOf` runs (the public `grad()` adds `gradOutputs`). */
 export interface GradOptions {
-  /** One gradient per output (default: ones for one-element outputs). */
-  readonly gradOutputs?: readonly Node[];
   /** Record the pass so the returned gradients can be differentiated again. */
   readonly createGraph?: boolean;
   /** Return null for an input the outputs do not depend on, instead of throwing. */
@@ -46,11 +45,9 @@ function seedFor(seed: Node, createGraph: boolean): Grad {
 export function backwardFrom(root: Node, seed: Node, options: BackwardOptions = {}): void {
   requireGrad('backward', root, 'the output');
   const createGraph = options.createGraph ?? false;
-  const order = walk([root], [seedFor(seed, createGraph)], createGraph);
-  for (const n of order) {
-    if (n.acc !== null) store(n, n.acc, createGraph);
-    n.acc = null;
-  }
+  walk([root], [seedFor(seed, createGraph)], createGraph, (order) => {
+    for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph);
+  });
 }
 
 function store(n: Node, g: Grad, createGraph: boolean): void {
@@ -83,20 +80,16 @@ export function gradOf(
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
   const createGraph = options.createGraph ?? false;
-  const order = walk(
-    outputs,
-    seeds.map((s) => seedFor(s, createGraph)),
-    createGraph,
+  const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));
+  return walk(outputs, seedsForWalk, createGraph, () =>
+    inputs.map((x, i) => {
+      const g = x.acc;
+      if (g === null && !options.allowUnused) {
+        throw new TypeError(
+          `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+        );
+      }
+      return g === null ? null : g instanceof Node ? g : x.constant(g);
+    }),
   );
-  const result = inputs.map((x, i) => {
-    const g = x.acc;
-    if (g === null && !options.allowUnused) {
-      throw new TypeError(
-        `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
-      );
-    }
-    return g === null ? null : g instanceof Node ? g : x.constant(g);
-  });
-  for (const n of order) n.acc = null;
-  return result;
 }

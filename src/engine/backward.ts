@@ -1,6 +1,6 @@
 /** @file The reverse walk: seeds the outputs, runs each op's rule, accumulates into its inputs. */
 
-import { AutogradError, fmt } from '../errors.js';
+import { AutogradError, fmt, ShapeError } from '../errors.js';
 import type { Backend, RuleContext } from '../ops/op.js';
 import { isBroadcastableTo } from '../tensor/kernels/broadcast.js';
 import { sameShape } from '../tensor/kernels/ndarray.js';
@@ -40,29 +40,60 @@ function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad, createGrap
   return B.dtype(fitted) === dtype ? fitted : B.cast(fitted, dtype);
 }
 
-/** Runs the hooks registered on `node` on its gradient; a hook may return a replacement. */
+/** Runs the hooks registered on `node` on its gradient; a hook may return a replacement of its shape. */
 function runHooks(node: Node, g: Grad): Grad {
   let current = g instanceof Node ? g : node.constant(g);
-  for (const hook of node.hooks!) current = hook(current) ?? current;
+  for (const hook of node.hooks!) {
+    const next = hook(current) ?? current;
+    if (
+      !(next instanceof Node) ||
+      next.constructor !== node.constructor ||
+      !sameShape(next.shape, node.shape)
+    ) {
+      const got =
+        next instanceof Node ? `a ${next.constructor.name} of shape ${fmt(next.shape)}` : typeof next;
+      throw new ShapeError(
+        'registerHook',
+        `a hook returned ${got} for a ${node.constructor.name} of shape ${fmt(node.shape)}`,
+        'return nothing, or a gradient of the same kind and shape',
+      );
+    }
+    current = next;
+  }
   return g instanceof Node ? current : current.raw;
 }
 
+let walking = false;
+
 /**
- * Reverse-mode accumulation from `roots` seeded with `seeds`. Leaves every reached node's gradient
- * for this walk in `node.acc` and returns the nodes in topological order. With `createGraph`,
- * gradients are nodes built by recorded ops, so they can be differentiated again.
+ * Reverse-mode accumulation from `roots` seeded with `seeds`: leaves every reached node's gradient
+ * for this walk in `node.acc`, hands the nodes in topological order to `use`, then clears the walk's
+ * state whatever happens. With `createGraph`, gradients are nodes built by recorded ops, so they can
+ * be differentiated again. Walks do not nest: a hook that starts another would corrupt this one's sums.
  */
-export function walk(roots: readonly Node[], seeds: readonly Grad[], createGraph: boolean): Node[] {
+export function walk<R>(
+  roots: readonly Node[],
+  seeds: readonly Grad[],
+  createGraph: boolean,
+  use: (order: readonly Node[]) => R,
+): R {
+  if (walking) {
+    throw new TypeError(
+      'backward: cannot start a backward pass inside another one (a hook called backward() or grad()); ' +
+        'record what the hook needs and compute it after the pass',
+    );
+  }
+  walking = true;
   const order = topoSort(roots);
-  for (const n of order) n.acc = null;
-  roots.forEach((root, i) => {
-    const seed = seeds[i]!;
-    root.acc =
-      root.acc === null
-        ? seed
-        : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
-  });
   try {
+    for (const n of order) n.acc = null;
+    roots.forEach((root, i) => {
+      const seed = seeds[i]!;
+      root.acc =
+        root.acc === null
+          ? seed
+          : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
+    });
     withGradMode(createGraph, () => {
       for (let k = order.length - 1; k >= 0; k--) {
         const node = order[k]!;
@@ -71,13 +102,12 @@ export function walk(roots: readonly Node[], seeds: readonly Grad[], createGraph
         if (node.op !== null) propagate(node, createGraph);
       }
     });
-  } catch (e) {
-    for (const n of order) n.acc = null;
-    throw e;
+    return use(order);
   } finally {
+    for (const n of order) n.acc = null;
     releaseScratch();
+    walking = false;
   }
-  return order;
 }
 
 /** A reused rule context: its arrays and fields keep one representation (doubles for Values). */

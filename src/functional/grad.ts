@@ -1,17 +1,13 @@
 /** @file `grad()`: gradients as values, without touching `.grad` (PyTorch's `torch.autograd.grad`). */
 
-import { gradOf } from '../engine/autograd.js';
+import { type GradOptions as EngineGradOptions, gradOf } from '../engine/autograd.js';
 import type { Node } from '../engine/node.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
-export interface GradOptions<N> {
+export interface GradOptions<N> extends EngineGradOptions {
   /** One gradient per output; may be left out for one-element outputs (it is 1). */
   readonly gradOutputs?: readonly N[];
-  /** Record the pass, so the returned gradients can be differentiated again. */
-  readonly createGraph?: boolean;
-  /** Give null for an input the outputs do not depend on, instead of throwing. */
-  readonly allowUnused?: boolean;
 }
 
 /**

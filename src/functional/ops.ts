@@ -42,7 +42,9 @@ export interface BinaryFn {
 function binary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'): BinaryFn {
   return ((x: Operand, y: Operand) => {
     const [a, b] = operands(op, [x, y]);
-    return graph[op](a!, b!);
+    // a Value or Tensor on the left: its method checks and names the op; a number: compose directly
+    if (a instanceof Value || a instanceof Tensor) return (a[op] as (o: unknown) => Node).call(a, b);
+    return graph[op](a!, b!).madeBy(op);
   }) as BinaryFn;
 }
 

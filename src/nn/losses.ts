@@ -2,7 +2,7 @@
 
 import { graph as B } from '../engine/graph-backend.js';
 import type { Node } from '../engine/node.js';
-import { fmt, ShapeError } from '../errors.js';
+import { checkFinite, fmt, ShapeError } from '../errors.js';
 import { logSoftmax, mean } from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
 import { fromTypedArray } from '../tensor/create.js';
@@ -12,7 +12,10 @@ import { Tensor } from '../tensor/tensor.js';
 function checkPair(op: string, pred: unknown, target: unknown): void {
   const kind = pred instanceof Value ? 'Value' : pred instanceof Tensor ? 'Tensor' : null;
   if (kind === null) throw new TypeError(`${op}: prediction must be a Value or a Tensor`);
-  if (typeof target === 'number') return;
+  if (typeof target === 'number') {
+    checkFinite(op, target, 'target');
+    return;
+  }
   if (kind === 'Value' ? !(target instanceof Value) : !(target instanceof Tensor)) {
     throw new TypeError(`${op}: target must be a number or a ${kind} like the prediction`);
   }

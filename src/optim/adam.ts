@@ -11,6 +11,13 @@ export interface AdamOptions {
   readonly weightDecay?: number;
 }
 
+/** Adam's state for one parameter: the moment estimates and the step count. */
+interface Moments {
+  readonly m: Raw;
+  readonly v: Raw;
+  readonly t: number;
+}
+
 /**
  * PyTorch's `torch.optim.Adam`: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·m̂/(√v̂ + ε) with
  * bias-corrected m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ); g includes `weightDecay·w`.
@@ -18,12 +25,6 @@ export interface AdamOptions {
  * @example
  * const opt = new Adam(params, { lr: 1e-3 });
  */
-interface Moments {
-  readonly m: Raw;
-  readonly v: Raw;
-  readonly t: number;
-}
-
 export class Adam<P extends Node> extends Optimizer<P, Moments> {
   private readonly lr: number;
   private readonly beta1: number;

@@ -90,9 +90,8 @@ export class Value extends Node {
   }
 
   /** Applies a two-input op; a plain number becomes a constant Value. */
-  private binary(op: AnyOp, other: Value | number, swap = false): Value {
-    const y = operand(op.name, other);
-    return (swap ? applyOp(op, y, this) : applyOp(op, this, y)) as Value;
+  private binary(op: AnyOp, other: Value | number): Value {
+    return applyOp(op, this, operand(op.name, other)) as Value;
   }
 
   add(other: Value | number): Value {
@@ -110,6 +109,13 @@ export class Value extends Node {
   /** `this` to the power `exponent` (a number or a Value, which then takes a gradient too). */
   pow(exponent: Value | number): Value {
     return this.binary(OPS.pow, exponent);
+  }
+  /** The larger of the two (ties split the gradient half and half, as PyTorch). */
+  maximum(other: Value | number): Value {
+    return this.binary(OPS.maximum, other);
+  }
+  minimum(other: Value | number): Value {
+    return this.binary(OPS.minimum, other);
   }
   neg(): Value {
     return this.unary(OPS.neg);

@@ -2,7 +2,7 @@
 
 import type { Shape } from '../errors.js';
 import * as K from './kernels/create.js';
-import { checkShape, type Data, type DType, NDArray, sizeOf } from './kernels/ndarray.js';
+import { checkDType, checkShape, type Data, type DType, NDArray, sizeOf } from './kernels/ndarray.js';
 import { fromNested } from './kernels/nested.js';
 import { Tensor, type TensorOptions } from './tensor.js';
 
@@ -21,6 +21,11 @@ export function manualSeed(seed: number): void {
   generator = new K.Rng(seed);
 }
 
+/** The dtype an options object asks for (float64 by default), checked. */
+function dtypeOf(options: TensorOptions, op: string): DType {
+  return options.dtype === undefined ? 'float64' : checkDType(options.dtype, op);
+}
+
 function shapeArg(shape: number | readonly number[], options: unknown, op: string): number[] {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(
@@ -37,7 +42,7 @@ function shapeArg(shape: number | readonly number[], options: unknown, op: strin
  * tensor([[1, 2], [3, 4]], { requiresGrad: true, label: 'W' });
  */
 export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
-  return new Tensor(fromNested(data, 'tensor', options.dtype ?? 'float64'), options);
+  return new Tensor(fromNested(data, 'tensor', dtypeOf(options, 'tensor')), options);
 }
 
 /**
@@ -69,17 +74,17 @@ export function fromTypedArray(
 /** A tensor of `shape` filled with `value`. @example full([2, 2], 7) */
 export function full(shape: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number (got ${typeof value})`);
-  return new Tensor(K.full(shapeArg(shape, options, 'full'), value, options.dtype), options);
+  return new Tensor(K.full(shapeArg(shape, options, 'full'), value, dtypeOf(options, 'full')), options);
 }
 
 /** Zeros of `shape`. @example zeros([2, 3]) */
 export function zeros(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(K.full(shapeArg(shape, options, 'zeros'), 0, options.dtype), options);
+  return new Tensor(K.full(shapeArg(shape, options, 'zeros'), 0, dtypeOf(options, 'zeros')), options);
 }
 
 /** Ones of `shape`. @example ones([3]) */
 export function ones(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(K.full(shapeArg(shape, options, 'ones'), 1, options.dtype), options);
+  return new Tensor(K.full(shapeArg(shape, options, 'ones'), 1, dtypeOf(options, 'ones')), options);
 }
 
 /**
@@ -89,27 +94,33 @@ export function ones(shape: number | readonly number[], options: TensorOptions =
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  return new Tensor(K.arange(lo, hi, step, options.dtype), options);
+  return new Tensor(K.arange(lo, hi, step, dtypeOf(options, 'arange')), options);
 }
 
 /** `steps` evenly spaced numbers from `start` to `end` inclusive. @example linspace(0, 1, 5) */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
-  return new Tensor(K.linspace(start, end, steps, options.dtype), options);
+  return new Tensor(K.linspace(start, end, steps, dtypeOf(options, 'linspace')), options);
 }
 
 /** The identity matrix, n×m (m = n by default). @example eye(3) */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
-  return new Tensor(K.eye(n, m, options.dtype), options);
+  return new Tensor(K.eye(n, m, dtypeOf(options, 'eye')), options);
 }
 
 /** Uniform random numbers in [0, 1), from the generator seeded by `manualSeed`. @example rand([2, 2]) */
 export function rand(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(K.randUniform(shapeArg(shape, options, 'rand'), generator, options.dtype), options);
+  return new Tensor(
+    K.randUniform(shapeArg(shape, options, 'rand'), generator, dtypeOf(options, 'rand')),
+    options,
+  );
 }
 
 /** Standard normal random numbers, from the generator seeded by `manualSeed`. @example randn([2, 2]) */
 export function randn(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(K.randNormal(shapeArg(shape, options, 'randn'), generator, options.dtype), options);
+  return new Tensor(
+    K.randNormal(shapeArg(shape, options, 'randn'), generator, dtypeOf(options, 'randn')),
+    options,
+  );
 }
 
 /** Zeros shaped like `t`. */

@@ -235,7 +235,13 @@ export class Tensor extends Node {
     return this.permute([...Array(this.ndim).keys()].reverse());
   }
   permute(dims: readonly number[]): Tensor {
-    return B.permute(this, dims) as Tensor;
+    if (!Array.isArray(dims) || dims.length !== this.ndim) {
+      throw new RangeError(
+        `permute: dims ${JSON.stringify(dims)} must list each of the ${this.ndim} axes once; pass a permutation of 0..${this.ndim - 1}`,
+      );
+    }
+    const normalized = Object.freeze(dims.map((d) => normalizeAxis(d, this.ndim, 'permute')));
+    return B.permute(this, normalized) as Tensor;
   }
   /** A view repeated along size-1 axes to `shape`; -1 keeps a size. */
   expand(shape: readonly number[]): Tensor {
@@ -264,6 +270,11 @@ export class Tensor extends Node {
    * shape) may be left out only for one-element tensors, where it is 1.
    */
   backward(gradient?: Tensor | Nested, options: BackwardOptions = {}): void {
+    if (isOptionsLike(gradient)) {
+      throw new TypeError(
+        'backward: the first argument is the gradient; pass options second: backward(undefined, { createGraph: true })',
+      );
+    }
     backwardFrom(this, this.seed(gradient), options);
   }
 
@@ -338,6 +349,17 @@ export class Tensor extends Node {
   private axisOrAll(axis: number | undefined, op: string): number | undefined {
     return axis === undefined ? undefined : normalizeAxis(axis, this.ndim, op);
   }
+}
+
+/** `{ createGraph }` or `{ retainGraph }` passed where the gradient goes (Value's signature). */
+function isOptionsLike(v: unknown): boolean {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Tensor) &&
+    ('createGraph' in v || 'retainGraph' in v)
+  );
 }
 
 function describeArray(what: string, x: NDArray): string {

@@ -9,8 +9,9 @@ export interface DotOptions {
   /** Layout direction: 'LR' (default, inputs on the left) or 'TB', 'RL', 'BT'. */
   readonly rankdir?: 'LR' | 'TB' | 'RL' | 'BT';
   /**
-   * Most value nodes drawn (default 2000): the ones nearest the root are kept and the rest are
-   * summarised in one box, since Graphviz cannot lay out huge graphs. `Infinity` draws everything.
+   * Most value nodes drawn (default 2000): the ones nearest the root (fewest steps back) are kept
+   * and the rest are summarised in one box, since Graphviz cannot lay out huge graphs. `Infinity`
+   * draws everything.
    */
   readonly maxNodes?: number;
 }
@@ -48,12 +49,34 @@ function fields(n: Node): string[] {
   return n.label ? [n.label, ...out] : out;
 }
 
+/** `3.0000` → `3`, `0.5000` → `0.5`, `1.0000e+10` → `1e+10`: the number as a label reads best. */
+function trimZeros(text: string): string {
+  const [mantissa, exponent] = text.split('e');
+  const trimmed = mantissa!.includes('.') ? mantissa!.replace(/\.?0+$/, '') : mantissa!;
+  return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
+}
+
 function opText(n: Node): string {
   const op = n.op!;
-  const constants = n.parents.filter(isInlined).map((p) => formatNumber(scalarOf(p)).replace(/\.?0+$/, ''));
+  const constants = n.parents.filter(isInlined).map((p) => trimZeros(formatNumber(scalarOf(p))));
   const head = constants.length > 0 ? `${op.label} ${constants.join(', ')}` : op.label;
   const attrs = op.describe?.(n.attrs);
   return attrs ? `${head}\n${attrs}` : head;
+}
+
+/** The `count` values closest to `root` (fewest steps back through inputs), found breadth first. */
+function nearest(root: Node, count: number): Set<Node> {
+  const kept = new Set<Node>([root]);
+  const queue: Node[] = [root];
+  for (let head = 0; head < queue.length && kept.size < count; head++) {
+    for (const p of queue[head]!.parents) {
+      if (kept.size >= count) break;
+      if (kept.has(p) || isInlined(p)) continue;
+      kept.add(p);
+      queue.push(p);
+    }
+  }
+  return kept;
 }
 
 /**
@@ -91,11 +114,17 @@ function useCounts(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, 
  */
 export function toDot(root: Node, options: DotOptions = {}): string {
   const { rankdir = 'LR', maxNodes = 2000 } = options;
-  if (!(maxNodes >= 1)) throw new RangeError(`toDot: maxNodes must be at least 1 (got ${maxNodes})`);
+  if (!['LR', 'TB', 'RL', 'BT'].includes(rankdir)) {
+    throw new TypeError(`toDot: rankdir must be 'LR', 'TB', 'RL' or 'BT' (got ${JSON.stringify(rankdir)})`);
+  }
+  if (!(maxNodes >= 1))
+    throw new RangeError(
+      `toDot: maxNodes must be at least 1 (got ${maxNodes}); pass a positive number, or Infinity`,
+    );
   const order = topoSort([root]).filter((n) => n === root || !isInlined(n));
-  const hidden = Math.max(0, order.length - maxNodes);
-  const drawn = order.slice(hidden);
-  const shown = new Set<Node>(drawn);
+  const shown = order.length <= maxNodes ? new Set<Node>(order) : nearest(root, maxNodes);
+  const drawn = order.filter((n) => shown.has(n));
+  const hidden = order.length - drawn.length;
   const rank = latestRanks(drawn, shown);
   const uses = useCounts(drawn, shown);
   const lines = [

@@ -231,3 +231,43 @@ describe('memory', () => {
     }
   });
 });
+
+describe('misuse of the engine fails clearly and leaves nothing behind', () => {
+  it('a hook that starts another backward pass is refused, and the next pass is clean', () => {
+    const x = new Value(2);
+    const h = x.mul(3);
+    const other = x.mul(5);
+    h.registerHook(() => {
+      other.backward();
+    });
+    expect(() => h.mul(h).backward()).toThrow(/backward: cannot start a backward pass inside another one/);
+    const y = new Value(2);
+    y.mul(y).backward();
+    expect(y.grad).toBe(4);
+  });
+
+  it('a failed grad() leaves no stale gradient for the next call', () => {
+    const x = new Value(1);
+    const z = new Value(2);
+    const y = x.mul(z);
+    expect(() => grad(y, [x, new Value(3)])).toThrow(/input 1 was not used/);
+    expect(grad(new Value(5).mul(2), [x], { allowUnused: true })).toEqual([null]);
+  });
+
+  it("a hook must return a gradient of its node's kind and shape", () => {
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    w.registerHook((g) => g.unsqueeze(0));
+    expect(() => w.mul(2).sum().backward()).toThrow(
+      /registerHook: a hook returned a Tensor of shape \[1, 2, 2\] for a Tensor of shape \[2, 2\]/,
+    );
+    expect(() => new Value(1, { requiresGrad: false }).registerHook(() => undefined)).toThrow(
+      /registerHook: this node does not require a gradient/,
+    );
+  });
+});

@@ -20,6 +20,7 @@ import {
   zeros,
 } from '../../src/index.js';
 import { testProp } from '../support/property.js';
+import { BINARY_REFERENCE } from '../support/reference.js';
 
 const num = fc.double({ min: -4, max: 4, noNaN: true });
 /** Divisors away from 0 (tiny divisors are a separate, known issue: see tensor.test.ts). */
@@ -27,15 +28,7 @@ const divisor = fc
   .tuple(fc.double({ min: 0.25, max: 4, noNaN: true }), fc.boolean())
   .map(([m, neg]) => (neg ? -m : m));
 const FNS = { add, sub, mul, div, pow, maximum, minimum } as const;
-const REF: Record<keyof typeof FNS, (x: number, y: number) => number> = {
-  add: (x, y) => x + y,
-  sub: (x, y) => x - y,
-  mul: (x, y) => x * y,
-  div: (x, y) => x / y,
-  pow: Math.pow,
-  maximum: Math.max,
-  minimum: Math.min,
-};
+const REF: Record<keyof typeof FNS, (x: number, y: number) => number> = BINARY_REFERENCE;
 const NAMES = Object.keys(FNS) as (keyof typeof FNS)[];
 
 function close(a: number, b: number): void {

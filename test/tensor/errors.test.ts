@@ -6,6 +6,7 @@ import {
   maximum,
   ShapeError,
   stack,
+  sub,
   type Tensor,
   tensor,
   Value,
@@ -345,5 +346,50 @@ describe('no half-built state after an error', () => {
     registration.remove();
     loss.backward();
     expect(x.grad!.toArray()).toEqual([2 + 8, 2 + 16]);
+  });
+});
+
+describe('more misuse, caught where it happens', () => {
+  it('an unknown dtype is a TypeError, not a silent float64', () => {
+    expect(() => tensor([1], { dtype: 'float16' as never })).toThrow(
+      /tensor: unknown dtype "float16"; use 'float64' or 'float32'/,
+    );
+    expect(() => zeros([2], { dtype: 'f32' as never })).toThrow(/zeros: unknown dtype "f32"/);
+  });
+
+  it('backward(options) on a tensor points to the right signature', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(() => x.sum().backward({ createGraph: true } as never)).toThrow(
+      /backward\(undefined, \{ createGraph: true \}\)/,
+    );
+  });
+
+  it('permute with negative axes differentiates', () => {
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    x.permute([-1, 0])
+      .mul(
+        tensor([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      )
+      .sum()
+      .backward();
+    expect(x.grad!.toArray()).toEqual([
+      [1, 3, 5],
+      [2, 4, 6],
+    ]);
+  });
+
+  it('the free sub names itself, as the method does', () => {
+    expect(() => sub(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/^sub: cannot broadcast/);
+    expect(sub(1, tensor([1, 2], { requiresGrad: true })).gradFn).toBe('sub');
   });
 });

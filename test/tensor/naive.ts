@@ -4,33 +4,15 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { fromTypedArray, type Nested, type Tensor } from '../../src/index.js';
 
+import { ravel, sizeOf, unravel } from '../support/reference.js';
+
 export { testProp } from '../support/property.js';
+export { ravel, sizeOf, unravel };
 
 export type Shape = number[];
 
 /** Size-1, small, odd and prime sizes: the cases fast paths and remainders get wrong. */
 export const SIZES = [1, 2, 3, 5, 7] as const;
-
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
-
-/** The multi-index of flat position `i` in a row-major array of `shape`. */
-export function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-}
-
-/** The flat position of multi-index `idx` in a row-major array of `shape`. */
-export function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let off = 0;
-  for (let d = 0; d < shape.length; d++) off = off * shape[d]! + idx[d]!;
-  return off;
-}
 
 /** NumPy broadcasting, written out again for the tests. */
 export function broadcast(a: readonly number[], b: readonly number[]): number[] {

@@ -24,6 +24,7 @@ import {
   where,
   zeros,
 } from '../../src/index.js';
+import { BINARY_REFERENCE } from '../support/reference.js';
 import {
   arbBroadcastPair,
   arbSeed,
@@ -53,15 +54,7 @@ const RUNS = { numRuns: 40 };
 
 type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
 const BINARY_NAMES: BinaryName[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
-const REF: Record<BinaryName, (x: number, y: number) => number> = {
-  add: (x, y) => x + y,
-  sub: (x, y) => x - y,
-  mul: (x, y) => x * y,
-  div: (x, y) => x / y,
-  pow: Math.pow,
-  maximum: Math.max,
-  minimum: Math.min,
-};
+const REF: Record<BinaryName, (x: number, y: number) => number> = BINARY_REFERENCE;
 const METHOD: Record<BinaryName, (a: Tensor, b: Tensor | number) => Tensor> = {
   add: (a, b) => a.add(b),
   sub: (a, b) => a.sub(b),

@@ -127,3 +127,26 @@ describe('toDot', () => {
     expect(toDot(y, { maxNodes: Number.POSITIVE_INFINITY }).match(/shape=record/g)).toHaveLength(50_001);
   });
 });
+
+describe('toDot details', () => {
+  it('writes large and small constants in the op without losing their exponent', () => {
+    const x = new Value(1, { label: 'x' });
+    const dot = toDot(x.mul(1e10).add(2e-10).mul(0.5));
+    expect(dot).toContain('label="* 1e+10"');
+    expect(dot).toContain('label="+ 2e-10"');
+    expect(dot).toContain('label="* 0.5"');
+  });
+
+  it('keeps the values nearest the root when it summarises: a parameter used by the root stays', () => {
+    const w = new Value(3, { label: 'w' });
+    let chain = new Value(0);
+    for (let i = 0; i < 100; i++) chain = chain.add(1);
+    const dot = toDot(w.mul(chain), { maxNodes: 10 });
+    expect(dot).toContain('w | data 3.0000');
+    expect(dot.match(/shape=record/g)).toHaveLength(10);
+  });
+
+  it('refuses an unknown rankdir', () => {
+    expect(() => toDot(new Value(1), { rankdir: 'XY' as never })).toThrow(/toDot: rankdir must be/);
+  });
+});

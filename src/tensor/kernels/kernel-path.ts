@@ -51,4 +51,10 @@ export function kernelPath(): KernelPath {
 }
 
 const fromEnv = typeof process !== 'undefined' ? process.env?.CHAINRULE_KERNELS : undefined;
-useKernels((fromEnv as KernelPath | undefined) ?? 'auto');
+try {
+  useKernels((fromEnv as KernelPath | undefined) ?? 'auto');
+} catch (e) {
+  // NOTE: importing the library must not fail over an environment variable: say so and use 'auto'.
+  console.warn(`chainrule: CHAINRULE_KERNELS=${fromEnv} ignored: ${(e as Error).message}`);
+  useKernels('auto');
+}

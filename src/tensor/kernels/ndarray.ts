@@ -47,6 +47,14 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** `dtype` checked: 'float64' or 'float32', else a TypeError naming `op`. */
+export function checkDType(dtype: unknown, op: string): DType {
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; use 'float64' or 'float32'`);
+  }
+  return dtype;
+}
+
 /** A zero-filled typed array of `dtype`. */
 export function alloc(dtype: DType, n: number): Data {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
@@ -101,8 +109,16 @@ export function checkShape(shape: readonly unknown[], op: string): number[] {
     }
     out[i] = d;
   }
+  if (out.reduce((a, b) => a * b, 1) > MAX_ELEMENTS) {
+    throw new RangeError(
+      `${op}: shape [${out.join(', ')}] has more than ${MAX_ELEMENTS} elements; use a smaller shape`,
+    );
+  }
   return out;
 }
+
+/** The most elements one array may hold (a typed array's length limit here). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /**
  * `shape` with leading 1s up to rank `nd`, as broadcasting aligns it.

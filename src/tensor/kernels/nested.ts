@@ -17,6 +17,9 @@ function isRow(v: unknown): v is Row {
   );
 }
 
+/** Deeper nesting than this is refused (PyTorch allows 64 dimensions), so a cyclic array cannot hang. */
+const MAX_DIMS = 64;
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
@@ -47,6 +50,11 @@ export function fromNested(value: unknown, op = 'tensor', dtype: DType = 'float6
   for (let v: unknown = value; isRow(v); v = v[0]) {
     shape.push(v.length);
     if (v.length === 0) break;
+    if (shape.length > MAX_DIMS) {
+      throw new TypeError(
+        `${op}: data nests deeper than ${MAX_DIMS} levels (an array that contains itself?); pass nested arrays of numbers`,
+      );
+    }
   }
   let size = 1;
   for (const d of shape) size *= d;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ShapeError } from '../../../src/errors.js';
 import * as K from '../../../src/tensor/kernels/index.js';
+import { BINARY_REFERENCE } from '../../support/reference.js';
 import {
   arbBroadcastPair,
   arbDType,
@@ -16,20 +17,7 @@ import {
 
 const { NDArray } = K;
 
-const REFERENCE: Record<K.BinaryName, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  maximum: Math.max,
-  minimum: Math.min,
-  gt: (a, b) => Number(a > b),
-  ge: (a, b) => Number(a >= b),
-  lt: (a, b) => Number(a < b),
-  le: (a, b) => Number(a <= b),
-  eq: (a, b) => Number(a === b),
-};
+const REFERENCE: Record<K.BinaryName, (a: number, b: number) => number> = BINARY_REFERENCE;
 const KERNEL = {
   add: K.add,
   sub: K.sub,

@@ -3,7 +3,10 @@
 import fc from 'fast-check';
 import { type DType, NDArray, Rng } from '../../../src/tensor/kernels/index.js';
 
+import { ravel } from '../../support/reference.js';
+
 export { testProp } from '../../support/property.js';
+export { ravel, sizeOf as size, unravel } from '../../support/reference.js';
 
 /** Odd, prime and size-1 axes, as the kernels' fast paths and remainders need. */
 export const SIZES = [1, 2, 3, 7, 13] as const;
@@ -33,26 +36,6 @@ export function randomArray(shape: readonly number[], seed: number, dtype: DType
 
 export const arbSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 export const arbDType = fc.constantFrom<DType>('float64', 'float32');
-
-export function size(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
-
-/** The multi-index of flat index `i` in `shape`, by repeated division. */
-export function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-}
-
-export function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let i = 0;
-  for (let d = 0; d < shape.length; d++) i = i * shape[d]! + idx[d]!;
-  return i;
-}
 
 /** The flat index into `shape` that output multi-index `outIdx` reads when broadcast. */
 export function broadcastSource(outIdx: readonly number[], shape: readonly number[]): number {

@@ -86,15 +86,18 @@ describe('fromNested and toNested', () => {
     expect(() => K.fromNested([BigInt64Array.of(1n)])).toThrow(TypeError);
   });
 
-  test('deep nesting does not overflow the stack', () => {
-    const depth = 100_000;
+  test('nesting as deep as PyTorch allows (64) works; deeper, or an array that contains itself, is refused', () => {
     let v: K.Nested = 7;
-    for (let i = 0; i < depth; i++) v = [v];
+    for (let i = 0; i < 64; i++) v = [v];
     const x = K.fromNested(v);
-    expect(x.ndim).toBe(depth);
+    expect(x.ndim).toBe(64);
     expect(x.data[0]).toBe(7);
     let back = K.toNested(x);
-    for (let i = 0; i < depth; i++) back = (back as K.Nested[])[0]!;
+    for (let i = 0; i < 64; i++) back = (back as K.Nested[])[0]!;
     expect(back).toBe(7);
+    expect(() => K.fromNested([v])).toThrow(/tensor: data nests deeper than 64 levels/);
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    expect(() => K.fromNested(cyclic)).toThrow(TypeError);
   });
 });
