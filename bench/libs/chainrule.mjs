@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { w1Data, w1OpsPerForward, w1ParamList, w2Data, w3Data, w4Data, w5Data } from '../data.mjs';
+import { w1Layers, w1Loss } from '../w1-model.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const defaultModule = path.join(here, '..', '..', 'dist', 'index.js');
@@ -73,44 +74,9 @@ function w1() {
   const { Value } = cr;
   const data = w1Data();
   const params = w1ParamList(data.layers).map((v) => new Value(v));
-  const shape = data.layers.map(({ w }) => ({ nout: w.length, nin: w[0].length }));
+  const layers = w1Layers(params, data.layers);
   const { xs, ys } = data;
-
-  // The flat parameter list arranged as layers.
-  let k = 0;
-  const layers = shape.map(({ nout, nin }) => {
-    const W = [];
-    for (let o = 0; o < nout; o++) {
-      W.push(params.slice(k, k + nin));
-      k += nin;
-    }
-    const B = params.slice(k, k + nout);
-    k += nout;
-    return { W, B };
-  });
-
-  const forward = () => {
-    let loss = null;
-    for (let s = 0; s < xs.length; s++) {
-      let act = xs[s];
-      for (let l = 0; l < layers.length; l++) {
-        const { W, B } = layers[l];
-        const hidden = l < layers.length - 1;
-        const next = [];
-        for (let o = 0; o < W.length; o++) {
-          const row = W[o];
-          let sum = row[0].mul(act[0]);
-          for (let i = 1; i < row.length; i++) sum = sum.add(row[i].mul(act[i]));
-          sum = sum.add(B[o]);
-          next.push(hidden ? sum.tanh() : sum);
-        }
-        act = next;
-      }
-      const sq = act[0].sub(ys[s]).pow(2);
-      loss = loss === null ? sq : loss.add(sq);
-    }
-    return loss;
-  };
+  const forward = () => w1Loss(layers, xs, ys);
 
   return {
     step() {

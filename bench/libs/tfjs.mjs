@@ -18,6 +18,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { w1Data, w1OpsPerForward, w1ParamList, w2Data, w3Data, w4Data, w5Data } from '../data.mjs';
+import { w1Layers, w1Loss } from '../w1-model.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -68,39 +69,10 @@ export async function setup(c) {
 function w1() {
   const data = w1Data();
   const vars = w1ParamList(data.layers).map((v) => tf.variable(tf.scalar(v)));
-  // Re-shape the flat variable list into layers, in the same order as w1ParamList.
-  const layers = [];
-  let k = 0;
-  for (const { w, b } of data.layers) {
-    const W = w.map((row) => row.map(() => vars[k++]));
-    const B = b.map(() => vars[k++]);
-    layers.push({ W, B });
-  }
+  const layers = w1Layers(vars, data.layers);
   const xs = data.xs.map((row) => row.map((v) => tf.scalar(v)));
   const ys = data.ys.map((v) => tf.scalar(v));
-
-  const forward = () => {
-    let loss = null;
-    for (let s = 0; s < xs.length; s++) {
-      let act = xs[s];
-      for (let l = 0; l < layers.length; l++) {
-        const { W, B } = layers[l];
-        const hidden = l < layers.length - 1;
-        const next = [];
-        for (let o = 0; o < W.length; o++) {
-          const row = W[o];
-          let sum = row[0].mul(act[0]);
-          for (let i = 1; i < row.length; i++) sum = sum.add(row[i].mul(act[i]));
-          sum = sum.add(B[o]);
-          next.push(hidden ? sum.tanh() : sum);
-        }
-        act = next;
-      }
-      const sq = act[0].sub(ys[s]).square();
-      loss = loss === null ? sq : loss.add(sq);
-    }
-    return loss;
-  };
+  const forward = () => w1Loss(layers, xs, ys);
 
   return {
     step() {
