@@ -130,6 +130,8 @@ mkdirSync(outDir, { recursive: true });
 const dot = toDot(loss);
 writeFileSync(join(outDir, 'lesson-network.dot'), dot);
 writeFileSync(join(outDir, 'lesson-network.svg'), await renderSvg(dot));
+writeFileSync(join(outDir, 'lesson-network-heat.svg'), await renderSvg(toDot(loss, { heat: true })));
 console.log(
-  `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT)`,
+  `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT),`,
 );
+console.log('  and out/lesson-network-heat.svg: the same graph coloured by the size of each gradient');

@@ -4,6 +4,7 @@ import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
 import { formatNumber } from '../errors.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
+import { heatOf } from './heat.js';
 
 export interface DotOptions {
   /** Layout direction: 'LR' (default, inputs on the left) or 'TB', 'RL', 'BT'. */
@@ -14,6 +15,12 @@ export interface DotOptions {
    * draws everything.
    */
   readonly maxNodes?: number;
+  /**
+   * Colour each value by the size of its gradient (log scale, light blue for the smallest, red for
+   * the largest, grey for exactly 0) instead of by its role, with a legend: where gradients vanish
+   * or explode shows at a glance. Default false.
+   */
+  readonly heat?: boolean;
 }
 
 const FILL = { param: '#dbeafe', constant: '#f3f4f6', output: '#fde68a', inner: '#ffffff' } as const;
@@ -113,7 +120,7 @@ function useCounts(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, 
  * toDot(y);   // 'digraph chainrule { … }'
  */
 export function toDot(root: Node, options: DotOptions = {}): string {
-  const { rankdir = 'LR', maxNodes = 2000 } = options;
+  const { rankdir = 'LR', maxNodes = 2000, heat = false } = options;
   if (!['LR', 'TB', 'RL', 'BT'].includes(rankdir)) {
     throw new TypeError(`toDot: rankdir must be 'LR', 'TB', 'RL' or 'BT' (got ${JSON.stringify(rankdir)})`);
   }
@@ -132,6 +139,8 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     `  rankdir=${rankdir}; nslimit=2; mclimit=0.5;`,
     '  node [fontname="Helvetica", fontsize=11]; edge [color="#555555"];',
   ];
+  const heatMap = heat ? heatOf(drawn) : null;
+  if (heatMap) lines.push(`  legend [shape=note, label="${escapeQuoted(heatMap.legend)}"];`);
   if (hidden > 0) {
     lines.push(
       `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`,
@@ -142,7 +151,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   for (const n of drawn) {
     const label = fields(n).map(escapeRecord).join(' | ');
     lines.push(
-      `  v${n.id} [shape=record, style=filled, fillcolor="${fill(n, root)}", label="${open}${label}${close}"];`,
+      `  v${n.id} [shape=record, style=filled, fillcolor="${heatMap?.colour(n) ?? fill(n, root)}", label="${open}${label}${close}"];`,
     );
     if (n.op === null) continue;
     lines.push(

@@ -150,3 +150,29 @@ describe('toDot details', () => {
     expect(() => toDot(new Value(1), { rankdir: 'XY' as never })).toThrow(/toDot: rankdir must be/);
   });
 });
+
+describe('gradient heat', () => {
+  it('colours values by |gradient| on a log scale, grey for exactly 0, with a legend', () => {
+    const x = new Value(0.5, { label: 'x' });
+    let y = x;
+    for (let i = 0; i < 6; i++) y = y.mul(8).sigmoid(); // gradients shrink towards x
+    const dead = new Value(-1, { label: 'dead' });
+    const z = y.add(dead.relu());
+    z.backward();
+    const dot = toDot(z, { heat: true });
+    expect(dot).toMatch(
+      /legend \[shape=note, label="\|gradient\|: [\d.e+-]+ \(blue\) to 1\.0000 \(red\); grey: exactly 0"\]/,
+    );
+    const fillOf = (label: string) =>
+      dot.match(new RegExp(`fillcolor="(#[0-9a-f]+)", label="${label} \\|`))?.[1];
+    expect(fillOf('x')).toBe('#dbeafe');
+    expect(fillOf('dead')).toBe('#e5e7eb');
+    expect(dot).toContain('fillcolor="#f87171"');
+    expect(toDot(z)).not.toContain('legend');
+  });
+
+  it('leaves values no pass reached in their usual colours', () => {
+    const x = new Value(1, { label: 'x' });
+    expect(toDot(x.tanh(), { heat: true })).toContain('legend [shape=note, label="no nonzero gradient yet"]');
+  });
+});
