@@ -34,7 +34,9 @@ export { add, cat, div, maximum, minimum, mul, pow, stack, sub, where } from './
 export { type GradOptions, grad } from './functional/grad.js';
 export { type GradcheckOptions, type GradcheckReport, gradcheck, type Mismatch } from './check/gradcheck.js';
 
-// models: losses and optimizers
+// models: modules, losses and optimizers
+export { Module } from './nn/module.js';
+export { type Layer, Linear, type LinearOptions, Sequential } from './nn/layers.js';
 export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';

@@ -1,0 +1,103 @@
+/** @file Layers: Linear, Sequential, and the activations as modules. */
+
+import { fmt, ShapeError } from '../errors.js';
+import { rand } from '../tensor/create.js';
+import type { DType } from '../tensor/kernels/ndarray.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+export interface LinearOptions {
+  /** Add a learned bias (default true). */
+  readonly bias?: boolean;
+  readonly dtype?: DType;
+}
+
+/** A uniform tensor in [−bound, bound), drawn from the generator `manualSeed` sets. */
+function uniform(shape: number[], bound: number, dtype: DType | undefined, label: string): Tensor {
+  const t = rand(shape, { dtype })
+    .mul(2 * bound)
+    .sub(bound)
+    .detach();
+  t.requiresGrad = true;
+  t.label = label;
+  return t;
+}
+
+/**
+ * y = x · Wᵀ + b, as `torch.nn.Linear`: W is [out, in], b is [out], both initialised uniformly in
+ * ±1/√in as PyTorch does. Takes any batch shape `[..., in]`.
+ *
+ * @example
+ * const layer = new Linear(2, 3);
+ * layer.forward(tensor([[1, 2]])).shape;   // [1, 3]
+ */
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    for (const [name, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1)
+        throw new RangeError(`Linear: ${name} must be a positive integer (got ${v})`);
+    }
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = uniform([outFeatures, inFeatures], bound, options.dtype, 'weight');
+    this.bias = options.bias === false ? null : uniform([outFeatures], bound, options.dtype, 'bias');
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new ShapeError(
+        'Linear',
+        `input of shape ${fmt(x.shape)} for a layer of ${this.inFeatures} inputs`,
+        `pass [..., ${this.inFeatures}]`,
+      );
+    }
+    const y = x.matmul(this.weight.T);
+    return this.bias ? y.add(this.bias) : y;
+  }
+
+  protected override own(): readonly Tensor[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+}
+
+/** A layer of a Sequential: a module, or a plain function such as `(x) => x.relu()`. */
+export type Layer = Module | ((x: Tensor) => Tensor);
+
+/**
+ * Runs layers one after another, as `torch.nn.Sequential`.
+ *
+ * @example
+ * const mlp = new Sequential(new Linear(2, 8), (x) => x.tanh(), new Linear(8, 1));
+ * new Adam(mlp.parameters(), { lr: 0.01 });
+ */
+export class Sequential extends Module {
+  readonly layers: readonly Layer[];
+
+  constructor(...layers: Layer[]) {
+    super();
+    layers.forEach((l, i) => {
+      if (!(l instanceof Module) && typeof l !== 'function') {
+        throw new TypeError(`Sequential: layer ${i} is neither a Module nor a function of a tensor`);
+      }
+    });
+    this.layers = layers;
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.layers.reduce((h, l) => (l instanceof Module ? l.forward(h) : l(h)), x);
+  }
+
+  protected override children(): readonly Module[] {
+    return this.layers.filter((l): l is Module => l instanceof Module);
+  }
+}
