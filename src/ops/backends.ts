@@ -44,10 +44,15 @@ export function makeBackend<T>(kind: Kind<T>): Backend<T> {
 
 const NO_SHAPE: Shape = Object.freeze([]);
 
-/** Plain numbers, for `Value` rules on a first-order pass: each primitive is its scalar forward. */
+/**
+ * Plain numbers, for `Value` rules on a first-order pass. Each primitive with a scalar forward is that
+ * very function (`mul` is `(x, y) => x * y`): no wrapper on the hottest path of the library.
+ */
 export const numberBackend: Backend<number> = (() => {
   const B = makeBackend<number>({
-    call: (op, [x, y, z]) => op.scalar!(x!, y!, z!),
+    call: (op) => {
+      throw new TypeError(`${op.name}: not defined for Values; it is a tensor op`);
+    },
     shape: () => NO_SHAPE,
     dtype: () => 'float64',
     full: (_shape, value) => value,
