@@ -7,10 +7,21 @@ import type { Backend, Operand } from './op.js';
 
 export type Axis = number | readonly number[] | undefined;
 
+/** True for axis 0 or -1 (or a list of them) given to a 0-d tensor, which PyTorch reads as "no axis to reduce". */
+function scalarAxis(axis: Axis, ndim: number): boolean {
+  if (ndim !== 0 || axis === undefined) return false;
+  return (typeof axis === 'number' ? [axis] : axis).every((a) => a === 0 || a === -1);
+}
+
+/** The axes `axis` names, normalized; a 0-d tensor takes 0 and -1 as PyTorch does (nothing to reduce). */
+export function axesOf(axis: Axis, ndim: number, op: string): number[] {
+  return scalarAxis(axis, ndim) ? [] : normalizeAxes(axis, ndim, op);
+}
+
 /** Σ over `axis` (all axes when undefined), as `torch.sum`. */
 export function sum<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, op = 'sum'): T {
   const shape = B.shape(x);
-  const axes = normalizeAxes(axis, shape.length, op);
+  const axes = axesOf(axis, shape.length, op);
   // NOTE: summing away leading axes is sumTo's own shape (broadcasting aligns on the right): one node.
   if (!keepdim && axes.every((a, i) => a === i)) return B.sumTo(x, squeezeAxes(shape, axes));
   const kept = B.sumTo(x, keepdimShape(shape, axes));
@@ -20,7 +31,7 @@ export function sum<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, op = '
 /** The mean over `axis`: Σ / count. */
 export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
   const shape = B.shape(x);
-  const axes = normalizeAxes(axis, shape.length, 'mean');
+  const axes = axesOf(axis, shape.length, 'mean');
   const count = axes.reduce((n, a) => n * shape[a]!, 1);
   return B.div(sum(B, x, axes, keepdim, 'mean'), count);
 }
@@ -28,7 +39,7 @@ export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
 /** max or min over `axis`; the gradient goes to the selected element (ties share it over all axes). */
 export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, kind: 'max' | 'min'): T {
   const shape = B.shape(x);
-  const axes = normalizeAxes(axis, shape.length, kind);
+  const axes = axesOf(axis, shape.length, kind);
   for (const a of axes) {
     if (shape[a] === 0) {
       throw new ShapeError(
@@ -45,7 +56,10 @@ export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, ki
 
 /** log softmax along `axis`, shifted by the (detached) max so that ±1000 does not overflow. */
 export function logSoftmax<T>(B: Backend<T>, x: T, axis: number, op = 'logSoftmax'): T {
-  const a = normalizeAxis(axis, B.shape(x).length, op);
+  const shape = B.shape(x);
+  if (scalarAxis(axis, shape.length)) return B.reshape(logSoftmax(B, B.reshape(x, [1]), 0, op), []);
+  const a = normalizeAxis(axis, shape.length, op);
+  if (shape[a] === 0) return x; // an empty axis: nothing to normalise, an empty result
   const m = B.detach(B.maxTo(x, { axes: [a], evenTies: false }));
   const shifted = B.sub(x, m);
   return B.sub(shifted, B.log(sum(B, B.exp(shifted), a, true)));
@@ -59,6 +73,7 @@ export function softmax<T>(B: Backend<T>, x: T, axis: number): T {
 /** Swaps two axes. */
 export function transpose<T>(B: Backend<T>, x: T, dim0: number, dim1: number): T {
   const n = B.shape(x).length;
+  if (scalarAxis([dim0, dim1], n)) return x;
   const dims = [...Array(n).keys()];
   const a = normalizeAxis(dim0, n, 'transpose');
   const b = normalizeAxis(dim1, n, 'transpose');
@@ -69,7 +84,7 @@ export function transpose<T>(B: Backend<T>, x: T, dim0: number, dim1: number): T
 /** Removes size-1 axes: all of them, or the given ones (a given axis of another size is left, as torch). */
 export function squeeze<T>(B: Backend<T>, x: T, axis?: number | readonly number[]): T {
   const shape = B.shape(x);
-  const axes = normalizeAxes(axis, shape.length, 'squeeze').filter((a) => shape[a] === 1);
+  const axes = axesOf(axis, shape.length, 'squeeze').filter((a) => shape[a] === 1);
   return B.reshape(x, squeezeAxes(shape, axes));
 }
 

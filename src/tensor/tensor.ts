@@ -347,7 +347,9 @@ export class Tensor extends Node {
   }
 
   private axisOrAll(axis: number | undefined, op: string): number | undefined {
-    return axis === undefined ? undefined : normalizeAxis(axis, this.ndim, op);
+    // NOTE: a 0-d tensor takes axis 0 or -1, as in PyTorch: its only element is index 0 either way.
+    if (axis === undefined || (this.ndim === 0 && (axis === 0 || axis === -1))) return undefined;
+    return normalizeAxis(axis, this.ndim, op);
   }
 }
 
