@@ -2,9 +2,7 @@
 
 import type { AnyOp } from '../ops/op.js';
 import { isGradEnabled } from './mode.js';
-import { CONSTANT, type Node, type NodeInit } from './node.js';
-
-const NONE: readonly Node[] = Object.freeze([]);
+import { CONSTANT, NONE, type Node, type NodeInit } from './node.js';
 
 /** Reused for every recorded node: the constructors copy it before anything else runs. */
 const recorded: { -readonly [K in keyof NodeInit]: NodeInit[K] } = {

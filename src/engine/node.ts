@@ -33,7 +33,8 @@ export interface NodeInit {
   requiresGrad: boolean;
 }
 
-const NONE: readonly Node[] = Object.freeze([]);
+/** The inputs of a node that has none. */
+export const NONE: readonly Node[] = Object.freeze([]);
 let nextId = 0;
 
 /**

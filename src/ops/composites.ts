@@ -3,6 +3,7 @@
 import { fmt, ShapeError } from '../errors.js';
 import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../tensor/kernels/axes.js';
 import { broadcastShapes } from '../tensor/kernels/broadcast.js';
+import { sameShape } from '../tensor/kernels/ndarray.js';
 import type { Backend, Operand } from './op.js';
 
 export type Axis = number | readonly number[] | undefined;
@@ -39,16 +40,7 @@ export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
 /** max or min over `axis`; the gradient goes to the selected element (ties share it over all axes). */
 export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, kind: 'max' | 'min'): T {
   const shape = B.shape(x);
-  const axes = axesOf(axis, shape.length, kind);
-  for (const a of axes) {
-    if (shape[a] === 0) {
-      throw new ShapeError(
-        kind,
-        `cannot reduce an empty axis ${a} of shape ${fmt(shape)}`,
-        'reduce a non-empty axis',
-      );
-    }
-  }
+  const axes = axesOf(axis, shape.length, kind); // an empty axis is refused by the kernel, naming `kind`
   const attrs = { axes, evenTies: axis === undefined };
   const kept = kind === 'max' ? B.maxTo(x, attrs) : B.minTo(x, attrs);
   return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
@@ -107,7 +99,7 @@ export function stack<T>(B: Backend<T>, xs: readonly T[], axis: number): T {
   const first = B.shape(xs[0]!);
   xs.forEach((x, i) => {
     const s = B.shape(x);
-    if (fmt(s) !== fmt(first)) {
+    if (!sameShape(s, first)) {
       throw new ShapeError(
         'stack',
         `tensor ${i} has shape ${fmt(s)}, tensor 0 has ${fmt(first)}`,

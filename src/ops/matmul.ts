@@ -1,15 +1,13 @@
 /** @file Matrix product in every form torch.matmul takes, and its derivative rule. */
 
 import * as K from '../tensor/kernels/index.js';
+import { transpose } from './composites.js';
 import type { Backend } from './op.js';
 import { defineOp } from './op.js';
 
 /** Swap the last two axes. */
 function mT<T>(B: Backend<T>, x: T): T {
-  const n = B.shape(x).length;
-  const dims = [...Array(n).keys()];
-  [dims[n - 2], dims[n - 1]] = [dims[n - 1]!, dims[n - 2]!];
-  return B.permute(x, dims);
+  return transpose(B, x, -2, -1);
 }
 
 /**
