@@ -1,5 +1,5 @@
 /**
- * @file Compiles src/tensor/kernels/wasm/gemm.wat with wabt and writes its bytes as base64 into
+ * @file Compiles src/kernels/wasm/gemm.wat with wabt and writes its bytes as base64 into
  * gemm-wasm.generated.ts. With `--check` it writes nothing and exits 1 if that file is stale.
  */
 
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, 'src/tensor/kernels/wasm');
+const dir = join(root, 'src/kernels/wasm');
 const source = join(dir, 'gemm.wat');
 const target = join(dir, 'gemm-wasm.generated.ts');
 

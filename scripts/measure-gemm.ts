@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { wasmGemm, wasmGemmAvailable } from '../src/tensor/kernels/wasm/gemm-wasm.js';
+import { wasmGemm, wasmGemmAvailable } from '../src/kernels/wasm/gemm-wasm.js';
 
 type Data = Float64Array | Float32Array;
 type Gemm = (a: Data, b: Data, c: Data, m: number, k: number, n: number) => void;

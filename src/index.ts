@@ -20,9 +20,9 @@ export {
   zeros,
   zerosLike,
 } from './tensor/create.js';
-export type { DType } from './tensor/kernels/ndarray.js';
-export type { Nested } from './tensor/kernels/nested.js';
-export { type KernelPath, kernelPath, useKernels } from './tensor/kernels/kernel-path.js';
+export type { DType } from './kernels/ndarray.js';
+export type { Nested } from './kernels/nested.js';
+export { type KernelPath, kernelPath, useKernels } from './kernels/kernel-path.js';
 
 // the engine: recording on and off, and what backward takes
 export { noGrad } from './engine/mode.js';

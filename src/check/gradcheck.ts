@@ -4,8 +4,8 @@ import { gradOf } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { noGrad } from '../engine/mode.js';
 import type { Node, Raw } from '../engine/node.js';
-import { Rng } from '../tensor/kernels/create.js';
-import { NDArray } from '../tensor/kernels/ndarray.js';
+import { Rng } from '../kernels/create.js';
+import { NDArray } from '../kernels/ndarray.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */

@@ -1,9 +1,9 @@
 /** @file The reverse walk: seeds the outputs, runs each op's rule, accumulates into its inputs. */
 
 import { AutogradError, fmt, ShapeError } from '../errors.js';
+import { isBroadcastableTo } from '../kernels/broadcast.js';
+import { sameShape } from '../kernels/ndarray.js';
 import type { Backend, RuleContext } from '../ops/op.js';
-import { isBroadcastableTo } from '../tensor/kernels/broadcast.js';
-import { sameShape } from '../tensor/kernels/ndarray.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { Node, type Raw } from './node.js';

@@ -1,8 +1,8 @@
 /** @file The graph node that `Value` and `Tensor` share: data, inputs, op, gradient. */
 
 import type { Shape } from '../errors.js';
+import type { NDArray } from '../kernels/ndarray.js';
 import type { AnyOp, Backend } from '../ops/op.js';
-import type { NDArray } from '../tensor/kernels/ndarray.js';
 
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;

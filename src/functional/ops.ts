@@ -3,9 +3,9 @@
 import { graph } from '../engine/graph-backend.js';
 import type { Node } from '../engine/node.js';
 import { checkFinite } from '../errors.js';
+import { normalizeAxis } from '../kernels/axes.js';
 import * as C from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
-import { normalizeAxis } from '../tensor/kernels/axes.js';
 import { Tensor } from '../tensor/tensor.js';
 
 type Operand = Value | Tensor | number;

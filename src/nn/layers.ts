@@ -1,8 +1,8 @@
 /** @file Layers: Linear, Sequential, and the activations as modules. */
 
 import { fmt, ShapeError } from '../errors.js';
+import type { DType } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
-import type { DType } from '../tensor/kernels/ndarray.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 

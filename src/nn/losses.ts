@@ -3,10 +3,10 @@
 import { graph as B } from '../engine/graph-backend.js';
 import type { Node } from '../engine/node.js';
 import { checkFinite, fmt, ShapeError } from '../errors.js';
+import { sameShape } from '../kernels/ndarray.js';
 import { logSoftmax, mean } from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
 import { fromTypedArray } from '../tensor/create.js';
-import { sameShape } from '../tensor/kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 
 function checkPair(op: string, pred: unknown, target: unknown): void {

@@ -1,8 +1,8 @@
 /** @file The backends rules run on: one builder, used for numbers, arrays and (in engine/) nodes. */
 
 import type { Shape } from '../errors.js';
-import * as K from '../tensor/kernels/index.js';
-import type { DType, NDArray } from '../tensor/kernels/ndarray.js';
+import * as K from '../kernels/index.js';
+import type { DType, NDArray } from '../kernels/ndarray.js';
 import type { AnyOp, Backend, Operand } from './op.js';
 import { OPS } from './table.js';
 

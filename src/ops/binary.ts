@@ -1,6 +1,6 @@
 /** @file Elementwise two-input ops with broadcasting; the engine sums broadcast axes back. */
 
-import * as K from '../tensor/kernels/index.js';
+import * as K from '../kernels/index.js';
 import type { Backend } from './op.js';
 import { defineOp } from './op.js';
 

@@ -1,6 +1,6 @@
 /** @file Ops with no gradient: comparisons, sign, argmax/argmin and the mask a max/min selects. */
 
-import * as K from '../tensor/kernels/index.js';
+import * as K from '../kernels/index.js';
 import type { ArgAttrs, SelectAttrs } from './op.js';
 import { defineOp } from './op.js';
 

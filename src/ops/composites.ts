@@ -1,9 +1,9 @@
 /** @file Tensor ops built from primitives, written once for every backend; they need no rule. */
 
 import { fmt, ShapeError } from '../errors.js';
-import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../tensor/kernels/axes.js';
-import { broadcastShapes } from '../tensor/kernels/broadcast.js';
-import { sameShape } from '../tensor/kernels/ndarray.js';
+import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../kernels/axes.js';
+import { broadcastShapes } from '../kernels/broadcast.js';
+import { sameShape } from '../kernels/ndarray.js';
 import type { Backend, Operand } from './op.js';
 
 export type Axis = number | readonly number[] | undefined;

@@ -1,6 +1,6 @@
 /** @file Matrix product in every form torch.matmul takes, and its derivative rule. */
 
-import * as K from '../tensor/kernels/index.js';
+import * as K from '../kernels/index.js';
 import { transpose } from './composites.js';
 import type { Backend } from './op.js';
 import { defineOp } from './op.js';

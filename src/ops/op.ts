@@ -1,7 +1,7 @@
 /** @file What an op is: a name, a picture label, a forward per node kind and one derivative rule. */
 
 import type { Shape } from '../errors.js';
-import type { DType, NDArray } from '../tensor/kernels/ndarray.js';
+import type { DType, NDArray } from '../kernels/ndarray.js';
 
 /** A number or a node's data on the side of an op that accepts plain numbers (`x.add(2)`). */
 export type Operand<T> = T | number;

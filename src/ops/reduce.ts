@@ -1,6 +1,6 @@
 /** @file max and min over axes, keeping dims; sum is `sumTo` (shape.ts), mean a composite. */
 
-import * as K from '../tensor/kernels/index.js';
+import * as K from '../kernels/index.js';
 import type { Backend, ReduceAttrs } from './op.js';
 import { defineOp } from './op.js';
 

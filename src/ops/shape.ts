@@ -1,9 +1,9 @@
 /** @file Ops that move elements without arithmetic: reshape, permute, expand, sumTo, slice, cat. */
 
 import { fmt, type Shape } from '../errors.js';
-import * as K from '../tensor/kernels/index.js';
-import type { DType } from '../tensor/kernels/ndarray.js';
-import { sameShape } from '../tensor/kernels/ndarray.js';
+import * as K from '../kernels/index.js';
+import type { DType } from '../kernels/ndarray.js';
+import { sameShape } from '../kernels/ndarray.js';
 import type { SliceAttrs } from './op.js';
 import { defineOp } from './op.js';
 

@@ -1,6 +1,6 @@
 /** @file Elementwise one-input ops: forward on numbers and arrays, and the derivative rule. */
 
-import * as K from '../tensor/kernels/index.js';
+import * as K from '../kernels/index.js';
 import { defineOp } from './op.js';
 
 // d(−x)/dx = −1

@@ -1,9 +1,9 @@
 /** @file Making tensors: from nested arrays, typed arrays, constants, ranges and seeded random numbers. */
 
 import type { Shape } from '../errors.js';
-import * as K from './kernels/create.js';
-import { checkDType, checkShape, type Data, type DType, NDArray, sizeOf } from './kernels/ndarray.js';
-import { fromNested } from './kernels/nested.js';
+import * as K from '../kernels/create.js';
+import { checkDType, checkShape, type Data, type DType, NDArray, sizeOf } from '../kernels/ndarray.js';
+import { fromNested } from '../kernels/nested.js';
 import { Tensor, type TensorOptions } from './tensor.js';
 
 let generator = new K.Rng(0);

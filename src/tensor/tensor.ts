@@ -5,15 +5,15 @@ import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
 import { fmt, formatNumber, type Shape, ShapeError } from '../errors.js';
+import { normalizeAxis } from '../kernels/axes.js';
+import { broadcastShapes } from '../kernels/broadcast.js';
+import { formatArray } from '../kernels/format.js';
+import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
+import { fromNested, type Nested, toNested } from '../kernels/nested.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
-import { normalizeAxis } from './kernels/axes.js';
-import { broadcastShapes } from './kernels/broadcast.js';
-import { formatArray } from './kernels/format.js';
-import { alloc, type DType, NDArray, sameShape } from './kernels/ndarray.js';
-import { fromNested, type Nested, toNested } from './kernels/nested.js';
 
 export interface TensorOptions {
   /** Whether gradients flow to it; false by default, as in PyTorch. */

@@ -1,6 +1,6 @@
 /** @file Axis arguments: negative axes counted from the end, checked against the rank, and the shapes they make. */
 
-import { fmt, type Shape } from '../../errors.js';
+import { fmt, type Shape } from '../errors.js';
 
 /**
  * An axis in `0..ndim-1`; a negative axis counts from the end, as in PyTorch.

@@ -1,6 +1,6 @@
 /** @file Arrays made from nothing: constants, ranges, identity matrices and seeded random numbers. */
 
-import type { Shape } from '../../errors.js';
+import type { Shape } from '../errors.js';
 import { alloc, checkShape, type DType, NDArray, sizeOf } from './ndarray.js';
 
 function checkNumber(op: string, what: string, v: number): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../../../src/tensor/kernels/axes.js';
+import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../../src/kernels/axes.js';
 import { testProp } from './helpers.js';
 
 describe('normalizeAxis', () => {

@@ -7,8 +7,8 @@ import {
   wasmGemm,
   wasmGemmAvailable,
   wasmGemmMemoryBytes,
-} from '../../../../src/tensor/kernels/wasm/gemm-wasm.js';
-import { testProp } from '../../../support/property.js';
+} from '../../../src/kernels/wasm/gemm-wasm.js';
+import { testProp } from '../../support/property.js';
 
 type DType = 'float64' | 'float32';
 type Data = Float64Array | Float32Array;
@@ -198,7 +198,7 @@ describe('wasmGemm', () => {
     vi.resetModules();
     vi.stubGlobal('WebAssembly', stub);
     try {
-      const fresh = await import('../../../../src/tensor/kernels/wasm/gemm-wasm.js');
+      const fresh = await import('../../../src/kernels/wasm/gemm-wasm.js');
       const x = new Float64Array(64 * 64);
       expect(fresh.wasmGemmAvailable).toBe(false);
       expect(fresh.shouldUseWasmGemm(x, x, x, 64, 64, 64)).toBe(false);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ShapeError } from '../../../src/errors.js';
-import * as K from '../../../src/tensor/kernels/index.js';
+import { ShapeError } from '../../src/errors.js';
+import * as K from '../../src/kernels/index.js';
 import {
   arbSeed,
   arbShape,

@@ -1,6 +1,6 @@
 /** @file Kernels that move elements without arithmetic: reshape, permute, expand, slice and cat. */
 
-import { fmt, ShapeError } from '../../errors.js';
+import { fmt, ShapeError } from '../errors.js';
 import { normalizeAxis } from './axes.js';
 import { broadcastOffsets } from './broadcast.js';
 import { alloc, type Data, NDArray, sizeOf, stridesOf } from './ndarray.js';

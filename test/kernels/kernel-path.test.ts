@@ -1,7 +1,7 @@
 /** @file Choosing the matmul kernel: each path gives the same products; bad choices are refused. */
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { getGemm, kernelPath, matmul, NDArray, useKernels } from '../../../src/tensor/kernels/index.js';
+import { getGemm, kernelPath, matmul, NDArray, useKernels } from '../../src/kernels/index.js';
 
 const start = kernelPath();
 afterAll(() => useKernels(start));

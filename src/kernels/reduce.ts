@@ -1,6 +1,6 @@
 /** @file Reductions the autograd rules need: sumTo (the adjoint of broadcasting), max/min with their indices, and argmax. */
 
-import { AutogradError, fmt, type Shape, ShapeError } from '../../errors.js';
+import { AutogradError, fmt, type Shape, ShapeError } from '../errors.js';
 import { keepdimShape, normalizeAxis, squeezeAxes } from './axes.js';
 import { broadcastOffsets, isBroadcastableTo } from './broadcast.js';
 import { alloc, NDArray, padShape, sizeOf, stridesOf } from './ndarray.js';

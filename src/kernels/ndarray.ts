@@ -1,6 +1,6 @@
 /** @file The plain n-d array the kernels work on: a contiguous row-major typed array and its shape. */
 
-import type { Shape } from '../../errors.js';
+import type { Shape } from '../errors.js';
 
 /** The element types an NDArray can hold. */
 export type DType = 'float64' | 'float32';

@@ -1,10 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ShapeError } from '../../../src/errors.js';
-import {
-  broadcastOffsets,
-  broadcastShapes,
-  isBroadcastableTo,
-} from '../../../src/tensor/kernels/broadcast.js';
+import { ShapeError } from '../../src/errors.js';
+import { broadcastOffsets, broadcastShapes, isBroadcastableTo } from '../../src/kernels/broadcast.js';
 import { arbBroadcastPair, arbShape, broadcastSource, size, testProp, unravel } from './helpers.js';
 
 describe('broadcastShapes', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import * as K from '../../../src/tensor/kernels/index.js';
+import * as K from '../../src/kernels/index.js';
 import { arbDType, arbShape, size, testProp } from './helpers.js';
 
 /** The canonical mulberry32 as usually published, as an independent reference. */

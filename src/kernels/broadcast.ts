@@ -1,6 +1,6 @@
 /** @file NumPy broadcasting in one place: the result shape of two shapes, and where each output element reads from. */
 
-import { fmt, type Shape, ShapeError } from '../../errors.js';
+import { fmt, type Shape, ShapeError } from '../errors.js';
 import { sizeOf } from './ndarray.js';
 
 /**

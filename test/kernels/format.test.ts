@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import * as K from '../../../src/tensor/kernels/index.js';
+import * as K from '../../src/kernels/index.js';
 
 /** What PyTorch prints for torch.tensor(value) (float64 adds a dtype suffix there, which is the caller's). */
 const repr = (value: unknown) => `tensor(${K.formatArray(K.fromNested(value))})`;

@@ -1,6 +1,6 @@
 /** @file Matrix products: a cache-blocked gemm, swappable for a faster one, and torch.matmul's shape rules on top. */
 
-import { fmt, ShapeError } from '../../errors.js';
+import { fmt, ShapeError } from '../errors.js';
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
 import { alloc, type Data, NDArray, resultDType, sizeOf } from './ndarray.js';
 

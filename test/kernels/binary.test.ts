@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ShapeError } from '../../../src/errors.js';
-import * as K from '../../../src/tensor/kernels/index.js';
-import { BINARY_REFERENCE } from '../../support/reference.js';
+import { ShapeError } from '../../src/errors.js';
+import * as K from '../../src/kernels/index.js';
+import { BINARY_REFERENCE } from '../support/reference.js';
 import {
   arbBroadcastPair,
   arbDType,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import * as K from '../../../src/tensor/kernels/index.js';
+import * as K from '../../src/kernels/index.js';
 import { arbDType, arbSeed, arbShape, expectClose, expectSame, randomArray, testProp } from './helpers.js';
 
 const { NDArray } = K;

@@ -1,12 +1,12 @@
 /** @file Shared test helpers for the kernels: random shapes and arrays, and naive index arithmetic. */
 
 import fc from 'fast-check';
-import { type DType, NDArray, Rng } from '../../../src/tensor/kernels/index.js';
+import { type DType, NDArray, Rng } from '../../src/kernels/index.js';
 
-import { ravel } from '../../support/reference.js';
+import { ravel } from '../support/reference.js';
 
-export { testProp } from '../../support/property.js';
-export { ravel, sizeOf as size, unravel } from '../../support/reference.js';
+export { testProp } from '../support/property.js';
+export { ravel, sizeOf as size, unravel } from '../support/reference.js';
 
 /** Odd, prime and size-1 axes, as the kernels' fast paths and remainders need. */
 export const SIZES = [1, 2, 3, 7, 13] as const;
