@@ -41,6 +41,10 @@ export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 
+// data: numeric CSV text and seeded batches (issue 12)
+export { type Csv, type CsvOptions, readCsv } from './data/csv.js';
+export { DataLoader, type DataLoaderOptions } from './data/loader.js';
+
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';
