@@ -99,6 +99,9 @@ function gatherRows(t: Tensor, rows: Int32Array): Tensor {
   const width = t.size / t.shape[0]! || 0;
   const src = t.array.data;
   const out = alloc(t.dtype, rows.length * width);
-  rows.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out.set(src.subarray(r * width, (r + 1) * width), i * width);
+  }
   return new Tensor(new NDArray(out, [rows.length, ...t.shape.slice(1)]));
 }
