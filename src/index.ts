@@ -37,7 +37,18 @@ export { type GradcheckOptions, type GradcheckReport, gradcheck, type Mismatch }
 // models: modules, losses and optimizers
 export { Module } from './nn/module.js';
 export { type Layer, Linear, type LinearOptions, Sequential } from './nn/layers.js';
-export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
+export {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  type HuberOptions,
+  huberLoss,
+  l1Loss,
+  type LossOptions,
+  mseLoss,
+  nllLoss,
+  type Reduction,
+} from './nn/losses.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 

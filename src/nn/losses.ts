@@ -1,13 +1,29 @@
-/** @file Losses, composed from primitives: binary cross-entropy, mean squared error, cross-entropy. */
+/**
+ * @file Losses, composed from primitives: binary cross-entropy (on probabilities and on logits),
+ * mean squared, L1 and Huber errors, cross-entropy and negative log-likelihood over classes.
+ */
 
 import { graph as B } from '../engine/graph-backend.js';
 import type { Node } from '../engine/node.js';
 import { checkFinite, fmt, ShapeError } from '../errors.js';
 import { sameShape } from '../kernels/ndarray.js';
-import { logSoftmax, mean } from '../ops/composites.js';
+import { logSoftmax, mean, sum } from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
 import { fromTypedArray } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
+
+/** How a loss combines its per-element values, as PyTorch's `reduction`. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface LossOptions {
+  /** 'mean' (default): the average; 'sum': the total; 'none': one loss per element (per row for class losses). */
+  readonly reduction?: Reduction;
+}
+
+export interface HuberOptions extends LossOptions {
+  /** Where the loss turns from squared to linear (default 1). */
+  readonly delta?: number;
+}
 
 function checkPair(op: string, pred: unknown, target: unknown): void {
   const kind = pred instanceof Value ? 'Value' : pred instanceof Tensor ? 'Tensor' : null;
@@ -29,9 +45,18 @@ function checkPair(op: string, pred: unknown, target: unknown): void {
   }
 }
 
-/** The mean over every element of a Tensor; a Value is returned as it is. */
-function meanAll(x: Node): Node {
-  return x instanceof Tensor ? mean(B, x, undefined, false) : x;
+function reductionOf(op: string, options: LossOptions | undefined): Reduction {
+  const r = options?.reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') {
+    throw new TypeError(`${op}: reduction must be 'mean', 'sum' or 'none' (got ${JSON.stringify(r)})`);
+  }
+  return r;
+}
+
+/** The per-element losses `e` reduced as asked; a Value is one element, returned as it is. */
+function reduce(e: Node, reduction: Reduction): Node {
+  if (!(e instanceof Tensor) || reduction === 'none') return e;
+  return reduction === 'mean' ? mean(B, e, undefined, false) : sum(B, e, undefined, false);
 }
 
 const TINY = Math.exp(-100);
@@ -47,17 +72,44 @@ function clampedLog(p: Node): Node {
 
 /**
  * E(y, ŷ) = −y·log ŷ − (1 − y)·log(1 − ŷ), averaged over elements for tensors (PyTorch's
- * `binary_cross_entropy`). `pred` holds probabilities, e.g. the output of `sigmoid()`.
+ * `binary_cross_entropy`). `pred` holds probabilities, e.g. the output of `sigmoid()`; from logits,
+ * `binaryCrossEntropyWithLogits` is the stable choice.
  *
  * @example
  * binaryCrossEntropy(new Value(0.8), 1).data;   // −log 0.8 ≈ 0.2231
  */
-export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N | number): N {
+export function binaryCrossEntropy<N extends Value | Tensor>(
+  pred: N,
+  target: N | number,
+  options?: LossOptions,
+): N {
   checkPair('binaryCrossEntropy', pred, target);
+  const reduction = reductionOf('binaryCrossEntropy', options);
   const y = target as Node | number;
   const oneMinusY = typeof y === 'number' ? 1 - y : B.sub(1, y);
   const e = B.neg(B.add(B.mul(y, clampedLog(pred)), B.mul(oneMinusY, clampedLog(B.sub(1, pred)))));
-  return meanAll(e) as N;
+  return reduce(e, reduction) as N;
+}
+
+/**
+ * Binary cross-entropy of σ(x) against y, computed from the logits x without forming σ(x):
+ * max(x, 0) − x·y + log(1 + e^(−|x|)), as PyTorch's `binary_cross_entropy_with_logits`, so a logit of
+ * ±1000 gives a finite loss and gradient σ(x) − y.
+ *
+ * @example
+ * binaryCrossEntropyWithLogits(tensor([1000]), tensor([0])).item();   // 1000
+ */
+export function binaryCrossEntropyWithLogits<N extends Value | Tensor>(
+  logits: N,
+  target: N | number,
+  options?: LossOptions,
+): N {
+  checkPair('binaryCrossEntropyWithLogits', logits, target);
+  const reduction = reductionOf('binaryCrossEntropyWithLogits', options);
+  const x = logits as Node;
+  const softplusOfMinusAbs = B.log(B.add(B.exp(B.neg(B.abs(x))), 1));
+  const e = B.add(B.sub(B.relu(x), B.mul(x, target as Node | number)), softplusOfMinusAbs);
+  return reduce(e, reduction) as N;
 }
 
 /**
@@ -66,45 +118,116 @@ export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N 
  * @example
  * mseLoss(tensor([1, 2]), tensor([1, 4])).item();   // 2
  */
-export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number): N {
+export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number, options?: LossOptions): N {
   checkPair('mseLoss', pred, target);
+  const reduction = reductionOf('mseLoss', options);
   const d = B.sub(pred, target as Node | number);
-  return meanAll(B.mul(d, d)) as N;
+  return reduce(B.mul(d, d), reduction) as N;
+}
+
+/**
+ * |ŷ − y|, averaged over elements for tensors (PyTorch's `l1_loss`); the gradient at ŷ = y is 0.
+ *
+ * @example
+ * l1Loss(tensor([1, 2]), tensor([1, 4])).item();   // 1
+ */
+export function l1Loss<N extends Value | Tensor>(pred: N, target: N | number, options?: LossOptions): N {
+  checkPair('l1Loss', pred, target);
+  const reduction = reductionOf('l1Loss', options);
+  return reduce(B.abs(B.sub(pred, target as Node | number)), reduction) as N;
+}
+
+/**
+ * Huber loss (PyTorch's `huber_loss`): ½d² where |d| < δ, δ(|d| − ½δ) beyond, with d = ŷ − y;
+ * squared near the target, linear (robust to outliers) far from it.
+ *
+ * @example
+ * huberLoss(tensor([0, 0]), tensor([0.5, 3])).item();   // (0.125 + 2.5) / 2
+ */
+export function huberLoss<N extends Value | Tensor>(pred: N, target: N | number, options?: HuberOptions): N {
+  checkPair('huberLoss', pred, target);
+  const reduction = reductionOf('huberLoss', options);
+  const delta = options?.delta ?? 1;
+  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
+    throw new RangeError(`huberLoss: delta must be a positive number (got ${String(delta)})`);
+  }
+  const d = B.abs(B.sub(pred, target as Node | number));
+  // NOTE: min(|d|, δ) gives both pieces at once: ½m² + δ(|d| − m) is ½d² inside and δ(|d| − ½δ) outside.
+  const m = B.minimum(d, delta);
+  const e = B.add(B.mul(B.mul(m, m), 0.5), B.mul(B.sub(d, m), delta));
+  return reduce(e, reduction) as N;
 }
 
 /**
  * Softmax cross-entropy of `logits` [batch, classes] against `targets`: class indices [batch] (as
- * PyTorch's `cross_entropy`), or one-hot / probability rows [batch, classes]. Averaged over the batch:
- * −Σ targets · logSoftmax(logits), stable for large logits.
+ * PyTorch's `cross_entropy`), or one-hot / probability rows [batch, classes]. Per row
+ * −Σ targets · logSoftmax(logits), stable for large logits; averaged over the batch by default.
  *
  * @example
  * crossEntropy(tensor([[2, 0]]), tensor([0])).item();        // log(1 + e⁻²) ≈ 0.1269
  * crossEntropy(tensor([[2, 0]]), tensor([[1, 0]])).item();   // the same
  */
-export function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
-  if (!(logits instanceof Tensor) || !(targets instanceof Tensor)) {
-    throw new TypeError('crossEntropy: logits and targets must be Tensors; wrap arrays with tensor()');
-  }
-  if (logits.ndim !== 2) {
+export function crossEntropy(logits: Tensor, targets: Tensor, options?: LossOptions): Tensor {
+  checkClassInputs('crossEntropy', 'logits', logits, targets);
+  return classLoss('crossEntropy', logSoftmax(B, logits, 1) as Tensor, targets, options);
+}
+
+/**
+ * Negative log-likelihood of class indices `targets` [batch] under log-probabilities `logProbs`
+ * [batch, classes] (e.g. from `logSoftmax(1)`): −logProbs[i, targets[i]], averaged over the batch by
+ * default, as PyTorch's `nll_loss`. `crossEntropy(x, t)` equals `nllLoss(x.logSoftmax(1), t)`.
+ *
+ * @example
+ * nllLoss(tensor([[-0.1, -2.4]]), tensor([1])).item();   // 2.4
+ */
+export function nllLoss(logProbs: Tensor, targets: Tensor, options?: LossOptions): Tensor {
+  checkClassInputs('nllLoss', 'log-probabilities', logProbs, targets);
+  if (targets.ndim !== 1) {
     throw new ShapeError(
-      'crossEntropy',
-      `logits must be [batch, classes], got shape ${fmt(logits.shape)}`,
-      'reshape the logits to 2-D',
+      'nllLoss',
+      `targets must be class indices [batch], got shape ${fmt(targets.shape)}`,
+      'pass one class index per row',
     );
   }
-  const rows = targets.ndim === 1 ? oneHot(targets, logits) : targets;
-  checkPair('crossEntropy', logits, rows);
-  const perRow = B.neg(B.sumTo(B.mul(rows, logSoftmax(B, logits, 1)), [logits.shape[0]!, 1]));
-  return mean(B, perRow, undefined, false) as Tensor;
+  return classLoss('nllLoss', logProbs, targets, options);
+}
+
+function checkClassInputs(
+  op: string,
+  what: string,
+  scores: unknown,
+  targets: unknown,
+): asserts scores is Tensor {
+  if (!(scores instanceof Tensor) || !(targets instanceof Tensor)) {
+    throw new TypeError(`${op}: ${what} and targets must be Tensors; wrap arrays with tensor()`);
+  }
+  if (scores.ndim !== 2) {
+    throw new ShapeError(
+      op,
+      `${what} must be [batch, classes], got shape ${fmt(scores.shape)}`,
+      `reshape the ${what} to 2-D`,
+    );
+  }
+}
+
+/** −Σ rows · logProbs per row, reduced: the shared end of crossEntropy and nllLoss. */
+function classLoss(op: string, logProbs: Tensor, targets: Tensor, options?: LossOptions): Tensor {
+  const reduction = reductionOf(op, options);
+  const rows = targets.ndim === 1 ? oneHot(op, targets, logProbs) : targets;
+  checkPair(op, logProbs, rows);
+  const perRow = B.neg(
+    B.reshape(B.sumTo(B.mul(rows, logProbs), [logProbs.shape[0]!, 1]), [logProbs.shape[0]!]),
+  );
+  return reduce(perRow, reduction) as Tensor;
 }
 
 /** One-hot rows [batch, classes] from class indices [batch]. */
-function oneHot(indices: Tensor, logits: Tensor): Tensor {
+function oneHot(op: string, indices: Tensor, logits: Tensor): Tensor {
   const [batch, classes] = logits.shape;
   if (indices.shape[0] !== batch) {
     throw new ShapeError(
-      'crossEntropy',
-      `${indices.shape[0]} class indices for a batch of ${batch} (logits ${fmt([batch!, classes!])})`,
+      op,
+      `${indices.shape[0]} class indices for a batch of ${batch} (inputs ${fmt([batch!, classes!])})`,
       'pass one class index per row',
     );
   }
@@ -113,7 +236,7 @@ function oneHot(indices: Tensor, logits: Tensor): Tensor {
   indices.array.data.forEach((k, i) => {
     if (!Number.isInteger(k) || k < 0 || k >= classes!) {
       throw new RangeError(
-        `crossEntropy: target ${i} is ${k}, not a class index in 0..${classes! - 1}; pass integer class indices`,
+        `${op}: target ${i} is ${k}, not a class index in 0..${classes! - 1}; pass integer class indices`,
       );
     }
     rows[i * classes! + k] = 1;
