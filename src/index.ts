@@ -35,7 +35,10 @@ export { type GradOptions, grad } from './functional/grad.js';
 export { type GradcheckOptions, type GradcheckReport, gradcheck, type Mismatch } from './check/gradcheck.js';
 
 // models: modules, losses and optimizers
-export { Module } from './nn/module.js';
+export { type LoadResult, Module } from './nn/module.js';
+// more modules: activations, Dropout, MLP (issue 12)
+export { Dropout, ReLU, Sigmoid, Tanh } from './nn/activations.js';
+export { type Activation, MLP, type MLPOptions } from './nn/mlp.js';
 export { type Layer, Linear, type LinearOptions, Sequential } from './nn/layers.js';
 export {
   binaryCrossEntropy,

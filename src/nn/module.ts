@@ -1,6 +1,14 @@
 /** @file Module: something with parameters and a forward pass, registered as `torch.nn.Module` does. */
 
+import { fmt, ShapeError } from '../errors.js';
+import { cast, NDArray, sameShape } from '../kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
+
+/** What `loadStateDict` did not match (both empty after a strict load). */
+export interface LoadResult {
+  readonly missingKeys: string[];
+  readonly unexpectedKeys: string[];
+}
 
 /**
  * A model part with trainable parameters. As in PyTorch, a subclass needs no bookkeeping: its own
@@ -16,6 +24,9 @@ import { Tensor } from '../tensor/tensor.js';
  * new Affine().namedParameters();   // [['w', Tensor]]
  */
 export abstract class Module {
+  /** True in training mode (the default), false after `eval()`; `Dropout` drops only in training. */
+  training = true;
+
   /** The output for input `x`. */
   abstract forward(x: Tensor): Tensor;
 
@@ -97,6 +108,88 @@ export abstract class Module {
   /** Every trainable tensor of this module and its sub-modules, each once, for an optimizer. */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** The number of trainable numbers: the sizes of every parameter added up. */
+  get numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Sets training mode on this module and every sub-module (`eval()` is `train(false)`); returns this. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean')
+      throw new TypeError(`train: mode must be true or false (got ${String(mode)})`);
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: `Dropout` passes its input through unchanged. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /**
+   * Every parameter by its dotted name, as `torch.nn.Module.state_dict`, ready for `saveSafetensors`.
+   * NOTE: the tensors are copies (PyTorch's share storage), so a dict kept as a checkpoint does not
+   * change as training goes on.
+   *
+   * @example
+   * const weights = saveSafetensors(model.stateDict());
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, p] of this.namedParameters()) {
+      out[name] = new Tensor(new NDArray(p.array.data.slice(), p.shape));
+    }
+    return out;
+  }
+
+  /**
+   * Copies `dict[name]` into each parameter, as `torch.nn.Module.load_state_dict`. With `strict` (the
+   * default) every parameter must be present and no other key may be; without it, unmatched keys are
+   * reported. Shapes must match; values are converted to each parameter's dtype. All or nothing: on any
+   * error no parameter changes.
+   *
+   * @example
+   * model.loadStateDict(loadSafetensors(bytes).tensors);
+   */
+  loadStateDict(
+    dict: Readonly<Record<string, Tensor>>,
+    { strict = true }: { strict?: boolean } = {},
+  ): LoadResult {
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
+      throw new TypeError('loadStateDict: expected an object of tensors by name, as stateDict() returns');
+    }
+    const params = this.namedParameters();
+    const known = new Set(params.map(([name]) => name));
+    const missingKeys = params.map(([name]) => name).filter((name) => !Object.hasOwn(dict, name));
+    const unexpectedKeys = Object.keys(dict).filter((name) => !known.has(name));
+    if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
+      const parts = [];
+      if (missingKeys.length > 0) parts.push(`missing ${missingKeys.join(', ')}`);
+      if (unexpectedKeys.length > 0) parts.push(`unexpected ${unexpectedKeys.join(', ')}`);
+      throw new TypeError(
+        `loadStateDict: keys do not match the model's parameters (${parts.join('; ')}); ` +
+          'load a dict saved from the same architecture, or pass { strict: false }',
+      );
+    }
+    const updates: [Tensor, NDArray][] = [];
+    for (const [name, p] of params) {
+      if (!Object.hasOwn(dict, name)) continue;
+      const t = dict[name];
+      if (!(t instanceof Tensor)) throw new TypeError(`loadStateDict: '${name}' is not a Tensor`);
+      if (!sameShape(t.shape, p.shape)) {
+        throw new ShapeError(
+          'loadStateDict',
+          `'${name}' has shape ${fmt(t.shape)}, the parameter has ${fmt(p.shape)}`,
+          'load weights saved from the same architecture',
+        );
+      }
+      const data = t.dtype === p.dtype ? t.array.data.slice() : cast(t.array, p.dtype).data;
+      updates.push([p, new NDArray(data, p.shape)]);
+    }
+    for (const [p, array] of updates) p.raw = array;
+    return { missingKeys, unexpectedKeys };
   }
 
   /** Forgets every parameter's gradient. */
