@@ -59,6 +59,15 @@ export { SGD, type SGDOptions } from './optim/sgd.js';
 export { type Csv, type CsvOptions, readCsv } from './data/csv.js';
 export { DataLoader, type DataLoaderOptions } from './data/loader.js';
 
+// saving and loading weights: safetensors (issue 12)
+export {
+  loadSafetensors,
+  MAX_HEADER_BYTES,
+  type Safetensors,
+  type SaveOptions,
+  saveSafetensors,
+} from './io/safetensors.js';
+
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';
