@@ -54,6 +54,11 @@ export {
 } from './nn/losses.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
+// more training tools: AdamW, gradient clipping, schedulers, optimizer state (issue 12)
+export { AdamW } from './optim/adam.js';
+export { clipGradNorm } from './optim/clip.js';
+export { Optimizer } from './optim/optimizer.js';
+export { CosineAnnealingLR, LRScheduler, StepLR } from './optim/scheduler.js';
 
 // data: numeric CSV text and seeded batches (issue 12)
 export { type Csv, type CsvOptions, readCsv } from './data/csv.js';

@@ -2,7 +2,7 @@
 
 import type { Node, Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
-import { checkRate, Optimizer } from './optimizer.js';
+import { checkRate, Optimizer, type Slots } from './optimizer.js';
 
 export interface SGDOptions {
   readonly lr: number;
@@ -11,6 +11,9 @@ export interface SGDOptions {
   readonly weightDecay?: number;
   readonly nesterov?: boolean;
 }
+
+/** SGD's state for one parameter: the momentum buffer (empty without momentum). */
+type MomentumState = { readonly momentum_buffer?: Raw };
 
 /**
  * `w ← w − lr·g` with PyTorch's `torch.optim.SGD` semantics: g includes `weightDecay·w`; with
@@ -21,16 +24,15 @@ export interface SGDOptions {
  * const opt = new SGD([W, b], { lr: 0.1, momentum: 0.9 });
  * opt.zeroGrad(); loss().backward(); opt.step();
  */
-export class SGD<P extends Node> extends Optimizer<P, Raw | null> {
-  private readonly lr: number;
+export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
   private readonly momentum: number;
   private readonly dampening: number;
   private readonly weightDecay: number;
   private readonly nesterov: boolean;
+  protected readonly slots: Slots;
 
   constructor(params: readonly P[], options: SGDOptions) {
-    super('SGD', params);
-    this.lr = checkRate('SGD', 'lr', options?.lr);
+    super('SGD', params, options?.lr);
     this.momentum = checkRate('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkRate('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkRate('SGD', 'weightDecay', options.weightDecay ?? 0);
@@ -38,16 +40,21 @@ export class SGD<P extends Node> extends Optimizer<P, Raw | null> {
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
       throw new RangeError('SGD: nesterov needs momentum > 0 and dampening 0');
     }
+    this.slots = this.momentum === 0 ? {} : { momentum_buffer: 'buffer' };
   }
 
-  /** State: the momentum buffer (null without momentum). */
-  protected update(B: Backend<Raw>, p: Raw, grad: Raw, buffer: Raw | null): [Raw, Raw | null] {
+  protected hyperparameters(): Record<string, number> {
+    const { momentum, dampening, weightDecay, nesterov } = this;
+    return { momentum, dampening, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0 };
+  }
+
+  protected update(B: Backend<Raw>, p: Raw, grad: Raw, state: MomentumState | null): [Raw, MomentumState] {
     let g = this.weightDecay === 0 ? grad : B.add(grad, B.mul(p, this.weightDecay));
-    let buf: Raw | null = null;
-    if (this.momentum !== 0) {
-      buf = buffer === null ? g : B.add(B.mul(buffer, this.momentum), B.mul(g, 1 - this.dampening));
-      g = this.nesterov ? B.add(g, B.mul(buf, this.momentum)) : buf;
-    }
-    return [B.sub(p, B.mul(g, this.lr)), buf];
+    if (this.momentum === 0) return [B.sub(p, B.mul(g, this.lr)), {}];
+    const previous = state?.momentum_buffer;
+    const buf =
+      previous === undefined ? g : B.add(B.mul(previous, this.momentum), B.mul(g, 1 - this.dampening));
+    g = this.nesterov ? B.add(g, B.mul(buf, this.momentum)) : buf;
+    return [B.sub(p, B.mul(g, this.lr)), { momentum_buffer: buf }];
   }
 }

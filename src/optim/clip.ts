@@ -1,0 +1,51 @@
+/** @file clipGradNorm: scale gradients down so that their joint norm is at most a bound. */
+
+import type { Node, Raw } from '../engine/node.js';
+import { checkRate } from './optimizer.js';
+
+/** Σ|g|ᵖ over one gradient (p = Infinity: the largest |g|). */
+function partial(g: Raw, p: number): number {
+  const values = typeof g === 'number' ? [g] : g.data;
+  let acc = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    acc = p === Number.POSITIVE_INFINITY ? Math.max(acc, a) : acc + a ** p;
+  }
+  return acc;
+}
+
+/**
+ * Scales every parameter's gradient by `maxNorm / (norm + 1e-6)` when the norm of all gradients
+ * together (as one vector; `normType` 2 by default, `Infinity` for the largest element) exceeds
+ * `maxNorm`, as `torch.nn.utils.clip_grad_norm_`. Returns the norm before clipping. Parameters with
+ * no gradient are skipped.
+ *
+ * @example
+ * loss.backward();
+ * clipGradNorm(model.parameters(), 1.0);
+ * opt.step();
+ */
+export function clipGradNorm(params: readonly Node[], maxNorm: number, normType = 2): number {
+  if (!Array.isArray(params))
+    throw new TypeError('clipGradNorm: expected an array of parameters, e.g. model.parameters()');
+  checkRate('clipGradNorm', 'maxNorm', maxNorm);
+  checkRate('clipGradNorm', 'normType', normType, { min: Number.MIN_VALUE });
+  const grads = params.map((p) => p.gradRaw);
+  let total = 0;
+  for (const g of grads) {
+    if (g === null) continue;
+    total =
+      normType === Number.POSITIVE_INFINITY
+        ? Math.max(total, partial(g, normType))
+        : total + partial(g, normType);
+  }
+  const norm = normType === Number.POSITIVE_INFINITY ? total : total ** (1 / normType);
+  const coef = maxNorm / (norm + 1e-6);
+  if (coef < 1) {
+    params.forEach((p, i) => {
+      const g = grads[i];
+      if (g != null) p.gradData = p.rawBackend.mul(g, coef);
+    });
+  }
+  return norm;
+}

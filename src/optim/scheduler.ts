@@ -1,0 +1,112 @@
+/** @file Learning-rate schedulers: StepLR and CosineAnnealingLR, stepped once per epoch as in PyTorch. */
+
+import { NDArray } from '../kernels/ndarray.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkRate } from './optimizer.js';
+
+/**
+ * The base of the schedulers: the optimizer's learning rate as a function of the epoch. `step()`
+ * after each epoch moves to the next one and sets `optimizer.lr`.
+ */
+export abstract class LRScheduler {
+  /** The learning rate the optimizer had when the scheduler was made. */
+  readonly baseLr: number;
+  /** Epochs stepped so far (0 after construction, as PyTorch's `last_epoch`). */
+  lastEpoch = 0;
+
+  constructor(
+    readonly optimizer: { lr: number },
+    readonly name: string,
+  ) {
+    if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.lr !== 'number') {
+      throw new TypeError(`${name}: expected an optimizer (SGD, Adam, AdamW)`);
+    }
+    this.baseLr = optimizer.lr;
+  }
+
+  /** The learning rate at `epoch`, in closed form. */
+  protected abstract lrAt(epoch: number): number;
+
+  /** Moves to the next epoch and sets the optimizer's learning rate for it. */
+  step(): void {
+    this.lastEpoch += 1;
+    this.optimizer.lr = this.lrAt(this.lastEpoch);
+  }
+
+  /** The learning rate set by the latest step, as PyTorch's `get_last_lr()` (one group). */
+  getLastLr(): number {
+    return this.optimizer.lr;
+  }
+
+  /** `last_epoch` and `base_lr` as tensors, to save beside the model and the optimizer. */
+  stateDict(): Record<string, Tensor> {
+    const scalar = (v: number) => new Tensor(new NDArray(Float64Array.of(v), []));
+    return { last_epoch: scalar(this.lastEpoch), base_lr: scalar(this.baseLr) };
+  }
+
+  /** Resumes at the saved epoch (the optimizer's lr comes from its own state dict). */
+  loadStateDict(dict: Readonly<Record<string, Tensor>>): void {
+    const epoch = dict?.last_epoch;
+    const base = dict?.base_lr;
+    if (!(epoch instanceof Tensor) || !Number.isInteger(epoch.item()) || epoch.item() < 0) {
+      throw new TypeError(`${this.name}.loadStateDict: 'last_epoch' must be a whole number ≥ 0`);
+    }
+    if (!(base instanceof Tensor) || base.item() !== this.baseLr) {
+      throw new RangeError(
+        `${this.name}.loadStateDict: the state has another base_lr; build the optimizer with the same lr`,
+      );
+    }
+    this.lastEpoch = epoch.item();
+  }
+}
+
+/**
+ * lr = baseLr · gamma^⌊epoch / stepSize⌋, as `torch.optim.lr_scheduler.StepLR`.
+ *
+ * @example
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * for (let epoch = 0; epoch < 100; epoch++) { train(); sched.step(); }
+ */
+export class StepLR extends LRScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+
+  constructor(optimizer: { lr: number }, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
+    super(optimizer, 'StepLR');
+    if (!Number.isInteger(stepSize) || stepSize < 1) {
+      throw new RangeError(`StepLR: stepSize must be a positive integer (got ${String(stepSize)})`);
+    }
+    this.stepSize = stepSize;
+    this.gamma = checkRate('StepLR', 'gamma', gamma);
+  }
+
+  protected lrAt(epoch: number): number {
+    return this.baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
+  }
+}
+
+/**
+ * lr = etaMin + (baseLr − etaMin)·(1 + cos(π·epoch/tMax))/2, as
+ * `torch.optim.lr_scheduler.CosineAnnealingLR` (its closed form): from baseLr down to etaMin over
+ * tMax epochs, and back up after, as PyTorch's does.
+ *
+ * @example
+ * const sched = new CosineAnnealingLR(opt, { tMax: 50 });
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: { lr: number }, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
+    super(optimizer, 'CosineAnnealingLR');
+    if (!Number.isInteger(tMax) || tMax < 1) {
+      throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer (got ${String(tMax)})`);
+    }
+    this.tMax = tMax;
+    this.etaMin = checkRate('CosineAnnealingLR', 'etaMin', etaMin);
+  }
+
+  protected lrAt(epoch: number): number {
+    return this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
+  }
+}
