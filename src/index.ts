@@ -73,6 +73,9 @@ export {
   saveSafetensors,
 } from './io/safetensors.js';
 
+// leaving chainrule: ONNX export, run by onnxruntime and other engines (issue 12)
+export { exportOnnx, type OnnxOptions } from './onnx/export.js';
+
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';

@@ -1,7 +1,7 @@
 /** @file Running one op forward: compute on raw data, record the node when a gradient may flow. */
 
 import type { AnyOp } from '../ops/op.js';
-import { isGradEnabled } from './mode.js';
+import { isGradEnabled, isTracing } from './mode.js';
 import { CONSTANT, NONE, type Node, type NodeInit } from './node.js';
 
 /** Reused for every recorded node: the constructors copy it before anything else runs. */
@@ -29,7 +29,10 @@ export function applyOp(
   const raw = x.compute(op, x, y, more, attrs);
   let needs = x.requiresGrad || y?.requiresGrad === true;
   for (let i = 0; i < more.length; i++) needs ||= more[i]!.requiresGrad;
-  if (!(needs && op.backward !== null && isGradEnabled())) return x.spawn(raw, CONSTANT);
+  const grads = needs && op.backward !== null && isGradEnabled();
+  // NOTE: the flag is read only where the result would be a constant; while tracing, it is recorded too.
+  if (!grads && !isTracing()) return x.spawn(raw, CONSTANT);
+  recorded.requiresGrad = grads;
   recorded.op = op;
   recorded.p0 = x;
   recorded.p1 = y;
@@ -39,6 +42,7 @@ export function applyOp(
   recorded.p0 = recorded.p1 = null; // holding them would keep the whole graph alive
   recorded.rest = NONE;
   recorded.attrs = undefined;
+  recorded.requiresGrad = true;
   return out;
 }
 

@@ -3,6 +3,7 @@
 import { makeBackend } from '../ops/backends.js';
 import type { AnyOp, Backend, Operand } from '../ops/op.js';
 import { apply } from './apply.js';
+import { isTracing } from './mode.js';
 import { Node } from './node.js';
 
 /** The inputs as nodes: a plain number becomes a constant of the kind of the first node among them. */
@@ -18,5 +19,6 @@ export const graph: Backend<Node> = makeBackend<Node>({
   shape: (x) => (x instanceof Node ? x.shape : []),
   dtype: (x) => (x instanceof Node && typeof x.raw !== 'number' ? x.raw.dtype : 'float64'),
   full: (shape, value, like) => like.constant(like.rawBackend.full(shape, value, like.raw)),
-  detach: (x) => x.constant(x.raw),
+  // NOTE: while an exporter traces, a detached value stays connected, so the export computes it rather than baking it in.
+  detach: (x) => (isTracing() ? x : x.constant(x.raw)),
 });

@@ -28,3 +28,27 @@ export function withGradMode<R>(on: boolean, fn: () => R): R {
 export function noGrad<R>(fn: () => R): R {
   return withGradMode(false, fn);
 }
+
+let tracing = false;
+
+/** True while an exporter traces a forward pass (see `withTracing`). */
+export function isTracing(): boolean {
+  return tracing;
+}
+
+/**
+ * Runs `fn` with every op recorded, including those with no gradient (comparisons, argmax) and
+ * `detach`, which then passes its input on: an exporter sees the whole computation as ops, not as
+ * constants computed from the example inputs. Ops without a rule record with `requiresGrad` false, so
+ * no backward pass enters them; a detach that stays connected passes a gradient that is 0 up to
+ * rounding (softmax's shift by its max), so gradients taken while tracing may differ in the last bits.
+ */
+export function withTracing<R>(fn: () => R): R {
+  const before = tracing;
+  tracing = true;
+  try {
+    return withGradMode(true, fn);
+  } finally {
+    tracing = before;
+  }
+}

@@ -312,7 +312,7 @@ export class Tensor extends Node {
 
   /** The same data, cut from the graph: no parents, no gradient. */
   detach(): Tensor {
-    return this.constant(this.array);
+    return graph.detach(this) as Tensor;
   }
 
   /** Nested arrays of numbers (a number for a 0-d tensor). */

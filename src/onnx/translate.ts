@@ -1,0 +1,109 @@
+/** @file How each primitive op of the table becomes ONNX nodes (opset 17); ops without a form are named in an error. */
+
+import type { Node } from '../engine/node.js';
+import type { Shape } from '../errors.js';
+import type { ArgAttrs, ReduceAttrs, SliceAttrs } from '../ops/op.js';
+
+/** One ONNX attribute value: an integer, a list of integers or a float. */
+export type AttrValue = number | readonly number[] | { readonly float: number };
+
+/** What a translation may emit into the graph being built. */
+export interface Emitter {
+  /** Adds a node and returns the name of its (first) output. */
+  node(opType: string, inputs: readonly string[], attrs?: Readonly<Record<string, AttrValue>>): string;
+  /** An int64 constant (axes, starts) as an initializer; returns its name. */
+  ints(values: readonly number[]): string;
+  /** The int64 shape `dims` of `node`'s output for Reshape/Expand; batch dims become the batch size at run time. */
+  shape(dims: Shape, node: Node): string;
+  /** The ONNX element type of floats in this export (1 FLOAT, 11 DOUBLE). */
+  readonly floatType: number;
+}
+
+/** Emits the nodes for `node`, whose inputs are already named `ins`; returns its output name. */
+export type Translation = (e: Emitter, ins: readonly string[], node: Node) => string;
+
+const BOOL = 9;
+const unary =
+  (opType: string): Translation =>
+  (e, [x]) =>
+    e.node(opType, [x!]);
+const binary =
+  (opType: string): Translation =>
+  (e, [x, y]) =>
+    e.node(opType, [x!, y!]);
+const comparison =
+  (opType: string): Translation =>
+  (e, [x, y], _n) =>
+    e.node('Cast', [e.node(opType, [x!, y!])], { to: e.floatType });
+
+/** ReduceSum over the axes that `sumTo` sums away, then Reshape when leading axes go. */
+const sumTo: Translation = (e, [x], node) => {
+  const from = node.parent(0).shape;
+  const to = node.attrs as Shape;
+  const lead = from.length - to.length;
+  const axes = [...Array(from.length).keys()].filter(
+    (a) => a < lead || (to[a - lead] === 1 && from[a] !== 1),
+  );
+  const summed = e.node('ReduceSum', [x!, e.ints(axes)], { keepdims: 1 });
+  return lead === 0 ? summed : e.node('Reshape', [summed, e.shape(to, node)]);
+};
+
+/** argmax/argmin: over one axis, or over the flattened tensor when no axis is given; indices as floats. */
+const arg =
+  (opType: 'ArgMax' | 'ArgMin'): Translation =>
+  (e, [x], node) => {
+    const { axis, keepdim } = node.attrs as ArgAttrs;
+    const flat = axis === undefined;
+    const source = flat ? e.node('Reshape', [x!, e.ints([-1])]) : x!;
+    let out = e.node(opType, [source], { axis: flat ? 0 : axis, keepdims: flat ? 0 : keepdim ? 1 : 0 });
+    if (flat && keepdim) out = e.node('Reshape', [out, e.ints(node.shape.map(() => 1))]);
+    return e.node('Cast', [out], { to: e.floatType });
+  };
+
+const reduceExtreme =
+  (opType: 'ReduceMax' | 'ReduceMin'): Translation =>
+  (e, [x], node) =>
+    e.node(opType, [x!], { axes: (node.attrs as ReduceAttrs).axes, keepdims: 1 });
+
+/**
+ * Every primitive with an ONNX form, by op name. NOTE: `cast` is Identity: an export has one float
+ * type throughout (options.dtype), so a model mixing float32 and float64 is exported in one of them.
+ */
+export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
+  neg: unary('Neg'),
+  exp: unary('Exp'),
+  log: unary('Log'),
+  tanh: unary('Tanh'),
+  sigmoid: unary('Sigmoid'),
+  relu: unary('Relu'),
+  abs: unary('Abs'),
+  sqrt: unary('Sqrt'),
+  sign: unary('Sign'),
+  add: binary('Add'),
+  mul: binary('Mul'),
+  div: binary('Div'),
+  pow: binary('Pow'),
+  maximum: binary('Max'),
+  minimum: binary('Min'),
+  gt: comparison('Greater'),
+  ge: comparison('GreaterOrEqual'),
+  lt: comparison('Less'),
+  le: comparison('LessOrEqual'),
+  eq: comparison('Equal'),
+  where: (e, [c, x, y]) => e.node('Where', [e.node('Cast', [c!], { to: BOOL }), x!, y!]),
+  matmul: binary('MatMul'),
+  reshape: (e, [x], node) => e.node('Reshape', [x!, e.shape(node.shape, node)]),
+  permute: (e, [x], node) => e.node('Transpose', [x!], { perm: node.attrs as readonly number[] }),
+  expand: (e, [x], node) => e.node('Expand', [x!, e.shape(node.shape, node)]),
+  sumTo,
+  cast: unary('Identity'),
+  slice: (e, [x], node) => {
+    const { axis, start, end } = node.attrs as SliceAttrs;
+    return e.node('Slice', [x!, e.ints([start]), e.ints([end]), e.ints([axis])]);
+  },
+  cat: (e, ins, node) => e.node('Concat', ins, { axis: node.attrs as number }),
+  maxTo: reduceExtreme('ReduceMax'),
+  minTo: reduceExtreme('ReduceMin'),
+  argmax: arg('ArgMax'),
+  argmin: arg('ArgMin'),
+};

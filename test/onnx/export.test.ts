@@ -1,0 +1,196 @@
+/** @file exportOnnx: models run in onnxruntime-node give chainrule's outputs to 1e-6 in float32. */
+
+import onnx from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { predict } from '../../examples/lesson/matrix.js';
+import {
+  cat,
+  crossEntropy,
+  exportOnnx,
+  grad,
+  Linear,
+  MLP,
+  Module,
+  manualSeed,
+  mseLoss,
+  randn,
+  Sequential,
+  type Tensor,
+  tensor,
+  where,
+} from '../../src/index.js';
+
+/** Runs ONNX bytes on `inputs` in onnxruntime; returns the outputs by name. */
+async function runOrt(
+  bytes: Uint8Array,
+  inputs: Record<string, Tensor>,
+): Promise<Record<string, ort.Tensor>> {
+  const session = await ort.InferenceSession.create(bytes);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(inputs)) {
+    const data = t.dtype === 'float32' ? Float32Array.from(t.array.data) : Float64Array.from(t.array.data);
+    feeds[name] = new ort.Tensor(t.dtype === 'float32' ? 'float32' : 'float64', data, [...t.shape]);
+  }
+  return session.run(feeds);
+}
+
+function expectClose(got: ort.Tensor, want: Tensor, tolerance = 1e-6): void {
+  expect([...got.dims]).toEqual(want.shape);
+  const w = want.array.data;
+  const g = got.data as Float32Array;
+  let worst = 0;
+  for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(g[i]! - w[i]!));
+  expect(worst).toBeLessThanOrEqual(tolerance);
+}
+
+const f32 = { dtype: 'float32' } as const;
+
+describe('exportOnnx, checked by onnxruntime', () => {
+  it("the lesson's network (matrix form): σ(W¹ · (σ(W⁰ · x), 1))", async () => {
+    const W0 = tensor(
+      [
+        [0.5, -0.3],
+        [0.2, 0.8],
+        [-0.1, 0.1],
+      ],
+      { ...f32, requiresGrad: true, label: 'W0' },
+    );
+    const W1 = tensor([[0.7], [-0.4], [0.3]], { ...f32, requiresGrad: true, label: 'W1' });
+    const X = tensor(
+      [
+        [0.4, 0.6, 1],
+        [0.1, -0.2, 1],
+        [2, 1, 1],
+      ],
+      f32,
+    );
+    const bytes = await exportOnnx((x) => predict(x, W0, W1), [X]);
+    expectClose((await runOrt(bytes, { input: X })).output!, predict(X, W0, W1));
+  });
+
+  it('a 784-128-10 MLP with a dynamic batch: traced with 3 rows, run with 5; parameters named by module path', async () => {
+    manualSeed(0);
+    const model = new MLP([784, 128, 10], f32);
+    const bytes = await exportOnnx(model, [randn([3, 784], f32)], { dynamicBatch: true });
+    const x = randn([5, 784], f32);
+    expectClose((await runOrt(bytes, { input: x })).output!, model.forward(x));
+
+    const decoded = onnx.onnx.ModelProto.decode(bytes);
+    const graph = decoded.graph as onnx.onnx.GraphProto;
+    expect(Number(decoded.opsetImport[0]!.version)).toBe(17);
+    expect(graph.initializer.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['0.weight', '0.bias', '2.weight', '2.bias']),
+    );
+    const dims = (v: onnx.onnx.IValueInfoProto) =>
+      (v.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam || Number(d.dimValue));
+    expect(dims(graph.input[0]!)).toEqual(['batch', 784]);
+    expect(dims(graph.output[0]!)).toEqual(['batch', 10]);
+  });
+
+  it('a model with softmax, with and without a dynamic batch', async () => {
+    manualSeed(1);
+    const model = new Sequential(
+      new Linear(4, 8, f32),
+      (h) => h.tanh(),
+      new Linear(8, 3, f32),
+      (h) => h.softmax(1),
+    );
+    for (const dynamicBatch of [false, true]) {
+      const bytes = await exportOnnx(model, [randn([2, 4], f32)], { dynamicBatch });
+      const x = dynamicBatch ? randn([7, 4], f32).mul(3) : randn([2, 4], f32);
+      expectClose((await runOrt(bytes, { input: x })).output!, model.forward(x));
+    }
+  });
+
+  it('a custom composite: where, clamp, max/min over axes, mean, cat, slice, transpose, expand, pow, argmax', async () => {
+    class Composite extends Module {
+      w = randn([4, 4], { ...f32, requiresGrad: true });
+      forward(x: Tensor): Tensor {
+        const h = x.matmul(this.w);
+        const gated = where(h.gt(0), h.sqrt(), h.abs().mul(-0.5)).clamp(-1, 2);
+        const pooled = cat([gated.max(1, true), gated.min(1, true), gated.mean(1, true)], 1); // [b, 3]
+        const mixed = pooled.transpose(0, 1).transpose(0, 1).slice(1, 0, 2).pow(2); // [b, 2]
+        const wide = mixed.unsqueeze(1).expand([-1, 3, 2]).reshape([-1, 6]); // [b, 6]
+        return cat([wide.exp().log().maximum(0.1).minimum(5), x.argmax(1, true)], 1)
+          .div(2)
+          .sub(h.sigmoid().sum(1, true));
+      }
+    }
+    manualSeed(2);
+    const model = new Composite();
+    const bytes = await exportOnnx(model, [randn([3, 4], f32)], { dynamicBatch: true });
+    const x = randn([6, 4], f32);
+    expectClose((await runOrt(bytes, { input: x })).output!, model.forward(x));
+  });
+
+  it("a loss's forward, with the target as a second input; several outputs", async () => {
+    manualSeed(3);
+    const model = new MLP([3, 4, 1], { ...f32, activation: 'sigmoid' });
+    const x = randn([4, 3], f32);
+    const y = randn([4, 1], f32);
+    const bytes = await exportOnnx((a, b) => [model.forward(a!), mseLoss(model.forward(a!), b!)], [x, y], {
+      inputNames: ['x', 'y'],
+      outputNames: ['prediction', 'loss'],
+    });
+    const out = await runOrt(bytes, { x, y });
+    expectClose(out.prediction!, model.forward(x));
+    expectClose(out.loss!, mseLoss(model.forward(x), y));
+  });
+
+  it('float64 export', async () => {
+    manualSeed(4);
+    const model = new MLP([3, 5, 2], { activation: 'tanh' });
+    const x = randn([2, 3]);
+    const out = await runOrt(await exportOnnx(model, [x]), { input: x });
+    expect(out.output!.type).toBe('float64');
+    expectClose(out.output!, model.forward(x), 1e-14);
+  });
+});
+
+describe('exportOnnx refuses what it cannot express', () => {
+  it('an op with no ONNX form is an error naming it (a gradient of max uses selectMask)', async () => {
+    const f = (x: Tensor) => grad(x.max(), [x], { createGraph: true })[0]! as Tensor;
+    await expect(exportOnnx(f, [tensor([1, 3, 2])])).rejects.toThrow(
+      /exportOnnx: op 'selectMask' .* has no ONNX form/,
+    );
+  });
+
+  it('class-index targets read as data: the constant differs between traces, so the export fails', async () => {
+    const model = new Linear(3, 2);
+    const f = (x: Tensor, t: Tensor) => crossEntropy(model.forward(x), t);
+    await expect(exportOnnx(f, [randn([3, 3]), tensor([0, 1, 1])])).rejects.toThrow(
+      /a constant .* depends on the input values/,
+    );
+  });
+
+  it('a constant sized by the batch cannot take a dynamic batch', async () => {
+    const W0 = tensor(
+      [
+        [0.5, -0.3],
+        [0.2, 0.8],
+        [-0.1, 0.1],
+      ],
+      { requiresGrad: true },
+    );
+    const W1 = tensor([[0.7], [-0.4], [0.3]], { requiresGrad: true });
+    await expect(
+      exportOnnx((x) => predict(x, W0, W1), [randn([2, 3])], { dynamicBatch: true }),
+    ).rejects.toThrow(/depends on the input values or the batch size/);
+  });
+
+  it('bad arguments', async () => {
+    await expect(exportOnnx(new Linear(2, 1), [])).rejects.toThrow(/exampleInputs must be a Tensor/);
+    await expect(exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset: 13 })).rejects.toThrow(
+      /opset must be 17 or later/,
+    );
+    await expect(exportOnnx((() => 3) as never, [tensor([1])])).rejects.toThrow(/must return a Tensor/);
+  });
+
+  it('restores training mode after exporting a model with Dropout', async () => {
+    const { Dropout } = await import('../../src/index.js');
+    const model = new Sequential(new Linear(2, 2), new Dropout(0.5));
+    await exportOnnx(model, [randn([4, 2])]);
+    expect(model.namedModules().every(([, m]) => m.training)).toBe(true);
+  });
+});
