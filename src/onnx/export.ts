@@ -218,7 +218,7 @@ function build(
     fail(`inputNames has ${inputNames.length} names for ${t.inputs.length} inputs`);
   if (outputNames.length !== t.outputs.length)
     fail(`outputNames has ${outputNames.length} names for ${t.outputs.length} outputs`);
-  t.inputs.forEach((x, i) => names.set(x, inputNames[i]!));
+  for (const [i, x] of t.inputs.entries()) names.set(x, inputNames[i]!);
 
   const floats = (name: string, x: NDArray) => {
     const data = dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data);
