@@ -29,10 +29,12 @@ export function applyOp(
   const raw = x.compute(op, x, y, more, attrs);
   let needs = x.requiresGrad || y?.requiresGrad === true;
   for (let i = 0; i < more.length; i++) needs ||= more[i]!.requiresGrad;
-  const grads = needs && op.backward !== null && isGradEnabled();
-  // NOTE: the flag is read only where the result would be a constant; while tracing, it is recorded too.
-  if (!grads && !isTracing()) return x.spawn(raw, CONSTANT);
-  recorded.requiresGrad = grads;
+  if (!(needs && op.backward !== null && isGradEnabled())) {
+    // NOTE: the flag is read only where the result would be a constant: recording is untouched.
+    return isTracing()
+      ? x.spawn(raw, { op, p0: x, p1: y, rest: more, attrs, requiresGrad: false })
+      : x.spawn(raw, CONSTANT);
+  }
   recorded.op = op;
   recorded.p0 = x;
   recorded.p1 = y;
@@ -42,7 +44,6 @@ export function applyOp(
   recorded.p0 = recorded.p1 = null; // holding them would keep the whole graph alive
   recorded.rest = NONE;
   recorded.attrs = undefined;
-  recorded.requiresGrad = true;
   return out;
 }
 

@@ -220,4 +220,29 @@ describe('resuming training from saved state', () => {
     ]);
     expect(heavy.stateDict()['state.0.momentum_buffer']!.toArray()).toEqual([1, 1]);
   });
+
+  it('Value parameters: buffers are saved as 0-d tensors and resume exactly', () => {
+    const run = (steps: number, from?: Record<string, Tensor>) => {
+      const w = new Value(1.5);
+      const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+      if (from) opt.loadStateDict(from);
+      for (let i = 0; i < steps; i++) {
+        opt.zeroGrad();
+        w.mul(w).mul(w).backward();
+        opt.step();
+      }
+      return { w, opt };
+    };
+    const straight = run(4);
+    const first = run(2);
+    const second = run(0, first.opt.stateDict());
+    second.w.data = first.w.data;
+    for (let i = 0; i < 2; i++) {
+      second.opt.zeroGrad();
+      second.w.mul(second.w).mul(second.w).backward();
+      second.opt.step();
+    }
+    expect(first.opt.stateDict()['state.0.momentum_buffer']!.shape).toEqual([]);
+    expect(second.w.data).toBe(straight.w.data);
+  });
 });
