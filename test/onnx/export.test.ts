@@ -5,11 +5,15 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { predict } from '../../examples/lesson/matrix.js';
 import {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
   cat,
   crossEntropy,
   exportOnnx,
   grad,
+  huberLoss,
   Linear,
+  l1Loss,
   MLP,
   Module,
   manualSeed,
@@ -136,6 +140,37 @@ describe('exportOnnx, checked by onnxruntime', () => {
     const out = await runOrt(bytes, { x, y });
     expectClose(out.prediction!, model.forward(x));
     expectClose(out.loss!, mseLoss(model.forward(x), y));
+  });
+
+  it('every loss’s forward, targets as inputs: cross-entropy (one-hot), BCE (probabilities and logits), L1, Huber', async () => {
+    manualSeed(5);
+    const logits = randn([5, 3], f32);
+    const oneHot = tensor(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [0, 1, 0],
+        [1, 0, 0],
+      ],
+      f32,
+    );
+    const losses = (x: Tensor, t: Tensor) => [
+      crossEntropy(x, t),
+      binaryCrossEntropy(x.sigmoid(), t, { reduction: 'none' }),
+      binaryCrossEntropyWithLogits(x.mul(50), t, { reduction: 'sum' }),
+      l1Loss(x, t),
+      huberLoss(x, t, { delta: 0.5 }),
+    ];
+    const bytes = await exportOnnx(losses, [logits, oneHot]);
+    const out = await runOrt(bytes, { input: logits, input1: oneHot });
+    losses(logits, oneHot).forEach((want, i) =>
+      expectClose(
+        out[i === 0 ? 'output' : `output${i}`]!,
+        want,
+        2e-6 * Math.max(1, Math.abs(want.array.data[0]!)),
+      ),
+    );
   });
 
   it('float64 export', async () => {
