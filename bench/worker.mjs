@@ -25,6 +25,41 @@ const { values: args } = parseArgs({
 
 const gc = globalThis.gc ?? (() => {});
 
+/**
+ * Bytes the process holds for JavaScript after full collections: the V8 heap plus memory outside it
+ * that JS objects own (`external`: typed-array backing stores over 64 bytes, WebAssembly memory).
+ */
+function heapBytes() {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { heapUsed: m.heapUsed, external: m.external, total: m.heapUsed + m.external };
+}
+
+/**
+ * W7: train to each checkpoint epoch and read the heap there. Growth is from the first reading to the
+ * last. The time is the training's alone (the readings' collections left out).
+ */
+function measureGrowth(w, checkpoints) {
+  if (!globalThis.gc) throw new Error('growth workloads need node --expose-gc');
+  w.reset?.();
+  gc();
+  let ms = 0;
+  let epoch = 0;
+  let loss;
+  const readings = [];
+  for (const at of checkpoints) {
+    const t0 = performance.now();
+    loss = w.train(at - epoch);
+    ms += performance.now() - t0;
+    epoch = at;
+    readings.push({ epoch, ...heapBytes() });
+  }
+  const first = readings[0].total;
+  const last = readings[readings.length - 1].total;
+  return { ms, growth: (last - first) / first, ...w.result(loss), meta: { memory: 'heap', readings } };
+}
+
 async function loadLib(name) {
   if (name === 'chainrule') {
     const lib = await import('./libs/chainrule.mjs');
@@ -34,6 +69,7 @@ async function loadLib(name) {
     const lib = await import('./libs/tfjs.mjs');
     return { lib, info: await lib.init({ backend: name.slice('tfjs-'.length) }) };
   }
+  // PyTorch runs in its own Python process (libs/torch_worker.py), started by run.mjs directly.
   throw new Error(`unknown library ${name}`);
 }
 
@@ -45,16 +81,24 @@ async function main() {
   const w = await lib.setup(c, args.variant);
   const out = { lib: args.lib, variant: args.variant, case: c.id, runs, warmup, info, meta: w.meta ?? {} };
 
-  if (c.memory) {
+  if (c.memory || c.growth) {
     // Memory workloads measure themselves (they need gc() between their own steps).
+    const measure = c.growth ? () => measureGrowth(w, w.checkpoints) : () => w.measure();
     const samples = [];
     for (let i = 0; i < warmup + runs; i++) {
-      const s = w.measure();
+      const s = measure();
       if (i >= warmup) samples.push(s);
     }
     out.times = samples.map((s) => s.ms);
     out.medianMs = median(out.times);
-    out.bytesPerNode = median(samples.map((s) => s.bytesPerNode));
+    if (c.memory) out.bytesPerNode = median(samples.map((s) => s.bytesPerNode));
+    if (c.growth) {
+      out.growth = median(samples.map((s) => s.growth));
+      out.loss = samples[0].loss;
+      out.check = samples[0].check;
+      out.losses = samples.map((s) => s.loss);
+      out.checks = samples.map((s) => s.check);
+    }
     out.meta = { ...out.meta, ...samples[0].meta };
     return out;
   }
