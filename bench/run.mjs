@@ -43,6 +43,7 @@ const HELP = `usage: npm run bench -- [flags]
   --runs N               timed runs per case after warm-up (default 5; slow cases may use fewer)
   --warmup N             warm-up runs (default 1)
   --timeout S            seconds before a child process is killed (default 600)
+  --gc-stats             JS libraries: time V8's collector took inside the timed runs (notes column)
   --json PATH            where to write the JSON (default bench/results/latest.json)
   --help`;
 
@@ -73,6 +74,7 @@ function options() {
       warmup: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '600' },
       json: { type: 'string', default: path.join(BENCH, 'results', 'latest.json') },
+      'gc-stats': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,7 +97,17 @@ function options() {
   const timeout = Number(values.timeout);
   if (!(runs >= 1) || !(warmup >= 0) || !(timeout > 0))
     throw new Error('--runs ≥ 1, --warmup ≥ 0, --timeout > 0');
-  return { libs, libsNamed: named !== undefined, workloads, sizes, runs, warmup, timeout, json: values.json };
+  return {
+    libs,
+    libsNamed: named !== undefined,
+    workloads,
+    sizes,
+    runs,
+    warmup,
+    timeout,
+    gcStats: values['gc-stats'],
+    json: values.json,
+  };
 }
 
 /** Cases after --workloads/--sizes; --sizes only filters workloads that come in several sizes. */
@@ -174,10 +186,11 @@ function findTorchPython() {
 // ---------------------------------------------------------------------------------------------
 
 /** The command that runs one job, and a clean-up for after it. */
-function childCommand({ lib, caseId, variant, runs, warmup }, c, python) {
+function childCommand({ lib, caseId, variant, runs, warmup }, c, python, opts) {
   const common = ['--case', caseId, '--variant', variant, '--runs', String(runs), '--warmup', String(warmup)];
   if (lib !== 'torch') {
     const args = ['--expose-gc', '--max-old-space-size=8192', path.join(BENCH, 'worker.mjs'), '--lib', lib];
+    if (opts.gcStats) common.push('--gc-stats');
     return { cmd: process.execPath, args: [...args, ...common], env: process.env, cleanup: () => {} };
   }
   // PyTorch reads the very same doubles from a file (see dataFor in data.mjs).
@@ -193,9 +206,10 @@ function childCommand({ lib, caseId, variant, runs, warmup }, c, python) {
   };
 }
 
-function runChild(job, c, timeoutS, python) {
+function runChild(job, c, python, opts) {
   const { lib, caseId, variant } = job;
-  const { cmd, args, env, cleanup } = childCommand(job, c, python);
+  const timeoutS = opts.timeout;
+  const { cmd, args, env, cleanup } = childCommand(job, c, python, opts);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -318,6 +332,13 @@ function notesFor(c, row, opts) {
     notes.push(
       `cells = growth from epoch ${epochs[0]} to ${epochs[epochs.length - 1]}; at epochs ${epochs.join(', ')}: ${parts.join(' · ')}`,
     );
+  }
+  const withGc = inRow.filter((r) => r.gc);
+  if (withGc.length) {
+    const parts = withGc.map(
+      (r) => `${SHORT[r.lib]} ${fmtMs(r.gc.ms)} (${r.gc.minor} minor, ${r.gc.major} major)`,
+    );
+    notes.push(`GC ms/run ${parts.join(' · ')}`);
   }
   for (const r of inRow) if (r.meta?.note) notes.push(`${SHORT[r.lib]}: ${r.meta.note}`);
   const cannot = [...new Set(opts.libs.map((l) => c.unsupported?.[l]).filter(Boolean))];
@@ -492,8 +513,8 @@ async function main() {
     const r = await runChild(
       job,
       cases.find((c) => c.id === job.caseId),
-      opts.timeout,
       python,
+      opts,
     );
     results.push(r);
     if (r.status === 'ok') {

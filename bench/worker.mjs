@@ -1,12 +1,12 @@
 /**
  * @file One child process = one library × one case (× one variant). Started by run.mjs with
- * `node --expose-gc bench/worker.mjs --lib L --case C [--variant V] --runs N --warmup W`.
+ * `node --expose-gc bench/worker.mjs --lib L --case C [--variant V] --runs N --warmup W [--gc-stats]`.
  *
  * Prints exactly one line starting with RESULT_MARKER followed by JSON; everything else on
  * stdout/stderr is diagnostics (TF.js prints a banner, for example).
  */
 
-import { performance } from 'node:perf_hooks';
+import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { findCase } from './cases.mjs';
 import { median } from './stats.mjs';
@@ -20,10 +20,41 @@ const { values: args } = parseArgs({
     variant: { type: 'string', default: '' },
     runs: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
+    'gc-stats': { type: 'boolean', default: false },
   },
 });
 
 const gc = globalThis.gc ?? (() => {});
+
+/**
+ * --gc-stats: every collection V8 reports (a `gc` performance entry: start, duration, kind), so the
+ * time the collector took inside each timed run can be told apart from the library's own. Entries
+ * arrive asynchronously; `gcIn` is read after the runs, once they have been delivered.
+ */
+function gcRecorder() {
+  const entries = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      entries.push({ start: e.startTime, ms: e.duration, kind: e.detail?.kind });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async flush() {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      observer.disconnect();
+    },
+    /** Collector time and counts (minor = scavenges, major = mark-compact) inside [t0, t1]. */
+    gcIn(t0, t1) {
+      const inside = entries.filter((e) => e.start >= t0 && e.start < t1);
+      const { NODE_PERFORMANCE_GC_MINOR: MINOR, NODE_PERFORMANCE_GC_MAJOR: MAJOR } = constants;
+      return {
+        ms: inside.reduce((s, e) => s + e.ms, 0),
+        minor: inside.filter((e) => e.kind === MINOR).length,
+        major: inside.filter((e) => e.kind === MAJOR).length,
+      };
+    },
+  };
+}
 
 /**
  * Bytes the process holds for JavaScript after full collections: the V8 heap plus memory outside it
@@ -103,6 +134,8 @@ async function main() {
     return out;
   }
 
+  const recorder = args['gc-stats'] ? gcRecorder() : null;
+  const windows = [];
   const liveBefore = lib.liveTensors?.();
   for (let i = 0; i < warmup; i++) {
     w.reset?.();
@@ -117,7 +150,18 @@ async function main() {
     const o = w.step();
     const t1 = performance.now();
     times.push(t1 - t0);
+    windows.push([t0, t1]);
     results.push(w.result(o));
+  }
+  if (recorder) {
+    await recorder.flush();
+    const perRun = windows.map(([t0, t1]) => recorder.gcIn(t0, t1));
+    out.gc = {
+      ms: median(perRun.map((g) => g.ms)),
+      minor: median(perRun.map((g) => g.minor)),
+      major: median(perRun.map((g) => g.major)),
+      runs: perRun,
+    };
   }
   const liveAfter = lib.liveTensors?.();
   out.times = times;
