@@ -11,19 +11,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  binaryCrossEntropy,
-  Linear,
-  Module,
-  manualSeed,
-  randn,
-  renderSvg,
-  Sequential,
-  type Tensor,
-  tensor,
-  toDot,
-} from '../src/index.js';
+import { renderSvg, toDot } from '../src/index.js';
 import { heatmap } from './plot/svg.js';
+import { type Activation, activations, gradientNorms, width } from './vanishing/norms.js';
 
 const { values } = parseArgs({ options: { depth: { type: 'string' }, out: { type: 'string' } } });
 const depth = Number(values.depth ?? process.env.DEPTH ?? 10);
@@ -32,61 +22,8 @@ if (!Number.isInteger(depth) || depth < 2)
 const out = resolve(values.out ?? join(import.meta.dirname, '..', 'out'));
 mkdirSync(out, { recursive: true });
 
-const width = 16;
-
-/**
- * A linear layer initialised for relu (He et al., 2015): weights drawn from N(0, 2/in), so that the
- * signal, and the gradient, keep their size through a relu (which zeroes half of it). A Module subclass
- * lists its parameters in own(); parameters() gathers them for an optimizer.
- */
-class HeLinear extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor;
-  constructor(inFeatures: number, outFeatures: number) {
-    super();
-    this.weight = randn([outFeatures, inFeatures])
-      .mul(Math.sqrt(2 / inFeatures))
-      .detach();
-    this.weight.requiresGrad = true;
-    this.bias = tensor(new Array<number>(outFeatures).fill(0), { requiresGrad: true });
-  }
-  forward(x: Tensor): Tensor {
-    return x.matmul(this.weight.T).add(this.bias);
-  }
-  protected override own(): readonly Tensor[] {
-    return [this.weight, this.bias];
-  }
-}
-
-const activations = {
-  sigmoid: (x: Tensor) => x.sigmoid(),
-  tanh: (x: Tensor) => x.tanh(),
-  relu: (x: Tensor) => x.relu(),
-  'relu, He init': (x: Tensor) => x.relu(),
-} as const;
-
-manualSeed(0);
-const X = randn([64, width]);
-const y = tensor(Array.from({ length: 64 }, (_, i) => [i % 2]));
-
-/** One backward pass through `depth` hidden layers with activation `name`; each hidden layer's ‖∂E/∂W‖. */
-function gradientNorms(name: keyof typeof activations) {
-  manualSeed(1); // the same initial weights for every activation
-  // PyTorch's default initialisation (uniform in ±1/√in) everywhere but in the last row
-  const hidden = Array.from({ length: depth }, () =>
-    name === 'relu, He init' ? new HeLinear(width, width) : new Linear(width, width),
-  );
-  const layers = hidden.flatMap((l) => [l, activations[name]]);
-  const model = new Sequential(...layers, new Linear(width, 1), (x) => x.sigmoid());
-  const loss = binaryCrossEntropy(model.forward(X), y);
-  loss.label = 'E';
-  loss.backward();
-  const norms = hidden.map((l) => l.weight.grad!.pow(2).sum().sqrt().item());
-  return { norms, loss };
-}
-
-const names = Object.keys(activations) as (keyof typeof activations)[];
-const results = names.map((name) => ({ name, ...gradientNorms(name) }));
+const names = Object.keys(activations) as Activation[];
+const results = names.map((name) => ({ name, ...gradientNorms(name, depth) }));
 
 console.log(
   `‖∂E/∂W‖ per hidden layer of a ${depth}-layer stack of Linear(${width}, ${width}) (layer 1 is nearest the input):`,

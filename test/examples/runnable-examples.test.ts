@@ -73,6 +73,8 @@ describe('examples', () => {
     expect(ratio('relu, He init')).toBeLessThan(10);
     const heat = svg('vanishing-gradients.svg');
     for (const label of ['sigmoid', 'tanh', 'relu', 'hidden layer', '‖∂E/∂W‖']) expect(heat).toContain(label);
-    expect(readFileSync(join(out, 'vanishing-sigmoid-graph.svg'), 'utf8')).toMatch(/<svg[\s\S]*\|gradient\|[\s\S]*<\/svg>/);
+    expect(readFileSync(join(out, 'vanishing-sigmoid-graph.svg'), 'utf8')).toMatch(
+      /<svg[\s\S]*\|gradient\|[\s\S]*<\/svg>/,
+    );
   });
 });
