@@ -78,7 +78,7 @@ function evaluate(model: Module, { X, y }: { X: Tensor; y: Tensor }): { loss: nu
   });
 }
 
-function fit(name: string, model: Module, lr: number): Curve {
+function trainModel(name: string, model: Module, lr: number): Curve {
   const opt = new Adam(model.parameters(), { lr });
   const curve: Curve = { train: [], test: [] };
   const bar = progress(name, epochs);
@@ -106,8 +106,8 @@ function fit(name: string, model: Module, lr: number): Curve {
 const baseline = Math.max(...[0, 1].map((c) => test.y.eq(c).mean().item()));
 console.log(`always predicting the commoner class: test accuracy ${(100 * baseline).toFixed(1)}%`);
 
-const logistic = fit('logistic regression', new Sequential(new Linear(6, 1), (x) => x.sigmoid()), 0.05);
-const mlp = fit(
+const logistic = trainModel('logistic regression', new Sequential(new Linear(6, 1), (x) => x.sigmoid()), 0.05);
+const mlp = trainModel(
   'MLP 6-8-1 (tanh)',
   new Sequential(
     new Linear(6, 16),
