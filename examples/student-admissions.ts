@@ -106,7 +106,11 @@ function trainModel(name: string, model: Module, lr: number): Curve {
 const baseline = Math.max(...[0, 1].map((c) => test.y.eq(c).mean().item()));
 console.log(`always predicting the commoner class: test accuracy ${(100 * baseline).toFixed(1)}%`);
 
-const logistic = trainModel('logistic regression', new Sequential(new Linear(6, 1), (x) => x.sigmoid()), 0.05);
+const logistic = trainModel(
+  'logistic regression',
+  new Sequential(new Linear(6, 1), (x) => x.sigmoid()),
+  0.05,
+);
 const mlp = trainModel(
   'MLP 6-8-1 (tanh)',
   new Sequential(

@@ -1,11 +1,12 @@
 /** @file readCsv: the small numeric CSV files the examples and the tutorial train on. */
 
-/** A numeric table: the header's column names and one array of numbers per data row. */
+/** What `readCsv` returns. A numeric table: the header's column names and one array of numbers per data row. */
 export interface Csv {
   readonly columns: readonly string[];
   readonly rows: readonly number[][];
 }
 
+/** Options of `readCsv`: `readCsv(text, { header: false })` for a file without a header line. */
 export interface ReadCsvOptions {
   /** Whether the first line names the columns (default true); without one, columns are named 0, 1, … */
   readonly header?: boolean;
