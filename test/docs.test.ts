@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
+import ts from 'typescript';
 import { describe, expect, test, vi } from 'vitest';
 import { blocksOf, expectationsOf, markdownFiles } from './support/doc-blocks.js';
 
@@ -67,6 +68,35 @@ for (const path of markdownFiles(root)) {
     }
   });
 }
+
+/** TypeScript's complaints about the runnable blocks, compiled as the repository's tsconfig compiles src/. */
+function typeErrors(): string[] {
+  const dir = join(scratch, 'typecheck');
+  mkdirSync(dir, { recursive: true });
+  const files = new Map<string, string>();
+  for (const path of markdownFiles(root)) {
+    for (const block of blocksOf(root, path)) {
+      if (block.skipReason !== null) continue;
+      const file = join(dir, `${block.file.replace(/[^\w]+/g, '-')}-${block.line}.ts`);
+      writeFileSync(file, `${block.code}\nexport {};\n`);
+      files.set(file, `${block.file}:${block.line}`);
+    }
+  }
+  const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config;
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
+  const program = ts.createProgram([...files.keys()], { ...options, noEmit: true });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && files.has(d.file.fileName))
+    .map((d) => {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `${files.get(d.file!.fileName)} (block line ${line + 1}): ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+}
+
+test('every runnable block type-checks against the library (import from chainrule)', () => {
+  expect(typeErrors()).toEqual([]);
+});
 
 describe('the expectation syntax', () => {
   test('reads one-line and continued expectations', () => {
