@@ -20,7 +20,7 @@ export const width = 16;
 /**
  * A linear layer initialised for relu (He et al., 2015): weights drawn from N(0, 2/in), so that the
  * signal, and the gradient, keep their size through a relu (which zeroes half of it). A Module subclass
- * lists its parameters in own(); parameters() gathers them for an optimizer.
+ * registers its tensors that require a gradient as parameters, from its properties, as PyTorch does.
  */
 class HeLinear extends Module {
   readonly weight: Tensor;
@@ -35,9 +35,6 @@ class HeLinear extends Module {
   }
   forward(x: Tensor): Tensor {
     return x.matmul(this.weight.T).add(this.bias);
-  }
-  protected override own(): readonly Tensor[] {
-    return [this.weight, this.bias];
   }
 }
 
