@@ -24,3 +24,22 @@ test('the pictures script writes every picture the tutorial shows', async () => 
     expect(existsSync(join(tutorial, 'img', name)), `run npm run docs: img/${name} is missing`).toBe(true);
   }
 });
+
+/** Node ids count every node made in the process, so they differ between runs; the picture does not. */
+const withoutIds = (svg: string) => svg.replace(/\b(v|op)\d+\b/g, '$1#');
+
+test('the committed pictures are the ones the script draws today (else: npm run docs)', async () => {
+  const tutorialImg = resolve(import.meta.dirname, '../../docs/tutorial/img');
+  const fresh = mkdtempSync(join(tmpdir(), 'chainrule-doc-pictures-fresh-'));
+  try {
+    for (const name of await writeDocPictures(fresh)) {
+      const committed = withoutIds(readFileSync(join(tutorialImg, name), 'utf8'));
+      expect(
+        withoutIds(readFileSync(join(fresh, name), 'utf8')) === committed,
+        `img/${name} is stale: run npm run docs`,
+      ).toBe(true);
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});
