@@ -111,6 +111,11 @@ describe('the expectation syntax', () => {
     expect(expectationsOf(code)).toEqual(['1', 'tensor([[1., 2.],\n        [3., 4.]])', '2']);
   });
 
+  test('a block that throws fails, and output is captured as console.log prints it', async () => {
+    await expect(run("throw new Error('broken doc');", 'self-test-throws')).rejects.toThrow('broken doc');
+    expect(await run("console.log('a', 1, [2]);", 'self-test-prints')).toBe('a 1 [ 2 ]');
+  });
+
   test('a wrong expectation fails', () => {
     expect(() => expectInOrder('a\nb', ['b', 'a'])).toThrow();
     expect(() => expectInOrder('0.7064', ['0.7065'])).toThrow();
