@@ -122,7 +122,7 @@ export function lineChart(options: {
         .range(range)
         .nice()
     : scaleLinear()
-        .domain([Math.min(0, ...ys), Math.max(...ys)])
+        .domain([Math.min(...ys), Math.max(...ys)])
         .range(range)
         .nice();
   const path = line<readonly [number, number]>()
