@@ -8,8 +8,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { heatmap } from '../examples/plot/svg.js';
+import { boundarySvg, lessonModel, score, train, twoBlobs } from '../examples/two-blobs/lesson-model.js';
 import { type Activation, activations, gradientNorms } from '../examples/vanishing/norms.js';
-import { binaryCrossEntropy, type DotOptions, type Node, renderSvg, toDot, Value } from '../src/index.js';
+import {
+  binaryCrossEntropy,
+  type DotOptions,
+  manualSeed,
+  type Node,
+  renderSvg,
+  toDot,
+  Value,
+} from '../src/index.js';
 
 /** Chapter 1: z = b·(a·x) at x = 1, a = 3, b = 2, after backward. */
 function chainRule(): Node {
@@ -88,6 +97,18 @@ export async function writeDocPictures(dir: string): Promise<string[]> {
     writeFileSync(join(dir, name), await renderSvg(toDot(root, options)));
     written.push(name);
   }
+  // Chapter 3: the network trained on the two blobs, as examples/two-blobs.ts trains it
+  manualSeed(7);
+  const blobs = twoBlobs();
+  const model = lessonModel();
+  train(model, blobs, 2000);
+  const { accuracy } = score(model, blobs);
+  writeFileSync(
+    join(dir, '03-boundary.svg'),
+    boundarySvg(model, blobs.rows, `After 2000 epochs: accuracy ${(100 * accuracy).toFixed(0)}%`),
+  );
+  written.push('03-boundary.svg');
+
   const depth = 10;
   const names = Object.keys(activations) as Activation[];
   const norms = names.map((name) => gradientNorms(name, depth).norms);
