@@ -76,6 +76,9 @@ export {
 // leaving chainrule: ONNX export, run by onnxruntime and other engines (issue 12)
 export { exportOnnx, type OnnxOptions } from './onnx/export.js';
 
+// data (issue 10): the numeric CSVs the examples and the tutorial read
+export { type Csv, type ReadCsvOptions, readCsv } from './data/read-csv.js';
+
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';
