@@ -60,8 +60,7 @@ export { clipGradNorm } from './optim/clip.js';
 export { Optimizer } from './optim/optimizer.js';
 export { CosineAnnealingLR, LRScheduler, StepLR } from './optim/scheduler.js';
 
-// data: numeric CSV text and seeded batches (issue 12)
-export { type Csv, type CsvOptions, readCsv } from './data/csv.js';
+// data: seeded batches (issue 12)
 export { DataLoader, type DataLoaderOptions } from './data/loader.js';
 
 // saving and loading weights: safetensors (issue 12)

@@ -1,52 +1,96 @@
-/** @file readCsv: the small numeric CSV files the examples and the tutorial train on. */
+/** @file readCsv: the small numeric CSV files the examples and the tutorial train on, as rows and as a tensor. */
 
-/** What `readCsv` returns. A numeric table: the header's column names and one array of numbers per data row. */
+import { alloc, type DType, NDArray } from '../kernels/ndarray.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/**
+ * What `readCsv` returns. A numeric table: the column names (from the header, or 0, 1, … without
+ * one), one array of numbers per data row, and the same numbers as a `[rows, columns]` tensor.
+ */
 export interface Csv {
   readonly columns: readonly string[];
   readonly rows: readonly number[][];
+  readonly data: Tensor;
 }
 
 /** Options of `readCsv`: `readCsv(text, { header: false })` for a file without a header line. */
 export interface ReadCsvOptions {
-  /** Whether the first line names the columns (default true); without one, columns are named 0, 1, … */
-  readonly header?: boolean;
+  /**
+   * Whether the first line names the columns; 'auto' (the default): it does when one of its cells is
+   * not a number. Without a header, columns are named 0, 1, …
+   */
+  readonly header?: boolean | 'auto';
+  /** The cell separator (default `,`). */
+  readonly delimiter?: string;
+  /** The dtype of `data` (default float64). */
+  readonly dtype?: DType;
+}
+
+/** A decimal number as CSV files write them: `3`, `-0.5`, `.5`, `1e-3`; not hex, not Infinity, not blank. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A header name without the quotes some writers put around it. */
+function unquote(cell: string): string {
+  return cell.length >= 2 && cell.startsWith('"') && cell.endsWith('"')
+    ? cell.slice(1, -1).replaceAll('""', '"')
+    : cell;
 }
 
 /**
  * Parses comma-separated numbers (text, not a path: read the file with `node:fs` or `fetch`). Blank
- * lines are skipped; a ragged row or a cell that is not a finite number is a `TypeError` naming
- * its line and column.
+ * lines are skipped, Windows line ends and a byte-order mark accepted; a ragged row or a cell that is
+ * not a decimal number is a `TypeError` naming its line and column.
  *
  * @example
- * const { columns, rows } = readCsv('admit,gre\n0,380\n1,660\n');
- * columns;   // ['admit', 'gre']
- * rows;      // [[0, 380], [1, 660]]
+ * const { columns, rows, data } = readCsv('admit,gre\n0,380\n1,660\n');
+ * columns;      // ['admit', 'gre']
+ * rows;         // [[0, 380], [1, 660]]
+ * data.shape;   // [2, 2]
  */
 export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
-  if (typeof text !== 'string') throw new TypeError('readCsv: expected the text of a CSV file');
-  const lines = text.split(/\r?\n/).map((line, i) => ({ line, number: i + 1 }));
-  const filled = lines.filter(({ line }) => line.trim() !== '');
-  if (filled.length === 0) throw new TypeError('readCsv: the text has no rows');
-  const cells = (line: string) => line.split(',').map((c) => c.trim());
-  const first = cells(filled[0]!.line);
-  const hasHeader = options.header ?? true;
-  const columns = hasHeader ? first : first.map((_, j) => String(j));
-  const rows = (hasHeader ? filled.slice(1) : filled).map(({ line, number }) => {
-    const row = cells(line);
-    if (row.length !== columns.length) {
+  if (typeof text !== 'string') {
+    throw new TypeError(
+      `readCsv: expected the text of a CSV file (got ${typeof text}); read it first, e.g. readFileSync(path, 'utf8')`,
+    );
+  }
+  const delimiter = options.delimiter ?? ',';
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || /[\d.+\-eE\r\n"]/.test(delimiter)) {
+    throw new TypeError(
+      `readCsv: delimiter must be one character that cannot be part of a number (got ${JSON.stringify(delimiter)})`,
+    );
+  }
+  const filled = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line, i) => ({ cells: line.split(delimiter).map((c) => c.trim()), number: i + 1 }))
+    .filter(({ cells }) => !(cells.length === 1 && cells[0] === ''));
+  if (filled.length === 0)
+    throw new TypeError('readCsv: the text has no rows; pass the contents of a CSV file');
+
+  const first = filled[0]!;
+  const header = options.header ?? 'auto';
+  const hasHeader = header === 'auto' ? first.cells.some((c) => !NUMBER.test(c)) : header;
+  const columns = hasHeader ? first.cells.map(unquote) : first.cells.map((_, j) => String(j));
+  const width = columns.length;
+  const rows = (hasHeader ? filled.slice(1) : filled).map(({ cells, number }) => {
+    if (cells.length !== width) {
+      const against = hasHeader ? `the header has ${width}` : `line ${first.number} has ${width}`;
       throw new TypeError(
-        `readCsv: line ${number} has ${row.length} cells, the header has ${columns.length}; every row needs one cell per column`,
+        `readCsv: line ${number} has ${cells.length} cells, ${against}; every row needs one cell per column`,
       );
     }
-    return row.map((cell, j) => {
-      const v = cell === '' ? Number.NaN : Number(cell);
-      if (!Number.isFinite(v)) {
+    return cells.map((cell, j) => {
+      if (!NUMBER.test(cell)) {
         throw new TypeError(
           `readCsv: line ${number}, column '${columns[j]}' holds '${cell}', not a number; only numeric CSVs are read`,
         );
       }
-      return v;
+      return Number(cell);
     });
   });
-  return { columns, rows };
+  const values = alloc(options.dtype ?? 'float64', rows.length * width);
+  rows.forEach((row, i) => {
+    values.set(row, i * width);
+  });
+  return { columns, rows, data: new Tensor(new NDArray(values, [rows.length, width])) };
 }

@@ -1,11 +1,14 @@
 /** @file readCsv: headers, blank lines, and clear errors on ragged rows and non-numbers. */
 
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readCsv } from '../../src/index.js';
+import { testProp } from '../support/property.js';
 
 describe('readCsv', () => {
   test('reads a header and numeric rows, skipping blank lines and CRLF', () => {
-    expect(readCsv('a,b\r\n1,2.5\r\n\r\n-3,4e2\r\n')).toEqual({
+    expect(readCsv('a,b\r\n1,2.5\r\n\r\n-3,4e2\r\n')).toMatchObject({
       columns: ['a', 'b'],
       rows: [
         [1, 2.5],
@@ -15,7 +18,7 @@ describe('readCsv', () => {
   });
 
   test('without a header, names columns by position', () => {
-    expect(readCsv('1,2\n3,4', { header: false })).toEqual({
+    expect(readCsv('1,2\n3,4', { header: false })).toMatchObject({
       columns: ['0', '1'],
       rows: [
         [1, 2],
@@ -43,5 +46,46 @@ describe('readCsv', () => {
 
   test('empty text is an error', () => {
     expect(() => readCsv('\n\n')).toThrow(/no rows/);
+  });
+});
+
+describe('readCsv: the tensor, header detection, strict numbers', () => {
+  test('data holds the rows as a [rows, columns] tensor, in the dtype asked for', () => {
+    const { rows, data } = readCsv('x,y\n1,2\n3,4\n', { dtype: 'float32' });
+    expect(data.shape).toEqual([2, 2]);
+    expect(data.dtype).toBe('float32');
+    expect(data.toArray()).toEqual(rows);
+  });
+
+  test("header 'auto' (the default) reads a file of numbers only as data; quotes around names go", () => {
+    expect(readCsv('1,2\n3,4').columns).toEqual(['0', '1']);
+    expect(readCsv('1,2\n3,4').rows).toHaveLength(2);
+    expect(readCsv('"a",b\n1,2').columns).toEqual(['a', 'b']);
+    expect(readCsv('1,2\n3,4', { header: true }).rows).toEqual([[3, 4]]);
+  });
+
+  test('only decimal numbers: hex, Infinity and blanks are refused; a ragged row without a header names line 1', () => {
+    expect(() => readCsv('1,0x10\n', { header: false })).toThrow(/column '1' holds '0x10', not a number/);
+    expect(() => readCsv('a\nInfinity\n')).toThrow(/not a number/);
+    expect(() => readCsv('1,2\n3\n')).toThrow(/line 2 has 1 cells, line 1 has 2/);
+    expect(() => readCsv(42 as unknown as string)).toThrow(TypeError);
+    expect(() => readCsv('a;b\n1;2', { delimiter: '.' })).toThrow(/delimiter must be one character/);
+    expect(readCsv('a;b\n1;2', { delimiter: ';' }).rows).toEqual([[1, 2]]);
+  });
+
+  test('the examples’ two-blobs file has no header and three columns', () => {
+    const blobs = readCsv(readFileSync('examples/data/two-blobs.csv', 'utf8'));
+    expect(blobs.columns).toEqual(['0', '1', '2']);
+    expect(blobs.data.shape).toEqual([100, 3]);
+  });
+
+  testProp([
+    fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 2, maxLength: 2 }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
+  ])('numbers written with String() read back exactly', (rows) => {
+    const text = `${rows.map((r) => r.map(String).join(',')).join('\n')}\n`;
+    expect(readCsv(text, { header: false }).rows).toEqual(rows.map((r) => r.map((v) => v + 0)));
   });
 });
