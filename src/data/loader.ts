@@ -6,6 +6,7 @@ import { alloc, NDArray } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Options of `DataLoader`: `new DataLoader([x, y], { batchSize: 32, shuffle: true, seed: 0 })`. */
 export interface DataLoaderOptions {
   /** Rows per batch (default 1, as PyTorch). */
   readonly batchSize?: number;

@@ -14,6 +14,7 @@ export interface Safetensors {
   readonly metadata: Record<string, string>;
 }
 
+/** Options of `saveSafetensors`: `saveSafetensors(dict, { metadata: { epoch: '3' } })`. */
 export interface SaveOptions {
   /** Free-form strings stored under `__metadata__` (a format tag, a training step). */
   readonly metadata?: Readonly<Record<string, string>>;
@@ -39,7 +40,12 @@ const OTHER_DTYPES = [
   'BOOL',
 ];
 
-/** The reference implementation's limit; a longer header is refused before it is decoded. */
+/**
+ * The reference implementation's limit on the header, in bytes; a longer header is refused before it is decoded.
+ *
+ * @example
+ * loadSafetensors(bytes);   // a header over MAX_HEADER_BYTES is a TypeError
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);

@@ -15,11 +15,13 @@ import { Tensor } from '../tensor/tensor.js';
 /** How a loss combines its per-element values, as PyTorch's `reduction`. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Options every loss takes: `mseLoss(p, y, { reduction: 'sum' })`. */
 export interface LossOptions {
   /** 'mean' (default): the average; 'sum': the total; 'none': one loss per element (per row for class losses). */
   readonly reduction?: Reduction;
 }
 
+/** Options of `huberLoss`: `huberLoss(p, y, { delta: 0.5 })`. */
 export interface HuberOptions extends LossOptions {
   /** Where the loss turns from squared to linear (default 1). */
   readonly delta?: number;

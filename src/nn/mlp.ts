@@ -8,6 +8,7 @@ import type { Module } from './module.js';
 /** An activation by name, or a function making a fresh activation module. */
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | (() => Module);
 
+/** Options of `MLP`: `new MLP([2, 8, 1], { activation: 'tanh', dropout: 0.1 })`. */
 export interface MLPOptions {
   /** Between hidden layers (default 'relu'); none after the last layer, which gives raw outputs (logits). */
   readonly activation?: Activation;

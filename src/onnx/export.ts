@@ -14,6 +14,7 @@ import { Module } from '../nn/module.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type AttrValue, type Emitter, TRANSLATIONS } from './translate.js';
 
+/** Options of `exportOnnx`: `exportOnnx(model, [x], { dynamicBatch: true })`. */
 export interface OnnxOptions {
   /** Let the first axis of every input and output be any size ('batch'), as `dynamic_axes` does. */
   readonly dynamicBatch?: boolean;

@@ -28,6 +28,10 @@ export type Slots = Readonly<Record<string, 'buffer' | 'count'>>;
  * The base of SGD, Adam and AdamW. `step()` computes every parameter's new data first and assigns
  * them only when all are computed, so an error leaves the model as it was, never half-updated.
  * Parameters whose gradient is null (no pass reached them) are skipped, as in PyTorch.
+ *
+ * @example
+ * const opt: Optimizer<Tensor, SlotState> = new SGD(model.parameters(), { lr: 0.1 });
+ * opt.lr = 0.01;   // what schedulers do
  */
 export abstract class Optimizer<P extends Node, S extends SlotState> {
   readonly params: readonly P[];

@@ -7,6 +7,10 @@ import { checkRate } from './optimizer.js';
 /**
  * The base of the schedulers: the optimizer's learning rate as a function of the epoch. `step()`
  * after each epoch moves to the next one and sets `optimizer.lr`.
+ *
+ * @example
+ * const schedule: LRScheduler = new StepLR(opt, { stepSize: 10 });
+ * schedule.step();
  */
 export abstract class LRScheduler {
   /** The learning rate the optimizer had when the scheduler was made. */
