@@ -34,6 +34,7 @@ export {
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
+export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice } from './layout.js';
 export { type GemmFn, gemm, matmul, setGemm } from './matmul.js';
