@@ -117,6 +117,15 @@ export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op:
     run(name, out, 0, x.data, 0, sx, y.data, 0, sy, row);
     return new NDArray(out, shape);
   }
+  if (d === 0) {
+    // NOTE: one leading axis ([n, k] + [k], [n, k] · [n, 1]): row r reads row r of an operand, or row 0
+    // of one that repeats; no offset arrays (two typed arrays of n per call) for this common case.
+    const stepX = px[0] === 1 ? 0 : rowX;
+    const stepY = py[0] === 1 ? 0 : rowY;
+    for (let r = 0; r < shape[0]!; r++)
+      run(name, out, r * row, x.data, r * stepX, sx, y.data, r * stepY, sy, row);
+    return new NDArray(out, shape);
+  }
   const offX = broadcastOffsets(px.slice(0, d + 1), lead);
   const offY = broadcastOffsets(py.slice(0, d + 1), lead);
   for (let r = 0; r < offX.length; r++) {
