@@ -9,6 +9,7 @@ export type ArrayOrNumber = NDArray | number;
 /** The names of the binary kernels. */
 export type BinaryName =
   | 'add'
+  | 'sub'
   | 'mul'
   | 'div'
   | 'pow'
@@ -41,6 +42,9 @@ function run(
   switch (name) {
     case 'add':
       for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! + y[q]!;
+      break;
+    case 'sub':
+      for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! - y[q]!;
       break;
     case 'mul':
       for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! * y[q]!;
@@ -137,6 +141,11 @@ export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op:
 /** a + b with broadcasting. @example add(x, 1) */
 export function add(a: ArrayOrNumber, b: ArrayOrNumber, op = 'add'): NDArray {
   return binary(a, b, 'add', op);
+}
+
+/** a − b with broadcasting (IEEE: exactly a + (−b)). @example sub(x, 1) */
+export function sub(a: ArrayOrNumber, b: ArrayOrNumber, op = 'sub'): NDArray {
+  return binary(a, b, 'sub', op);
 }
 
 /** a · b elementwise with broadcasting. @example mul(x, 2) */

@@ -16,6 +16,7 @@ export {
   minimum,
   mul,
   pow,
+  sub,
   where,
 } from './binary.js';
 export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcast.js';
