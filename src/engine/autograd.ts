@@ -1,6 +1,6 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
-import { type Grad, walk } from './backward.js';
+import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { Node, type Raw } from './node.js';
@@ -42,12 +42,23 @@ function seedFor(seed: Node, createGraph: boolean): Grad {
  * Backpropagates from `root` (seeded with `seed`, a node of root's shape) and stores every reached
  * node's gradient: leaves add it to what they had (as in PyTorch), other nodes keep this pass's.
  */
-export function backwardFrom(root: Node, seed: Node, options: BackwardOptions = {}): void {
+export function backwardFrom(
+  root: Node,
+  seed: Node,
+  options: BackwardOptions = {},
+  observer: RuleObserver | null = null,
+): void {
   requireGrad('backward', root, 'the output');
   const createGraph = options.createGraph ?? false;
-  walk([root], [seedFor(seed, createGraph)], createGraph, (order) => {
-    for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph);
-  });
+  walk(
+    [root],
+    [seedFor(seed, createGraph)],
+    createGraph,
+    (order) => {
+      for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph);
+    },
+    observer,
+  );
 }
 
 function store(n: Node, g: Grad, createGraph: boolean): void {
