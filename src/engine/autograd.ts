@@ -87,20 +87,26 @@ export function gradOf(
   inputs: readonly Node[],
   seeds: readonly Node[],
   options: GradOptions = {},
+  observer: RuleObserver | null = null,
 ): (Node | null)[] {
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
   const createGraph = options.createGraph ?? false;
   const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));
-  return walk(outputs, seedsForWalk, createGraph, () =>
-    inputs.map((x, i) => {
-      const g = x.acc;
-      if (g === null && !options.allowUnused) {
-        throw new TypeError(
-          `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
-        );
-      }
-      return g === null ? null : g instanceof Node ? g : x.constant(g);
-    }),
+  return walk(
+    outputs,
+    seedsForWalk,
+    createGraph,
+    () =>
+      inputs.map((x, i) => {
+        const g = x.acc;
+        if (g === null && !options.allowUnused) {
+          throw new TypeError(
+            `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+          );
+        }
+        return g === null ? null : g instanceof Node ? g : x.constant(g);
+      }),
+    observer,
   );
 }

@@ -1,6 +1,6 @@
 /** @file traceBackward: a backward pass that records every rule application, as plain JSON. */
 
-import { backwardFrom } from '../engine/autograd.js';
+import { backwardFrom, gradOf } from '../engine/autograd.js';
 import type { Grad, RuleStep } from '../engine/backward.js';
 import { Node, type Raw } from '../engine/node.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
@@ -63,6 +63,11 @@ export interface TraceOptions {
   readonly local?: boolean;
   /** The gradient to start from, for a tensor root of more than one element (as `backward(gradient)`). */
   readonly gradient?: Tensor;
+  /**
+   * Store the gradients in `.grad` as `backward()` does (default true). With false the pass only
+   * records: no `.grad` changes (as `grad()`), so a graph already backpropagated can be traced again.
+   */
+  readonly accumulate?: boolean;
 }
 
 function tracedNode(n: Node): TracedNode {
@@ -122,7 +127,8 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
       inputs,
     });
   };
-  backwardFrom(root, seed, {}, observe);
+  if (options.accumulate ?? true) backwardFrom(root, seed, {}, observe);
+  else gradOf([root], [], [seed], {}, observe);
   return {
     kind: root instanceof Value ? 'value' : 'tensor',
     root: tracedNode(root),

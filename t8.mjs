@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 1400, height: 900 } });
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+p.on('pageerror', (e) => console.log('pageerror', String(e)));
+p.on('request', (r) => { if (!r.url().startsWith('file:')) console.log('request', r.url()); });
+await p.goto('file:///tmp/v/lesson.html');
+await p.waitForSelector("body[data-ready=true]", { state: "attached", timeout: 5000 });
+await p.screenshot({ path: '/tmp/v/lesson.png' });
+await p.keyboard.press('Home'); await p.keyboard.press('ArrowRight'); await p.keyboard.press('ArrowRight');
+console.log(await p.textContent('#step'));
+await p.hover('#v' + (await p.evaluate(() => Object.keys(JSON.parse(document.getElementById('chainrule-data').textContent).explain)[0])));
+console.log(await p.textContent('#tooltip'));
+await p.screenshot({ path: '/tmp/v/lesson2.png' });
+await b.close();
