@@ -124,7 +124,8 @@ function regionOf(root: Node, target: Node): Region {
   const toRoot = new Map<Node, number>([[root, 1]]);
   for (let k = order.length - 1; k >= 0; k--) {
     const n = order[k]!;
-    for (const [i, p] of n.parents.entries()) {
+    for (let i = n.arity - 1; i >= 0; i--) {
+      const p = n.parent(i);
       if (!on.has(p)) continue;
       if (!uses.has(p)) uses.set(p, []);
       uses.get(p)!.push([n, i]);

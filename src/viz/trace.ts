@@ -108,24 +108,22 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
   const steps: TraceStep[] = [];
   const observe = ({ node, upstream, contributions }: RuleStep): void => {
     const locals = wantLocal ? localDerivatives(node) : null;
-    const inputs: TracedInput[] = [];
+    const inputs: TracedInput[] = new Array(contributions.length);
     for (let i = 0; i < contributions.length; i++) {
       const p = node.parent(i);
       const c = contributions[i];
-      inputs.push({
-        ...tracedNode(p),
+      const local = locals?.[i];
+      inputs[i] = {
+        id: p.id,
+        op: p.gradFn,
+        label: p.label,
         index: i,
-        local: locals?.[i] != null && c != null ? traced(locals[i]!, arrays) : null,
+        local: local != null && c != null ? traced(local, arrays) : null,
         contribution: c == null ? null : traced(rawOf(c), arrays),
         accumulated: p.acc === null ? null : traced(rawOf(p.acc), arrays),
-      });
+      };
     }
-    steps.push({
-      step: steps.length,
-      node: tracedNode(node),
-      upstream: traced(rawOf(upstream), arrays),
-      inputs,
-    });
+    steps.push({ step: steps.length, node: tracedNode(node), upstream: traced(rawOf(upstream), arrays), inputs });
   };
   if (options.accumulate ?? true) backwardFrom(root, seed, {}, observe);
   else gradOf([root], [], [seed], {}, observe);
