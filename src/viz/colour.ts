@@ -63,7 +63,13 @@ export function metric(n: Node, mode: ColourMode, grad: Shown | null | undefined
 }
 
 /** A node's fill: its number's colour in a numeric mode when it has one, else its role's colour. */
-export function fillFor(n: Node, root: Node, mode: ColourMode, scale: Scale | null, grad: Shown | null): string {
+export function fillFor(
+  n: Node,
+  root: Node,
+  mode: ColourMode,
+  scale: Scale | null,
+  grad: Shown | null,
+): string {
   if (mode !== 'role' && scale) {
     const m = metric(n, mode, grad);
     if (m !== null) return scale.colour(m);
@@ -153,16 +159,21 @@ export function legendLabel(mode: ColourMode, scale: Scale | null): string {
 
 /** The same legend as plain HTML, for the viewer. */
 export function legendHtml(mode: ColourMode, scale: Scale | null): string {
-  const cells = [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE].map((c) => `<span style="background:${c}"></span>`);
+  const cells = [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE].map(
+    (c) => `<span style="background:${c}"></span>`,
+  );
   const bar =
     mode !== 'role' && scale && Number.isFinite(scale.lo)
       ? `<div class="bar">${cells.join('')}</div><div class="scale"><span>−${sci(scale.hi)}</span><span>0</span><span>${sci(scale.hi)}</span></div><div class="note">|x| on a log scale from ${sci(scale.lo)} to ${sci(scale.hi)}; sign by hue</div>`
       : mode === 'role'
         ? ''
         : `<div class="note">no nonzero ${html(TITLE[mode])} yet</div>`;
-  const sw = (c: string, t: string) => `<div class="sw"><span style="background:${c}"></span>${html(t)}</div>`;
+  const sw = (c: string, t: string) =>
+    `<div class="sw"><span style="background:${c}"></span>${html(t)}</div>`;
   const special =
-    mode === 'role' ? '' : sw(ZERO, 'exactly 0') + sw(NOT_FINITE, 'NaN or ±Inf') + sw(NO_GRADIENT, 'no gradient yet');
+    mode === 'role'
+      ? ''
+      : sw(ZERO, 'exactly 0') + sw(NOT_FINITE, 'NaN or ±Inf') + sw(NO_GRADIENT, 'no gradient yet');
   return `<div class="title">colour: ${html(TITLE[mode])}</div>${bar}${special}${sw(ROLE.param, 'parameter')}${sw(ROLE.constant, 'constant')}${sw(ROLE.output, 'output')}`;
 }
 

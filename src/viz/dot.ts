@@ -3,19 +3,11 @@
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
 import { formatNumber } from '../errors.js';
-import {
-  type ColourMode,
-  fillFor,
-  legendLabel,
-  metric,
-  ROLE,
-  type Scale,
-  scaleOf,
-} from './colour.js';
+import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleOf } from './colour.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { type ModuleNames, moduleMembers, parameterNames } from './modules.js';
 import { localDerivatives } from './rule.js';
-import { rawText, type Shown } from './text.js';
+import { rawText, type Shown, short } from './text.js';
 
 export interface DotOptions {
   /**
@@ -118,7 +110,12 @@ function composites(order: readonly Node[]): { inside: Set<Node>; inputs: Inputs
 }
 
 /** The `count` values closest to `root` (fewest steps back through inputs), found breadth first. */
-function nearest(root: Node, count: number, inputsOf: (n: Node) => readonly (readonly [Node, number])[], skip: (n: Node) => boolean): Set<Node> {
+function nearest(
+  root: Node,
+  count: number,
+  inputsOf: (n: Node) => readonly (readonly [Node, number])[],
+  skip: (n: Node) => boolean,
+): Set<Node> {
   const kept = new Set<Node>([root]);
   const queue: Node[] = [root];
   for (let head = 0; head < queue.length && kept.size < count; head++) {
@@ -163,7 +160,9 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       `toDot: maxNodes must be at least 1 (got ${maxNodes}); pass a positive number, or Infinity`,
     );
   const all = topoSort([root]);
-  const whole = options.composites ? composites(all) : { inside: new Set<Node>(), inputs: new Map() as Inputs };
+  const whole = options.composites
+    ? composites(all)
+    : { inside: new Set<Node>(), inputs: new Map() as Inputs };
   const skip = (n: Node) =>
     n !== root && (isInlined(n) || whole.inside.has(n) || (options.hideConstants === true && isConstant(n)));
   const inputsOf = (n: Node): readonly (readonly [Node, number])[] =>
@@ -190,8 +189,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const uses = useCounts(drawn, shown, inputsOf);
   const gradOf = (n: Node): Shown | null =>
     options.gradients ? (options.gradients.get(n.id) ?? null) : n.gradRaw;
-  const scale: Scale | null =
-    mode === 'role' ? null : scaleOf(drawn.map((n) => metric(n, mode, gradOf(n))));
+  const scale: Scale | null = mode === 'role' ? null : scaleOf(drawn.map((n) => metric(n, mode, gradOf(n))));
   const fillOf = (n: Node): string => fillFor(n, root, mode, scale, gradOf(n));
   const edgeLabels =
     options.edgeLabels ?? (typeof root.raw === 'number' && drawn.length <= EDGE_LABELS_UP_TO);
@@ -202,7 +200,8 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     `  rankdir=${dir}; nslimit=2; mclimit=0.5; newrank=true; ranksep=0.3; nodesep=0.2;`,
     '  node [fontname="Helvetica", fontsize=11, height=0.3]; edge [color="#555555", fontname="Helvetica", fontsize=9, arrowsize=0.6];',
   ];
-  if (legend) lines.push(`  legend [id="legend", shape=plaintext, margin=0, label=${legendLabel(mode, scale)}];`);
+  if (legend)
+    lines.push(`  legend [id="legend", shape=plaintext, margin=0, label=${legendLabel(mode, scale)}];`);
   if (hidden > 0) {
     lines.push(
       `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`,
@@ -217,7 +216,10 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       clusters.get(m)!.push(line);
     }
   };
-  for (const m of collapsed) lines.push(`  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, members, names))}"];`);
+  for (const m of collapsed)
+    lines.push(
+      `  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, members, names))}"];`,
+    );
 
   // NOTE: a record's fields run across the rank direction: stacked in LR, side by side in TB, which
   // keeps each rank of a deep graph one line high.
@@ -232,8 +234,13 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       `  v${n.id} [id="v${n.id}", shape=record, style=filled, fillcolor="${fillOf(n)}"${lit}, label="${open}${label}${close}"];`,
     );
     if (n.op === null) continue;
-    place(n, `  op${n.id} [id="op${n.id}", shape=ellipse, margin=0.03${lit}, label="${escapeQuoted(opText(n, whole.inputs.has(n)))}"];`);
-    lines.push(`  op${n.id} -> v${n.id}${options.highlight === n.id ? ` [color="${HIGHLIGHT}", penwidth=2]` : ''};`);
+    place(
+      n,
+      `  op${n.id} [id="op${n.id}", shape=ellipse, margin=0.03${lit}, label="${escapeQuoted(opText(n, whole.inputs.has(n)))}"];`,
+    );
+    lines.push(
+      `  op${n.id} -> v${n.id}${options.highlight === n.id ? ` [color="${HIGHLIGHT}", penwidth=2]` : ''};`,
+    );
     const locals = edgeLabels && !whole.inputs.has(n) ? localDerivatives(n) : null;
     let fromHidden = false;
     for (const [p, i] of inputsOf(n)) {
@@ -251,7 +258,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       }
       const attrs: string[] = [];
       const local = locals?.[i];
-      if (typeof local === 'number') attrs.push(`label="×${escapeQuoted(trimZeros(formatNumber(local)))}"`);
+      if (typeof local === 'number') attrs.push(`label="×${short(local)}"`);
       if (options.highlight === n.id) attrs.push(`color="${HIGHLIGHT}", penwidth=2`);
       const tail = attrs.length > 0 ? ` [${attrs.join(', ')}]` : '';
       if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
@@ -314,7 +321,11 @@ function collapsedModules(
 }
 
 /** A collapsed module: its path, how many parameters it holds, the norm of their gradients. */
-function boxText(module: string, members: ReadonlyMap<Node, string>, names: ReadonlyMap<Node, string>): string {
+function boxText(
+  module: string,
+  members: ReadonlyMap<Node, string>,
+  names: ReadonlyMap<Node, string>,
+): string {
   let count = 0;
   let squares = 0;
   let graded = false;
@@ -333,7 +344,11 @@ function boxText(module: string, members: ReadonlyMap<Node, string>, names: Read
 
 /** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */
 function fields(n: Node, title: string, grad: Shown | null): string[] {
-  const g = n.requiresGrad ? (grad === null ? 'no gradient yet' : rawText('grad', grad)) : 'no gradient (constant)';
+  const g = n.requiresGrad
+    ? grad === null
+      ? 'no gradient yet'
+      : rawText('grad', grad)
+    : 'no gradient (constant)';
   const out = [rawText('data', n.raw), g];
   return title ? [title, ...out] : out;
 }

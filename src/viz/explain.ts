@@ -356,7 +356,7 @@ function tensorRows(
   const adj = new Map<Node, Raw>([[root, seed]]);
   if (ends.length > 0) {
     const grads = gradOf([root], ends, [root.constant(seed)], { allowUnused: true });
-    ends.forEach((n, k) => adj.set(n, grads[k]!.raw));
+    for (const [k, n] of ends.entries()) adj.set(n, grads[k]!.raw);
   }
   const paths = all.map((edges): GradientPath => {
     const end = edges.length === 0 ? target : edges[edges.length - 1]![1];
@@ -463,9 +463,11 @@ function render(e: Explanation, root: Node, target: Node): string {
     const steps = p.edges.map((edge) =>
       edge.local !== undefined ? `→ ${edgeName(edge.to)} (×${num(edge.local)})` : `→ ${edgeName(edge.to)}`,
     );
-    const rest = p.rest
-      ? ` → … ${p.rest.paths} paths to ${nameOf(root)} (∂${nameOf(root)}/∂${edgeName(p.rest.node)} = ${num(p.rest.gradient)})`
-      : '';
+    const via =
+      p.rest && !Number.isNaN(p.rest.gradient)
+        ? ` (∂${nameOf(root)}/∂${edgeName(p.rest.node)} = ${num(p.rest.gradient)})`
+        : '';
+    const rest = p.rest ? ` → … ${p.rest.paths} paths to ${nameOf(root)}${via}` : '';
     lines.push(`  ${k + 1}. ${nameOf(target)} ${steps.join(' ')}${rest}  = ${num(p.product)}`);
   });
   lines.push(`sum over paths = ${num(e.sum)}`);

@@ -25,7 +25,8 @@ export function traceFrames(root: Node, trace: BackwardTrace, options: FrameOpti
   const gradients = new Map<number, Shown | null>([[root.id, trace.seed]]);
   const frames = [toDot(root, { ...options, gradients })];
   for (const step of trace.steps) {
-    for (const input of step.inputs) if (input.accumulated !== null) gradients.set(input.id, input.accumulated);
+    for (const input of step.inputs)
+      if (input.accumulated !== null) gradients.set(input.id, input.accumulated);
     frames.push(toDot(root, { ...options, gradients, highlight: step.node.id }));
   }
   return frames;

@@ -18,6 +18,7 @@ function graphviz(): Promise<Renderer> {
 }
 
 /** A NUL, or half of a surrogate pair without its other half: text Graphviz cannot lay out faithfully. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and control characters are what this removes
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The first thing in DOT text after comments: `digraph`, `graph`, or either after `strict`. */

@@ -6,12 +6,15 @@ const DROPPED =
 
 /** An attribute value as a browser would read it: entities decoded, spaces and controls removed, lower case. */
 function decoded(value: string): string {
-  return value
-    .replace(/&#x([0-9a-f]+);?/gi, (_m, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))
-    .replace(/&#(\d+);?/g, (_m, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&colon;/gi, ':')
-    .replace(/[\s\u0000-\u001f]+/g, '')
-    .toLowerCase();
+  return (
+    value
+      .replace(/&#x([0-9a-f]+);?/gi, (_m, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))
+      .replace(/&#(\d+);?/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+      .replace(/&colon;/gi, ':')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and control characters are what this removes
+      .replace(/[\s\u0000-\u001f]+/g, '')
+      .toLowerCase()
+  );
 }
 
 /** Whether an attribute may stay: no event handlers, links only within the document, no url(...) loads. */

@@ -34,6 +34,7 @@ export function summaryOf(x: NDArray | TensorSummary): TensorSummary {
 export function rawText(what: string, raw: Shown): string {
   if (typeof raw === 'number') return `${what} ${formatNumber(raw)}`;
   const s = summaryOf(raw);
-  if (s.size === 1) return `${what} ${formatNumber(raw instanceof NDArray ? raw.data[0]! : s.nanCount > 0 ? Number.NaN : s.min)}`;
+  if (s.size === 1)
+    return `${what} ${formatNumber(raw instanceof NDArray ? raw.data[0]! : s.nanCount > 0 ? Number.NaN : s.min)}`;
   return `${what} ${summaryText(s)}`;
 }

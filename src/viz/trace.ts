@@ -123,7 +123,12 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
         accumulated: p.acc === null ? null : traced(rawOf(p.acc), arrays),
       };
     }
-    steps.push({ step: steps.length, node: tracedNode(node), upstream: traced(rawOf(upstream), arrays), inputs });
+    steps.push({
+      step: steps.length,
+      node: tracedNode(node),
+      upstream: traced(rawOf(upstream), arrays),
+      inputs,
+    });
   };
   if (options.accumulate ?? true) backwardFrom(root, seed, {}, observe);
   else gradOf([root], [], [seed], {}, observe);

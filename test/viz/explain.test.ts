@@ -1,8 +1,8 @@
 /** @file explain(): the sum over paths equals .grad; path counts; grouping past maxPaths; the lesson's chain of factors. */
 
 import { describe, expect, it } from 'vitest';
-import { binaryCrossEntropy, explain, tensor, Value } from '../../src/index.js';
 import { forward, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from '../../examples/lesson/two-layer.js';
+import { binaryCrossEntropy, explain, tensor, Value } from '../../src/index.js';
 import { testProp } from '../support/property.js';
 import { build, recipeArb } from './graphs.js';
 
@@ -25,7 +25,10 @@ describe('explain', () => {
       expect(e.grouped).toBe(false);
       expect(e.paths).toHaveLength(e.pathCount);
       for (const p of e.paths) {
-        expect(p.product).toBeCloseTo(p.edges.reduce((a, edge) => a * edge.local!, 1), 12);
+        expect(p.product).toBeCloseTo(
+          p.edges.reduce((a, edge) => a * edge.local!, 1),
+          12,
+        );
         expect(p.edges[0]!.from.id).toBe(x.id);
         expect(p.edges.at(-1)!.to.id).toBe(root.id);
       }
@@ -113,7 +116,10 @@ describe('explain', () => {
       ],
       { requiresGrad: true, label: 'W' },
     );
-    const loss = W.matmul(tensor([1, -1])).sigmoid().mul(W.sum()).sum();
+    const loss = W.matmul(tensor([1, -1]))
+      .sigmoid()
+      .mul(W.sum())
+      .sum();
     loss.backward();
     const gradW = W.grad!.toArray() as number[][];
     for (const index of [
@@ -136,7 +142,9 @@ describe('explain', () => {
     expect(() => explain(y, W, { index: 0 })).toThrow(/explain: the root must be one number/);
     expect(() => explain(y.sum(), W)).toThrow(/pass \{ index: \[\.\.\.\] \}/);
     expect(() => explain(y.sum(), W, { index: [5] })).toThrow(/explain: index 5 is out of range/);
-    expect(() => explain(y.sum(), W, { maxPaths: 0, index: 0 })).toThrow(/maxPaths must be a positive integer/);
+    expect(() => explain(y.sum(), W, { maxPaths: 0, index: 0 })).toThrow(
+      /maxPaths must be a positive integer/,
+    );
     expect(() => explain(new Value(1), W as never)).toThrow(/both be Values or both be Tensors/);
   });
 });

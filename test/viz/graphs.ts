@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { Value } from '../../src/index.js';
 
 /** One recorded step: an op, and which earlier values (indices into the pool) it takes. */
-export type Recipe = { op: 'add' | 'mul' | 'sub' | 'tanh' | 'sigmoid' | 'exp' | 'square'; a: number; b: number };
+export type Recipe = {
+  op: 'add' | 'mul' | 'sub' | 'tanh' | 'sigmoid' | 'exp' | 'square';
+  a: number;
+  b: number;
+};
 
 export const recipeArb: fc.Arbitrary<{ inputs: number[]; steps: Recipe[] }> = fc.record({
   inputs: fc.array(fc.double({ min: -1.5, max: 1.5, noNaN: true }), { minLength: 1, maxLength: 4 }),
@@ -19,7 +23,11 @@ export const recipeArb: fc.Arbitrary<{ inputs: number[]; steps: Recipe[] }> = fc
 });
 
 /** Builds the graph: each step takes earlier values (`square` is x.mul(x), two edges from one node). */
-export function build(recipe: { inputs: number[]; steps: Recipe[] }): { xs: Value[]; root: Value; pool: Value[] } {
+export function build(recipe: { inputs: number[]; steps: Recipe[] }): {
+  xs: Value[];
+  root: Value;
+  pool: Value[];
+} {
   const xs = recipe.inputs.map((v, i) => new Value(v, { label: `x${i}` }));
   const pool: Value[] = [...xs];
   for (const { op, a, b } of recipe.steps) {
