@@ -81,7 +81,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   if (!MODES.includes(first)) {
     throw new TypeError(`toHtml: colour must be one of ${MODES.join(', ')} (got ${JSON.stringify(first)})`);
   }
-  const trace = options.trace ?? traceBackward(root, { accumulate: root.gradRaw !== null });
+  const trace = options.trace ?? traceBackward(root, { accumulate: root.gradRaw === null });
   const maxSteps = options.maxSteps ?? 20_000;
   const svg = await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first }));
   const collapsedSvg =
