@@ -29,9 +29,9 @@ export function valueMlp(sizes: readonly number[], seed = 3) {
       .toArray() as number[][];
     const last = l === sizes.length - 1;
     h = w.map((row, j) => {
-      const ws = row.map((v, i) => new Value(v));
+      const ws = row.map((v) => new Value(v));
       const b = new Value(0.1);
-      ws.forEach((wi, i) => names.push([`${l - 1}.w[${j},${i}]`, wi]));
+      for (const [i, wi] of ws.entries()) names.push([`${l - 1}.w[${j},${i}]`, wi]);
       names.push([`${l - 1}.b[${j}]`, b]);
       const z = ws.reduce((acc, wi, i) => acc.add(wi.mul(h[i]!)), b);
       return last ? z.sigmoid() : z.tanh();

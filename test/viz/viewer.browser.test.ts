@@ -46,17 +46,18 @@ async function open(browser: Browser, html: string): Promise<{ page: Page; probl
 
 /** The gradient text each drawn record shows, by node id. */
 function shownGradients(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => {
-    const out: Record<string, string> = {};
+  // NOTE: a string, evaluated in the page (this project compiles without the DOM's types)
+  return page.evaluate(`(() => {
+    const out = {};
     for (const g of document.querySelectorAll('#graph-full g.node')) {
-      if (!/^v\d+$/.test(g.id)) continue;
+      if (!/^v\\d+$/.test(g.id)) continue;
       for (const t of g.querySelectorAll('text')) {
-        const s = t.textContent ?? '';
+        const s = t.textContent || '';
         if (s.startsWith('grad ') || s === 'no gradient yet') out[g.id.slice(1)] = s;
       }
     }
     return out;
-  });
+  })()`);
 }
 
 function nodesOf(root: Node): Map<string, Node> {
