@@ -5,7 +5,7 @@ import { topoSort } from '../engine/topo.js';
 import { formatNumber } from '../errors.js';
 import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleOf } from './colour.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
-import { type ModuleNames, moduleMembers, parameterNames } from './modules.js';
+import { type ModuleNames, moduleKinds, moduleMembers, parameterNames } from './modules.js';
 import { localDerivatives } from './rule.js';
 import { rawText, type Shown, short } from './text.js';
 
@@ -170,6 +170,8 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const order = all.filter((n) => !skip(n));
 
   const names = parameterNames(options.modules);
+  const kinds = moduleKinds(options.modules);
+  const moduleTitle = (m: string) => (kinds.has(m) ? `${m} (${kinds.get(m)})` : m);
   const members = names.size > 0 ? moduleMembers(all, names) : new Map<Node, string>();
   const collapsed = collapsedModules(options.collapse, members, order.length > maxNodes);
   const boxOf = (n: Node) => {
@@ -218,7 +220,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   };
   for (const m of collapsed)
     lines.push(
-      `  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, members, names))}"];`,
+      `  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, moduleTitle(m), members, names))}"];`,
     );
 
   // NOTE: a record's fields run across the rank direction: stacked in LR, side by side in TB, which
@@ -288,7 +290,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   for (const [m, body] of clusters) {
     lines.push(
       `  subgraph cluster_${k++} {`,
-      `    id="cluster_${escapeQuoted(m)}"; label="${escapeQuoted(m)}"; style="rounded,dashed"; color="#6b7280"; fontname="Helvetica";`,
+      `    id="cluster_${escapeQuoted(m)}"; label="${escapeQuoted(moduleTitle(m))}"; style="rounded,dashed"; color="#6b7280"; fontname="Helvetica";`,
       ...body.map((l) => `  ${l}`),
       '  }',
     );
@@ -323,6 +325,7 @@ function collapsedModules(
 /** A collapsed module: its path, how many parameters it holds, the norm of their gradients. */
 function boxText(
   module: string,
+  title: string,
   members: ReadonlyMap<Node, string>,
   names: ReadonlyMap<Node, string>,
 ): string {
@@ -339,7 +342,7 @@ function boxText(
     else for (let i = 0; i < g.data.length; i++) squares += g.data[i]! * g.data[i]!;
   }
   const norm = graded ? `‖grad‖ ${trimZeros(formatNumber(Math.sqrt(squares)))}` : 'no gradient yet';
-  return `${module}\n${count} parameter${count === 1 ? '' : 's'}\n${norm}`;
+  return `${title}\n${count} parameter${count === 1 ? '' : 's'}\n${norm}`;
 }
 
 /** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */

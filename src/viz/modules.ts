@@ -31,6 +31,17 @@ export function parameterNames(modules: ModuleNames | undefined): Map<Node, stri
   return names;
 }
 
+/** The class name of each named module (`0` → `Linear`), when `modules` has PyTorch's `namedModules()`. */
+export function moduleKinds(modules: ModuleNames | undefined): Map<string, string> {
+  const kinds = new Map<string, string>();
+  const named = (modules as { namedModules?: unknown } | undefined)?.namedModules;
+  if (typeof named !== 'function') return kinds;
+  for (const [name, m] of named.call(modules) as Iterable<readonly [string, object]>) {
+    if (name !== '') kinds.set(name, m.constructor.name);
+  }
+  return kinds;
+}
+
 /** The module path of a parameter name: `layers.0.weight` → `layers.0`; a top-level name → ''. */
 export function modulePath(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -213,25 +213,19 @@ describe('modules, composites and layout', () => {
   function mlp() {
     manualSeed(1);
     const model = new Sequential(new Linear(4, 3), (x: Tensor) => x.relu(), new Linear(3, 2));
-    const [first, , last] = model.layers as [Linear, unknown, Linear];
-    const names: [string, Tensor][] = [
-      ['0.weight', first.weight],
-      ['0.bias', first.bias!],
-      ['2.weight', last.weight],
-      ['2.bias', last.bias!],
-    ];
     const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
     loss.backward();
-    return { loss, names };
+    return { loss, model, names: model.namedParameters() };
   }
 
   it('names parameters by module path and draws one cluster per module', () => {
-    const { loss, names } = mlp();
-    const dot = toDot(loss, { modules: names });
+    const { loss, model, names } = mlp();
+    const dot = toDot(loss, { modules: model });
     expect(dot).toContain('label="0.weight | data [3, 4]');
     expect(dot).toContain('label="2.bias | data [2]');
     expect(dot.match(/subgraph cluster_\d+ \{/g)).toHaveLength(2);
-    expect(dot).toMatch(/label="0"; style="rounded,dashed"/);
+    expect(dot).toMatch(/label="0 \(Linear\)"; style="rounded,dashed"/);
+    expect(toDot(loss, { modules: names })).toMatch(/label="0"; style="rounded,dashed"/); // plain pairs
     expect(dot).toContain('label="transpose"'); // Linear's Wᵀ, not permute [1, 0]
   });
 
@@ -242,6 +236,8 @@ describe('modules, composites and layout', () => {
     const norm = Math.hypot(...w.grad!.array.data, ...b.grad!.array.data);
     expect(dot).toContain(`shape=box3d`);
     expect(dot).toContain(`label="0\\n15 parameters\\n‖grad‖ ${trim(norm)}"`);
+    const { loss: again, model } = mlp();
+    expect(toDot(again, { modules: model, collapse: true })).toContain('label="0 (Linear)\\n15 parameters');
     expect(dot).not.toContain('0.weight');
     expect(dot).toContain('2.weight');
     expect(() => toDot(loss, { modules: names, collapse: ['9'] })).toThrow(/no module named "9"/);
