@@ -1,15 +1,28 @@
 /**
  * @file The lesson's network, built from chainrule's scalar `Value`s: the chain-rule warm-up, one
  * sample's gradient table checked against the hand-derived chain rule, the single-neuron update
- * rule, gradient-descent training on the two-blobs data, and the loss graph drawn as DOT and SVG.
+ * rule, gradient-descent training on the two-blobs data, and the loss graph drawn as DOT and SVG,
+ * as numbered frames of its backward pass, and as an interactive page (out/lesson-network.html).
  *
  * Run: npm run demo
  */
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binaryCrossEntropy, manualSeed, noGrad, randn, renderSvg, toDot, Value } from '../src/index.js';
+import {
+  binaryCrossEntropy,
+  explain,
+  manualSeed,
+  noGrad,
+  randn,
+  renderSvg,
+  toDot,
+  toHtml,
+  traceBackward,
+  traceFrames,
+  Value,
+} from '../src/index.js';
 import { forward, loadTwoBlobs, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from './lesson/two-layer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,25 +61,12 @@ console.log(`        ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}${'W1·1'.pad
   console.log(`  ${name} ${row.join('')}`);
 });
 
-section("3. ∂E/∂W0₁₁ by the lesson's chain rule, factor by factor");
+section("3. ∂E/∂W0₁₁ by the lesson's chain rule: explain() lists the paths and their factors");
 {
-  const y = sample.y;
-  const p = yHat.data;
-  const s1 = activations[0]!.data;
-  const dEdyHat = -y / p + (1 - y) / (1 - p);
-  const dyHatdh = p * (1 - p);
-  const dhdh1 = weights.W1[0]![0]!.data * s1 * (1 - s1);
-  const dh1dW = sample.x1;
-  const product = dEdyHat * dyHatdh * dhdh1 * dh1dW;
-  console.log(`  ∂E/∂ŷ    = −y/ŷ + (1−y)/(1−ŷ)       = ${f(dEdyHat)}`);
-  console.log(`  ∂ŷ/∂h    = ŷ(1−ŷ)                    = ${f(dyHatdh)}`);
-  console.log(`  ∂h/∂h1   = W1₁₁·σ(h1)(1−σ(h1))       = ${f(dhdh1)}`);
-  console.log(`  ∂h1/∂W0₁₁ = x1                        = ${f(dh1dW)}`);
-  console.log(`  product                              = ${f(product, 12)}`);
-  console.log(`  autograd                             = ${f(weights.W0[0]![0]!.grad!, 12)}`);
-  console.log(
-    `  difference                           = ${Math.abs(product - weights.W0[0]![0]!.grad!).toExponential(2)}`,
-  );
+  // Every path from W0₁₁ to E, the local derivative on each edge (each from the op's own rule), the
+  // lesson's four factors through the labelled values h1, h, ŷ, and the textbook forms checked.
+  const why = explain(loss, weights.W0[0]![0]!);
+  console.log(String(why).replace(/^/gm, '  '));
 }
 
 section('4. A single neuron: autograd against the update rule wᵢ ← wᵢ + α(y − ŷ)xᵢ');
@@ -124,14 +124,32 @@ console.log(
 );
 
 // ─── 6. The picture ───────────────────────────────────────────────────────────────────────────
-section('6. The loss graph of the one sample in section 2');
+section('6. The loss graph of the one sample in section 2: drawings, frames and the viewer');
 const outDir = join(here, '..', 'out');
-mkdirSync(outDir, { recursive: true });
+const framesDir = join(outDir, 'lesson-network-frames');
+rmSync(framesDir, { recursive: true, force: true });
+mkdirSync(framesDir, { recursive: true });
 const dot = toDot(loss);
 writeFileSync(join(outDir, 'lesson-network.dot'), dot);
 writeFileSync(join(outDir, 'lesson-network.svg'), await renderSvg(dot));
-writeFileSync(join(outDir, 'lesson-network-heat.svg'), await renderSvg(toDot(loss, { heat: true })));
-console.log(
-  `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT),`,
+writeFileSync(
+  join(outDir, 'lesson-network-gradient.svg'),
+  await renderSvg(toDot(loss, { colour: 'gradient', composites: true })),
 );
-console.log('  and out/lesson-network-heat.svg: the same graph coloured by the size of each gradient');
+// the backward pass of section 2 again, recorded rule by rule (accumulate: false leaves .grad alone)
+const trace = traceBackward(loss, { accumulate: false });
+const frames = traceFrames(loss, trace, { colour: 'gradient', composites: true });
+for (const [k, frame] of frames.entries()) {
+  writeFileSync(join(framesDir, `frame-${String(k).padStart(3, '0')}.svg`), await renderSvg(frame));
+}
+writeFileSync(
+  join(outDir, 'lesson-network.html'),
+  await toHtml(loss, { trace, title: 'The lesson network' }),
+);
+console.log(
+  `  out/lesson-network.dot, .svg (${dot.split('\n').length} lines of DOT) and -gradient.svg (coloured by gradient);`,
+);
+console.log(
+  `  out/lesson-network-frames/: ${frames.length} frames, one per backward step (${trace.steps.length} rules);`,
+);
+console.log('  out/lesson-network.html: the viewer; open it in a browser (works offline, from file://)');
