@@ -47,7 +47,7 @@ section('1. Warm-up: y = 3x, z = 2y');
 section('2. The two-layer network: one sample, the 3×3 gradient table');
 const sample = SAMPLE;
 const weights = makeWeights(SAMPLE_W0, SAMPLE_W1);
-const { activations, yHat } = forward(weights, sample.x1, sample.x2);
+const { yHat } = forward(weights, sample.x1, sample.x2);
 const loss = binaryCrossEntropy(yHat, sample.y);
 loss.label = 'E';
 loss.backward();
