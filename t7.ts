@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { binaryCrossEntropy, toHtml } from './src/index.js';
 import { forward, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from './examples/lesson/two-layer.js';
+import { binaryCrossEntropy, toHtml } from './src/index.js';
+
 const w = makeWeights(SAMPLE_W0, SAMPLE_W1);
 const { yHat } = forward(w, SAMPLE.x1, SAMPLE.x2);
-const E = binaryCrossEntropy(yHat, SAMPLE.y); E.label = 'E';
+const E = binaryCrossEntropy(yHat, SAMPLE.y);
+E.label = 'E';
 E.backward();
 const t = Date.now();
 const html = await toHtml(E);

@@ -442,6 +442,19 @@ const num = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v)
 
 /** The lesson's layout: the chain of factors with numbers, the textbook forms, each path, the sum and `.grad`. */
 function render(e: Explanation, root: Node, target: Node): string {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const p of e.paths) {
+    for (const edge of p.edges) {
+      const key = `${edge.from.id}>${edge.to.id}`;
+      const withIndex = `${key}#${edge.index}`;
+      if (!seen.has(withIndex)) {
+        if (seen.has(key)) twice.add(key);
+        seen.add(withIndex);
+        seen.add(key);
+      }
+    }
+  }
   const el = e.index === null ? '' : `[${e.index.join(', ')}]`;
   const lhs = `∂${nameOf(root)}/∂${nameOf(target)}${el}`;
   const lines: string[] = [];
@@ -460,9 +473,13 @@ function render(e: Explanation, root: Node, target: Node): string {
     : `${e.pathCount} path${e.pathCount === 1 ? '' : 's'}`;
   lines.push(`${kind} from ${nameOf(target)}${el} to ${nameOf(root)}:`);
   e.paths.forEach((p, k) => {
-    const steps = p.edges.map((edge) =>
-      edge.local !== undefined ? `→ ${edgeName(edge.to)} (×${num(edge.local)})` : `→ ${edgeName(edge.to)}`,
-    );
+    const steps = p.edges.map((edge) => {
+      // x.mul(x): say which input, or the two paths would read the same
+      const to = twice.has(`${edge.from.id}>${edge.to.id}`)
+        ? `${edgeName(edge.to)} input ${edge.index}`
+        : edgeName(edge.to);
+      return edge.local !== undefined ? `→ ${to} (×${num(edge.local)})` : `→ ${to}`;
+    });
     const via =
       p.rest && !Number.isNaN(p.rest.gradient)
         ? ` (∂${nameOf(root)}/∂${edgeName(p.rest.node)} = ${num(p.rest.gradient)})`

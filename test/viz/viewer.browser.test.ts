@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { lessonLoss, valueMlp } from '../../examples/lesson/viz-models.js';
 import { formatNumber } from '../../src/errors.js';
 import {
   Linear,
@@ -20,7 +21,6 @@ import {
   type Value,
 } from '../../src/index.js';
 import { describeBrowser, launchBrowser, watchPage } from '../support/browser.js';
-import { lessonLoss, valueMlp } from './models.js';
 
 /** Distinct byte values in a PNG's pixel data: a blank screenshot has a handful, a drawing many. */
 function pixelVariety(png: Buffer): number {

@@ -1,7 +1,7 @@
 /** @file Models the viewer and timing checks draw: the lesson network and an MLP of Values. */
 
-import { forward, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from '../../examples/lesson/two-layer.js';
 import { binaryCrossEntropy, manualSeed, randn, Value } from '../../src/index.js';
+import { forward, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from './two-layer.js';
 
 /** The lesson's two-layer network on its sample, after backward. */
 export function lessonLoss() {
