@@ -179,7 +179,30 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     return m !== undefined && collapsed.has(m) ? m : null;
   };
 
-  const visible = order.filter((n) => n === root || boxOf(n) === null);
+  // Constants used only inside collapsed modules (a layer's inputs) are counted in the box, not drawn.
+  const absorbed = new Map<Node, string>();
+  if (collapsed.size > 0) {
+    const outside = new Set<Node>();
+    for (const n of order) {
+      if (n.op === null) continue;
+      const box = boxOf(n);
+      for (const [p] of inputsOf(n)) {
+        if (!isConstant(p) || outside.has(p)) continue;
+        if (box === null || (absorbed.has(p) && absorbed.get(p) !== box)) {
+          outside.add(p);
+          absorbed.delete(p);
+        } else absorbed.set(p, box);
+      }
+    }
+  }
+  const constantsOf = (m: string) => [...absorbed.values()].filter((b) => b === m).length;
+  const groups =
+    collapsed.size > 0 ? unitGroups(order, root, boxOf, inputsOf, skip) : new Map<Node, Node[]>();
+  const groupOf = new Map<Node, Node>();
+  for (const [head, members] of groups) for (const m of members) groupOf.set(m, head);
+  const visible = order.filter(
+    (n) => n === root || (boxOf(n) === null && !absorbed.has(n) && !groupOf.has(n)),
+  );
   const budget = maxNodes - collapsed.size;
   const shown =
     visible.length <= budget
@@ -206,7 +229,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     lines.push(`  legend [id="legend", shape=plaintext, margin=0, label=${legendLabel(mode, scale)}];`);
   if (hidden > 0) {
     lines.push(
-      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`,
+      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})${names.size === 0 ? '\\npass modules to draw layers as boxes' : ''}"];`,
     );
   }
   const clusters = new Map<string, string[]>();
@@ -220,8 +243,29 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   };
   for (const m of collapsed)
     lines.push(
-      `  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, moduleTitle(m), members, names))}"];`,
+      `  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, moduleTitle(m), members, names, constantsOf(m)))}"];`,
     );
+
+  for (const [head, members] of groups) {
+    const title = `${members.length} × ${opText(head, false)}`;
+    const text = [
+      title,
+      groupText(
+        'data',
+        members.map((m) => m.raw as number),
+      ),
+    ];
+    const grads = members.map(gradOf);
+    if (grads.every((g) => typeof g === 'number')) text.push(groupText('grad', grads as number[]));
+    lines.push(
+      `  g${head.id} [id="g${head.id}", shape=record, style="filled,bold", fillcolor="${ROLE.inner}", label="${text.map(escapeRecord).join(' | ')}"];`,
+      `  gop${head.id} [shape=ellipse, margin=0.03, label="${escapeQuoted(`${members.length} × ${opText(head, false)}`)}"];`,
+      `  gop${head.id} -> g${head.id};`,
+    );
+    const from = new Set<string>();
+    for (const m of members) for (const [p] of inputsOf(m)) if (boxOf(p) !== null) from.add(boxOf(p)!);
+    for (const b of from) lines.push(`  ${boxId(b)} -> gop${head.id};`);
+  }
 
   // NOTE: a record's fields run across the rank direction: stacked in LR, side by side in TB, which
   // keeps each rank of a deep graph one line high.
@@ -247,9 +291,10 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     let fromHidden = false;
     for (const [p, i] of inputsOf(n)) {
       if (skip(p)) continue;
-      const box = boxOf(p);
+      const head = groupOf.get(p);
+      const box = head ? `g${head.id}` : boxOf(p);
       if (box !== null) {
-        const edge = `  ${boxId(box)} -> op${n.id};`;
+        const edge = `  ${head ? box : boxId(box)} -> op${n.id};`;
         if (!boxEdges.has(edge)) lines.push(edge);
         boxEdges.add(edge);
         continue;
@@ -280,8 +325,10 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     const box = boxOf(n);
     if (box === null || n.op === null) continue;
     for (const [p] of inputsOf(n)) {
-      if (skip(p) || boxOf(p) !== null || !shown.has(p)) continue;
-      const edge = `  v${p.id} -> ${boxId(box)};`;
+      if (skip(p) || boxOf(p) !== null || absorbed.has(p)) continue;
+      const head = groupOf.get(p);
+      if (!head && !shown.has(p)) continue;
+      const edge = `  ${head ? `g${head.id}` : `v${p.id}`} -> ${boxId(box)};`;
       if (!boxEdges.has(edge)) lines.push(edge);
       boxEdges.add(edge);
     }
@@ -297,6 +344,56 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   }
   lines.push('}');
   return lines.join('\n');
+}
+
+/** Fewest like units between collapsed modules drawn as one record (`128 × tanh`). */
+const GROUP_AT_LEAST = 8;
+
+/**
+ * Between collapsed modules, a layer's activations (128 tanh of 128 neurons) would fill a column:
+ * like ops (same op, inputs from the same boxes only) of scalar nodes are drawn as one record instead.
+ */
+function unitGroups(
+  order: readonly Node[],
+  root: Node,
+  boxOf: (n: Node) => string | null,
+  inputsOf: (n: Node) => readonly (readonly [Node, number])[],
+  skip: (n: Node) => boolean,
+): Map<Node, Node[]> {
+  const byKey = new Map<string, Node[]>();
+  for (const n of order) {
+    if (n === root || n.op === null || boxOf(n) !== null || typeof n.raw !== 'number' || n.label !== '')
+      continue;
+    const from = new Set<string>();
+    let onlyBoxes = true;
+    for (const [p] of inputsOf(n)) {
+      if (skip(p)) continue;
+      const b = boxOf(p);
+      if (b === null) onlyBoxes = false;
+      else from.add(b);
+    }
+    if (!onlyBoxes || from.size === 0) continue;
+    const key = `${opText(n, false)}|${[...from].sort().join(',')}`;
+    if (!byKey.has(key)) byKey.set(key, []);
+    byKey.get(key)!.push(n);
+  }
+  const groups = new Map<Node, Node[]>();
+  for (const members of byKey.values())
+    if (members.length >= GROUP_AT_LEAST) groups.set(members[0]!, members);
+  return groups;
+}
+
+/** Many numbers as one field: their norm and range. */
+function groupText(what: string, xs: readonly number[]): string {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sq = 0;
+  for (const x of xs) {
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+    sq += x * x;
+  }
+  return `${what} ‖·‖ ${short(Math.sqrt(sq))} ∈ [${short(min)}, ${short(max)}]`;
 }
 
 function boxId(module: string): string {
@@ -328,6 +425,7 @@ function boxText(
   title: string,
   members: ReadonlyMap<Node, string>,
   names: ReadonlyMap<Node, string>,
+  constants: number,
 ): string {
   let count = 0;
   let squares = 0;
@@ -342,7 +440,8 @@ function boxText(
     else for (let i = 0; i < g.data.length; i++) squares += g.data[i]! * g.data[i]!;
   }
   const norm = graded ? `‖grad‖ ${trimZeros(formatNumber(Math.sqrt(squares)))}` : 'no gradient yet';
-  return `${title}\n${count} parameter${count === 1 ? '' : 's'}\n${norm}`;
+  const inputs = constants > 0 ? `\n${constants} constant input${constants === 1 ? '' : 's'}` : '';
+  return `${title}\n${count} parameter${count === 1 ? '' : 's'}\n${norm}${inputs}`;
 }
 
 /** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */

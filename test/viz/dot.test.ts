@@ -1,6 +1,7 @@
 /** @file DOT export: exact text, escaping of hostile labels, SVG rendering, huge graphs. */
 
 import { describe, expect, it } from 'vitest';
+import { valueMlp } from '../../examples/lesson/viz-models.js';
 import {
   binaryCrossEntropy,
   Linear,
@@ -235,7 +236,7 @@ describe('modules, composites and layout', () => {
     const [w, b] = [names[0]![1], names[1]![1]];
     const norm = Math.hypot(...w.grad!.array.data, ...b.grad!.array.data);
     expect(dot).toContain(`shape=box3d`);
-    expect(dot).toContain(`label="0\\n15 parameters\\n‖grad‖ ${trim(norm)}"`);
+    expect(dot).toContain(`label="0\\n15 parameters\\n‖grad‖ ${trim(norm)}\\n1 constant input"`);
     const { loss: again, model } = mlp();
     expect(toDot(again, { modules: model, collapse: true })).toContain('label="0 (Linear)\\n15 parameters');
     expect(dot).not.toContain('0.weight');
@@ -243,6 +244,20 @@ describe('modules, composites and layout', () => {
     expect(() => toDot(loss, { modules: names, collapse: ['9'] })).toThrow(/no module named "9"/);
     expect(() => toDot(loss, { modules: 5 as never })).toThrow(/toDot: modules must/);
   });
+
+  it('past the budget, collapses modules and draws a layer of like units as one record', async () => {
+    const { loss, names } = valueMlp([784, 32, 10, 1]);
+    const dot = toDot(loss, { modules: names, maxNodes: 500 });
+    expect(dot).toContain('label="0\\n25120 parameters');
+    expect(dot).toContain('784 constant inputs');
+    expect(dot).toMatch(/label="32 × tanh \| data ‖·‖ [\d.]+ ∈ \[[-\d.]+, [-\d.]+\] \| grad ‖·‖/);
+    expect(dot).toMatch(/label="10 × tanh \|/);
+    expect(dot.match(/shape=record/g)!.length).toBeLessThan(30);
+    const svg = await renderSvg(dot);
+    const [, w, h] = svg.match(/width="([\d.]+)pt" height="([\d.]+)pt"/)!.map(Number);
+    expect(w! * h!).toBeLessThan(1500 * 2000);
+    expect(toDot(loss, { maxNodes: 500 })).toContain('pass modules to draw layers as boxes');
+  }, 60_000);
 
   it('draws a loss recorded as a composite as one node when asked', () => {
     const p = new Value(0.7, { label: 'p' });
