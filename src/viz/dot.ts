@@ -81,8 +81,8 @@ function trimZeros(text: string): string {
 type Inputs = Map<Node, readonly (readonly [Node, number])[]>;
 
 /** The nodes of composites drawn as one (each composite's own nodes, result excluded), and their inputs. */
-function composites(order: readonly Node[]): { inside: Set<Node>; inputs: Inputs } {
-  const inside = new Set<Node>();
+function composites(order: readonly Node[]): { inside: Map<Node, Node>; inputs: Inputs } {
+  const inside = new Map<Node, Node>();
   const inputs: Inputs = new Map();
   for (let k = order.length - 1; k >= 0; k--) {
     const n = order[k]!;
@@ -97,7 +97,7 @@ function composites(order: readonly Node[]): { inside: Set<Node>; inputs: Inputs
         if (seen.has(p)) continue;
         seen.add(p);
         if (p.id >= from && !(p.op === null && p.requiresGrad)) {
-          inside.add(p);
+          inside.set(p, n);
           stack.push(p);
         } else {
           outside.push([p, i]);
@@ -162,7 +162,10 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const all = topoSort([root]);
   const whole = options.composites
     ? composites(all)
-    : { inside: new Set<Node>(), inputs: new Map() as Inputs };
+    : { inside: new Map<Node, Node>(), inputs: new Map() as Inputs };
+  // a step inside a composite drawn whole lights the composite
+  const insideLit = [...whole.inside].find(([n]) => n.id === options.highlight)?.[1];
+  const highlight = insideLit ? insideLit.id : options.highlight;
   const skip = (n: Node) =>
     n !== root && (isInlined(n) || whole.inside.has(n) || (options.hideConstants === true && isConstant(n)));
   const inputsOf = (n: Node): readonly (readonly [Node, number])[] =>
@@ -274,7 +277,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   for (const n of drawn) {
     const title = names.get(n) ?? n.label;
     const label = fields(n, title, gradOf(n)).map(escapeRecord).join(' | ');
-    const lit = options.highlight === n.id ? `, penwidth=3, color="${HIGHLIGHT}"` : '';
+    const lit = highlight === n.id ? `, penwidth=3, color="${HIGHLIGHT}"` : '';
     place(
       n,
       `  v${n.id} [id="v${n.id}", shape=record, style=filled, fillcolor="${fillOf(n)}"${lit}, label="${open}${label}${close}"];`,
@@ -284,9 +287,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       n,
       `  op${n.id} [id="op${n.id}", shape=ellipse, margin=0.03${lit}, label="${escapeQuoted(opText(n, whole.inputs.has(n)))}"];`,
     );
-    lines.push(
-      `  op${n.id} -> v${n.id}${options.highlight === n.id ? ` [color="${HIGHLIGHT}", penwidth=2]` : ''};`,
-    );
+    lines.push(`  op${n.id} -> v${n.id}${highlight === n.id ? ` [color="${HIGHLIGHT}", penwidth=2]` : ''};`);
     const locals = edgeLabels && !whole.inputs.has(n) ? localDerivatives(n) : null;
     let fromHidden = false;
     for (const [p, i] of inputsOf(n)) {
@@ -306,7 +307,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       const attrs: string[] = [];
       const local = locals?.[i];
       if (typeof local === 'number') attrs.push(`label="×${short(local)}"`);
-      if (options.highlight === n.id) attrs.push(`color="${HIGHLIGHT}", penwidth=2`);
+      if (highlight === n.id) attrs.push(`color="${HIGHLIGHT}", penwidth=2`);
       const tail = attrs.length > 0 ? ` [${attrs.join(', ')}]` : '';
       if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
         const name = escapeQuoted(names.get(p) ?? (p.label || `v${p.id}`));

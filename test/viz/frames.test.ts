@@ -26,3 +26,15 @@ describe('traceFrames', () => {
     expect(() => traceFrames(x.mul(4), trace)).toThrow(/traceFrames: the trace is of node/);
   });
 });
+
+describe('traceFrames with composites drawn whole', () => {
+  it('lights the composite while a rule inside it runs', async () => {
+    const { binaryCrossEntropy } = await import('../../src/index.js');
+    const p = new Value(0.3, { label: 'p' });
+    const loss = binaryCrossEntropy(p.sigmoid(), 1);
+    const trace = traceBackward(loss);
+    const frames = traceFrames(loss, trace, { composites: true });
+    const lit = frames.slice(1, 6).map((f) => f.match(/v(\d+) \[[^\]]*penwidth=3/)?.[1]);
+    expect(lit.every((id) => id === String(loss.id))).toBe(true);
+  });
+});
