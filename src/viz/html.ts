@@ -120,7 +120,8 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   }
 
   const explained: Record<number, unknown> = {};
-  const maxExplain = options.maxExplain ?? 500;
+  // explain() needs one number at the root (a loss); a tensor root of several elements gets no panels
+  const maxExplain = typeof root.raw === 'number' || root.raw.size === 1 ? (options.maxExplain ?? 500) : 0;
   for (const n of drawn) {
     if (Object.keys(explained).length >= maxExplain) break;
     if (n.op !== null || !n.requiresGrad || n.gradRaw === null) continue;

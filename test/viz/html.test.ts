@@ -53,3 +53,16 @@ describe('toHtml', () => {
     );
   });
 });
+
+describe('toHtml of a tensor that is not a loss', () => {
+  it('draws it without explain panels (explain needs one number at the root)', async () => {
+    const { tensor } = await import('../../src/index.js');
+    const W = tensor([1, 2], { requiresGrad: true, label: 'W' });
+    const y = W.mul(3);
+    y.backward(tensor([1, 1]));
+    const html = await toHtml(y, {
+      trace: traceBackward(y, { gradient: tensor([1, 1]), accumulate: false }),
+    });
+    expect(html).toContain('"explain":{}');
+  });
+});
