@@ -2,7 +2,7 @@
 
 import type { Node, Raw } from '../engine/node.js';
 import { NDArray } from '../kernels/ndarray.js';
-import type { Shown } from './text.js';
+import { dataOf, gradOf, type Shown } from './text.js';
 
 /**
  * What a value's fill shows: its role (parameter, constant, output), or a signed quantity on a
@@ -50,16 +50,26 @@ function product(g: Raw, x: Raw): number | { readonly data: Float64Array } {
  */
 export function metric(n: Node, mode: ColourMode, grad: Shown | null | undefined): number | null {
   if (mode === 'role') return null;
-  if (mode === 'value') return signedExtreme(n.raw);
-  const g = grad === undefined ? n.gradRaw : grad;
+  const data = dataOf(n);
+  if (mode === 'value') return extremeOf(data);
+  const g = grad === undefined ? gradOf(n) : grad;
   if (g === null || !n.requiresGrad) return null;
-  if (typeof g !== 'number' && !(g instanceof NDArray)) {
-    // a trace's summary: its extreme for the gradient; no elementwise product without the elements
-    if (mode !== 'gradient') return null;
-    if (g.nanCount + g.infCount > 0) return Number.NaN;
-    return Math.abs(g.max) >= Math.abs(g.min) ? g.max : g.min;
-  }
-  return signedExtreme(mode === 'gradient' ? g : product(g, n.raw));
+  if (mode === 'gradient') return extremeOf(g);
+  // no elementwise product without the elements (a trace's or a released node's summary)
+  if (!isElements(g) || !isElements(data)) return null;
+  return signedExtreme(product(g, data));
+}
+
+function isElements(x: Shown): x is number | NDArray {
+  return typeof x === 'number' || x instanceof NDArray;
+}
+
+/** The signed extreme of a number, an array, or an array's summary. */
+function extremeOf(x: Shown): number {
+  if (isElements(x)) return signedExtreme(x);
+  if (x.nanCount + x.infCount > 0) return Number.NaN;
+  if (x.size === 0) return 0;
+  return Math.abs(x.max) >= Math.abs(x.min) ? x.max : x.min;
 }
 
 /** A node's fill: its number's colour in a numeric mode when it has one, else its role's colour. */

@@ -18,7 +18,7 @@ import {
   opText,
   unitGroups,
 } from './summarise.js';
-import { rawText, type Shown, short } from './text.js';
+import { dataOf, gradOf, rawText, type Shown, short } from './text.js';
 
 export interface DotOptions {
   /**
@@ -174,10 +174,11 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const hidden = visible.length - drawn.length;
   const rank = latestRanks(drawn, shown, inputsOf);
   const uses = useCounts(drawn, shown, inputsOf);
-  const gradOf = (n: Node): Shown | null =>
-    options.gradients ? (options.gradients.get(n.id) ?? null) : n.gradRaw;
-  const scale: Scale | null = mode === 'role' ? null : scaleOf(drawn.map((n) => metric(n, mode, gradOf(n))));
-  const fillOf = (n: Node): string => fillFor(n, root, mode, scale, gradOf(n));
+  const shownGrad = (n: Node): Shown | null =>
+    options.gradients ? (options.gradients.get(n.id) ?? null) : gradOf(n);
+  const scale: Scale | null =
+    mode === 'role' ? null : scaleOf(drawn.map((n) => metric(n, mode, shownGrad(n))));
+  const fillOf = (n: Node): string => fillFor(n, root, mode, scale, shownGrad(n));
   const edgeLabels =
     options.edgeLabels ?? (typeof root.raw === 'number' && drawn.length <= EDGE_LABELS_UP_TO);
 
@@ -217,7 +218,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
         members.map((m) => m.raw as number),
       ),
     ];
-    const grads = members.map(gradOf);
+    const grads = members.map(shownGrad);
     if (grads.every((g) => typeof g === 'number')) text.push(groupText('grad', grads as number[]));
     lines.push(
       `  g${head.id} [id="g${head.id}", shape=record, style="filled,bold", fillcolor="${ROLE.inner}", label="${text.map(escapeRecord).join(' | ')}"];`,
@@ -235,7 +236,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const boxEdges = new Set<string>();
   for (const n of drawn) {
     const title = names.get(n) ?? n.label;
-    const label = fields(n, title, gradOf(n)).map(escapeRecord).join(' | ');
+    const label = fields(n, title, shownGrad(n)).map(escapeRecord).join(' | ');
     const lit = highlight === n.id ? `, penwidth=3, color="${HIGHLIGHT}"` : '';
     place(
       n,
@@ -313,7 +314,7 @@ function fields(n: Node, title: string, grad: Shown | null): string[] {
       ? 'no gradient yet'
       : rawText('grad', grad)
     : 'no gradient (constant)';
-  const out = [rawText('data', n.raw), g];
+  const out = [rawText('data', dataOf(n)), g];
   return title ? [title, ...out] : out;
 }
 

@@ -18,6 +18,7 @@ import {
   valueLocals,
 } from './paths.js';
 import { runRule } from './rule.js';
+import { isReleased } from './text.js';
 import { textbookChecks } from './textbook.js';
 import type { TracedArray, TracedNode } from './trace.js';
 
@@ -149,6 +150,12 @@ export function explain(
   }
   const index = target instanceof Tensor ? flatIndex(target, options.index) : null;
   const region = regionOf(root, target);
+  if (region.order.some(isReleased)) {
+    throw new TypeError(
+      'explain: this graph was released by backward() (its saved arrays are freed after a pass); ' +
+        'call backward({ retainGraph: true }) before explain(), or record a new forward pass',
+    );
+  }
   const pathCount = region.fromTarget.get(root) ?? 0;
   const locals = target instanceof Value ? valueLocals(region) : null;
   const rows = locals

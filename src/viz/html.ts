@@ -1,8 +1,7 @@
 /** @file toHtml: one self-contained page to explore a graph: pan and zoom, tooltips, colours, step-through backward, explain. */
 
-import type { Node, Raw } from '../engine/node.js';
+import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { summarize } from '../kernels/summary.js';
 import type { Value } from '../scalar/value.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ColourMode, escapeHtml, fillFor, legendHtml, metric, scaleOf } from './colour.js';
@@ -10,6 +9,7 @@ import { type DotOptions, toDot } from './dot.js';
 import { explain, nameOf } from './explain.js';
 import { parameterNames } from './modules.js';
 import { renderSvg } from './render.js';
+import { dataOf, gradOf, type Shown, summaryOf } from './text.js';
 import { type BackwardTrace, type Traced, traceBackward } from './trace.js';
 import { SVG_PAN_ZOOM_SOURCE, SVG_PAN_ZOOM_VERSION } from './vendor/svg-pan-zoom.generated.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './viewer.js';
@@ -34,9 +34,9 @@ export interface HtmlOptions
 
 const MODES: readonly ColourMode[] = ['gradient', 'value', 'product', 'role'];
 
-function traced(raw: Raw): Traced {
-  if (typeof raw === 'number') return raw;
-  const s = summarize(raw);
+function traced(x: Shown): Traced {
+  if (typeof x === 'number') return x;
+  const s = summaryOf(x);
   return { ...s, shape: [...s.shape] };
 }
 
@@ -81,7 +81,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   if (!MODES.includes(first)) {
     throw new TypeError(`toHtml: colour must be one of ${MODES.join(', ')} (got ${JSON.stringify(first)})`);
   }
-  const trace = options.trace ?? traceBackward(root, { accumulate: root.gradRaw === null });
+  const trace = options.trace ?? traceBackward(root, { accumulate: gradOf(root) === null });
   const maxSteps = options.maxSteps ?? 20_000;
   const svg = await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first }));
   const collapsedSvg =
@@ -96,7 +96,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const displayName = (n: Node) => names.get(n) ?? nameOf(n);
 
   const scales = Object.fromEntries(
-    MODES.map((m) => [m, m === 'role' ? null : scaleOf(drawn.map((n) => metric(n, m, n.gradRaw)))]),
+    MODES.map((m) => [m, m === 'role' ? null : scaleOf(drawn.map((n) => metric(n, m, gradOf(n))))]),
   );
 
   const nodes: Record<number, unknown> = {};
@@ -110,8 +110,8 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
       op: n.gradFn,
       role: n === root ? 'output' : n.op !== null ? 'inner' : n.requiresGrad ? 'parameter' : 'constant',
       requiresGrad: n.requiresGrad,
-      data: traced(n.raw),
-      fills: Object.fromEntries(MODES.map((m) => [m, fillFor(n, root, m, scales[m]!, n.gradRaw)])),
+      data: traced(dataOf(n)),
+      fills: Object.fromEntries(MODES.map((m) => [m, fillFor(n, root, m, scales[m]!, gradOf(n))])),
     };
   }
   for (const step of trace.steps) {
@@ -124,7 +124,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const maxExplain = typeof root.raw === 'number' || root.raw.size === 1 ? (options.maxExplain ?? 500) : 0;
   for (const n of drawn) {
     if (Object.keys(explained).length >= maxExplain) break;
-    if (n.op !== null || !n.requiresGrad || n.gradRaw === null) continue;
+    if (n.op !== null || !n.requiresGrad || gradOf(n) === null) continue;
     const e = explain(root, n as Value, { maxPaths: 12, index: typeof n.raw === 'number' ? undefined : 0 });
     explained[n.id] = { text: String(e), sum: e.sum, grad: e.grad, index: e.index };
   }

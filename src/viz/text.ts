@@ -1,6 +1,6 @@
 /** @file How drawings and the viewer write a value or gradient: a number, or a tensor's shape and statistics. */
 
-import type { Raw } from '../engine/node.js';
+import type { Node, Raw } from '../engine/node.js';
 import { fmt, formatNumber } from '../errors.js';
 import { NDArray } from '../kernels/ndarray.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
@@ -37,4 +37,30 @@ export function rawText(what: string, raw: Shown): string {
   if (s.size === 1)
     return `${what} ${formatNumber(raw instanceof NDArray ? raw.data[0]! : s.nanCount > 0 ? Number.NaN : s.min)}`;
   return `${what} ${summaryText(s)}`;
+}
+
+/**
+ * What a backward pass that released a graph keeps of a tensor node: summaries of its data and
+ * gradient (absent, or null, while the node still holds its arrays).
+ */
+type Kept = { readonly data: TensorSummary; readonly grad: TensorSummary | null } | null | undefined;
+
+function kept(n: Node): Kept {
+  return (n as { readonly releasedSummary?: Kept }).releasedSummary;
+}
+
+/** A node's data as drawings show it: its number or array, or the summary a released node keeps. */
+export function dataOf(n: Node): Shown {
+  return kept(n)?.data ?? n.raw;
+}
+
+/** A node's gradient as drawings show it (null before any pass): raw, or a released node's summary. */
+export function gradOf(n: Node): Shown | null {
+  const k = kept(n);
+  return k ? k.grad : n.gradRaw;
+}
+
+/** True when a backward pass released this node's arrays: rules can no longer run on it. */
+export function isReleased(n: Node): boolean {
+  return (n as { readonly isReleased?: boolean }).isReleased === true;
 }

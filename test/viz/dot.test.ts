@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { valueMlp } from '../../examples/lesson/viz-models.js';
 import {
   binaryCrossEntropy,
+  explain,
   Linear,
   manualSeed,
   mseLoss,
@@ -291,3 +292,32 @@ describe('modules, composites and layout', () => {
 function trim(v: number): string {
   return v.toFixed(4).replace(/\.?0+$/, '');
 }
+
+describe('drawing what a released graph keeps', () => {
+  it('reads the summaries a released tensor node keeps instead of its arrays', () => {
+    const W = tensor([[1, -2]], { requiresGrad: true, label: 'W' });
+    const h = W.mul(3);
+    const loss = h.sum();
+    loss.backward();
+    const summary = {
+      shape: [1, 2],
+      dtype: 'float64',
+      size: 2,
+      min: -6,
+      max: 3,
+      mean: -1.5,
+      std: 4.5,
+      norm: 6.7082,
+      nanCount: 0,
+      infCount: 0,
+    };
+    // what a pass that releases the graph leaves on a node (issue 8): summaries, no arrays
+    Object.defineProperty(h, 'releasedSummary', {
+      value: { data: summary, grad: { ...summary, min: 1, max: 1, norm: 1.41 } },
+    });
+    const dot = toDot(loss, { colour: 'gradient' });
+    expect(dot).toContain('data [1, 2] ‖·‖ 6.71 ∈ [-6, 3] | grad [1, 2] ‖·‖ 1.41 ∈ [1, 1]');
+    Object.defineProperty(h, 'isReleased', { value: true });
+    expect(() => explain(loss, W, { index: 0 })).toThrow(/explain: this graph was released by backward\(\)/);
+  });
+});
