@@ -81,8 +81,16 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   if (!MODES.includes(first)) {
     throw new TypeError(`toHtml: colour must be one of ${MODES.join(', ')} (got ${JSON.stringify(first)})`);
   }
-  const trace = options.trace ?? traceBackward(root, { accumulate: gradOf(root) === null });
   const maxSteps = options.maxSteps ?? 20_000;
+  const all = topoSort([root]);
+  // NOTE: past maxSteps nodes the page cannot step anyway: trace only to fill .grad when it is empty
+  const fresh = gradOf(root) === null;
+  const trace =
+    options.trace ??
+    (all.length <= maxSteps || fresh
+      ? traceBackward(root, { accumulate: fresh, local: all.length <= maxSteps })
+      : null);
+  const steps = trace !== null && trace.steps.length <= maxSteps ? trace.steps : [];
   const svg = await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first }));
   const collapsedSvg =
     options.modules !== undefined
@@ -90,7 +98,6 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
       : null;
 
   const drawnIds = new Set([...svg.matchAll(/id="v(\d+)"/g)].map((m) => Number(m[1])));
-  const all = topoSort([root]);
   const drawn = all.filter((n) => drawnIds.has(n.id));
   const names = parameterNames(options.modules);
   const displayName = (n: Node) => names.get(n) ?? nameOf(n);
@@ -114,7 +121,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
       fills: Object.fromEntries(MODES.map((m) => [m, fillFor(n, root, m, scales[m]!, gradOf(n))])),
     };
   }
-  for (const step of trace.steps) {
+  for (const step of steps) {
     namesById[step.node.id] ??= step.node.label || `${step.node.op}#${step.node.id}`;
     for (const i of step.inputs) namesById[i.id] ??= i.label || `${i.op ?? 'leaf'}#${i.id}`;
   }
@@ -135,12 +142,12 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
       boxes[m[1]!] = [...m[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]).join('\n');
     }
   }
-  const stepping = trace.steps.length <= maxSteps;
+  const stepping = steps.length > 0 || trace?.steps.length === 0;
   const data = {
     root: root.id,
     first,
-    seed: trace.seed,
-    steps: stepping ? trace.steps : [],
+    seed: trace?.seed ?? traced(gradOf(root) ?? 1),
+    steps,
     nodes,
     names: namesById,
     explain: explained,
@@ -192,7 +199,7 @@ ${collapsedSvg ? `<div class="view" id="graph-collapsed" style="display:none">${
 <h2>Legend</h2>
 <div id="legend" data-testid="legend"></div>
 <h2>Backward step</h2>
-<div id="step" data-testid="step">${stepping ? '' : `<div>${trace.steps.length} steps: more than maxSteps (${maxSteps}), stepping left out</div>`}</div>
+<div id="step" data-testid="step">${stepping ? '' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
 <div id="explain" data-testid="explain">
 <h2 id="explain-title"></h2>
 <div>sum over paths: <span id="explain-sum" data-testid="explain-sum"></span></div>

@@ -71,6 +71,10 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     return d;
   }
   function show(count) {
+    if (steps.length === 0) {
+      $('step-counter').textContent = 'no steps to show';
+      return; // the drawing's own gradients stay
+    }
     k = Math.max(0, Math.min(steps.length, count));
     var s = stateAt(k);
     Object.keys(gradEl).forEach(function (id) {
