@@ -20,6 +20,7 @@ import {
 } from './summarise.js';
 import { dataOf, gradOf, rawText, type Shown, short } from './text.js';
 
+/** Options of `toDot`: `toDot(loss, { heat: true, rankdir: 'TB' })`. */
 export interface DotOptions {
   /**
    * Layout direction: 'LR' (inputs on the left), 'TB', 'RL', 'BT', or 'auto' (the default): the one
