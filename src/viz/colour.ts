@@ -7,14 +7,18 @@ import { dataOf, gradOf, type Shown } from './text.js';
 /**
  * What a value's fill shows: its role (parameter, constant, output), or a signed quantity on a
  * diverging scale, blue below zero and red above, darker for larger magnitudes (log scale):
- * its gradient, its value, or gradient × value (a first-order estimate of what the value contributes).
+ * its gradient, its value, or gradient × value (a first-order estimate of what the value contributes);
+ * or 'magnitude', |gradient| on a sequential scale from light blue (smallest) to red (largest), where
+ * vanishing and exploding gradients show at a glance (`heat: true`).
  */
-export type ColourMode = 'role' | 'gradient' | 'value' | 'product';
+export type ColourMode = 'role' | 'gradient' | 'magnitude' | 'value' | 'product';
 
 export const ROLE = { param: '#dbeafe', constant: '#f3f4f6', output: '#fde68a', inner: '#ffffff' } as const;
 /** Light to dark, for negative (blue) and positive (red) magnitudes. */
 const NEGATIVE = ['#deebf7', '#b3d3ea', '#85b6dc', '#5b95c9'] as const;
 const POSITIVE = ['#fde0d2', '#f8b49a', '#f08a6e', '#e0605a'] as const;
+/** Small to large magnitudes, for 'magnitude'. */
+const SEQUENTIAL = ['#e0f2fe', '#bae6fd', '#fde68a', '#fdba74', '#f87171'] as const;
 /** Exactly zero: a mid grey, distinct from the light grey of constants. */
 export const ZERO = '#9ca3af';
 /** NaN or ±Inf somewhere in it. */
@@ -55,6 +59,7 @@ export function metric(n: Node, mode: ColourMode, grad: Shown | null | undefined
   const g = grad === undefined ? gradOf(n) : grad;
   if (g === null || !n.requiresGrad) return null;
   if (mode === 'gradient') return extremeOf(g);
+  if (mode === 'magnitude') return Math.abs(extremeOf(g));
   // no elementwise product without the elements (a trace's or a released node's summary)
   if (!isElements(g) || !isElements(data)) return null;
   return signedExtreme(product(g, data));
@@ -97,7 +102,7 @@ export interface Scale {
   colour(m: number): string;
 }
 
-export function scaleOf(values: Iterable<number | null>): Scale {
+export function scaleOf(values: Iterable<number | null>, sequential = false): Scale {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const m of values) {
@@ -114,6 +119,7 @@ export function scaleOf(values: Iterable<number | null>): Scale {
       if (m === 0) return ZERO;
       const span = hi - lo;
       const t = span > 0 ? (Math.log10(Math.abs(m)) - lo) / span : 1;
+      if (sequential) return SEQUENTIAL[Math.min(4, Math.max(0, Math.floor(t * 5)))]!;
       const k = Math.min(3, Math.max(0, Math.floor(t * 4)));
       return (m < 0 ? NEGATIVE : POSITIVE)[k]!;
     },
@@ -123,6 +129,7 @@ export function scaleOf(values: Iterable<number | null>): Scale {
 const TITLE: Record<ColourMode, string> = {
   role: 'role',
   gradient: 'gradient',
+  magnitude: '|gradient|',
   value: 'value',
   product: 'gradient × value',
 };
@@ -146,7 +153,17 @@ function swatch(colour: string, text: string): string {
  */
 export function legendLabel(mode: ColourMode, scale: Scale | null): string {
   const rows: string[] = [`<TR><TD COLSPAN="9"><B>colour: ${html(TITLE[mode])}</B></TD></TR>`];
-  if (mode !== 'role' && scale && Number.isFinite(scale.lo)) {
+  if (mode === 'magnitude' && scale && Number.isFinite(scale.lo)) {
+    const bar = SEQUENTIAL.map((c) => `<TD BGCOLOR="${c}" WIDTH="28" HEIGHT="12" BORDER="1"> </TD>`).join('');
+    rows.push(`<TR>${bar}<TD></TD><TD></TD><TD></TD><TD></TD></TR>`);
+    rows.push(
+      `<TR><TD COLSPAN="2" ALIGN="LEFT">${sci(scale.lo)}</TD><TD></TD><TD COLSPAN="2" ALIGN="RIGHT">${sci(scale.hi)}</TD><TD COLSPAN="4"></TD></TR>`,
+    );
+    rows.push(`<TR><TD COLSPAN="9">|gradient| on a log scale</TD></TR>`);
+    rows.push(swatch(ZERO, 'exactly 0'));
+    rows.push(swatch(NOT_FINITE, 'NaN or ±Inf'));
+    rows.push(swatch(NO_GRADIENT, 'no gradient yet'));
+  } else if (mode !== 'role' && scale && Number.isFinite(scale.lo)) {
     const bar = [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE]
       .map((c) => `<TD BGCOLOR="${c}" WIDTH="16" HEIGHT="12" BORDER="1"> </TD>`)
       .join('');
@@ -169,12 +186,19 @@ export function legendLabel(mode: ColourMode, scale: Scale | null): string {
 
 /** The same legend as plain HTML, for the viewer. */
 export function legendHtml(mode: ColourMode, scale: Scale | null): string {
-  const cells = [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE].map(
+  const sequential = mode === 'magnitude';
+  const cells = (sequential ? [...SEQUENTIAL] : [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE]).map(
     (c) => `<span style="background:${c}"></span>`,
   );
+  const ends = sequential
+    ? `<span>${sci(scale?.lo ?? 0)}</span><span>${sci(scale?.hi ?? 0)}</span>`
+    : `<span>−${sci(scale?.hi ?? 0)}</span><span>0</span><span>${sci(scale?.hi ?? 0)}</span>`;
+  const note = sequential
+    ? `|gradient| on a log scale from ${sci(scale?.lo ?? 0)} to ${sci(scale?.hi ?? 0)}`
+    : `|x| on a log scale from ${sci(scale?.lo ?? 0)} to ${sci(scale?.hi ?? 0)}; sign by hue`;
   const bar =
     mode !== 'role' && scale && Number.isFinite(scale.lo)
-      ? `<div class="bar">${cells.join('')}</div><div class="scale"><span>−${sci(scale.hi)}</span><span>0</span><span>${sci(scale.hi)}</span></div><div class="note">|x| on a log scale from ${sci(scale.lo)} to ${sci(scale.hi)}; sign by hue</div>`
+      ? `<div class="bar">${cells.join('')}</div><div class="scale">${ends}</div><div class="note">${note}</div>`
       : mode === 'role'
         ? ''
         : `<div class="note">no nonzero ${html(TITLE[mode])} yet</div>`;

@@ -35,10 +35,11 @@ export interface DotOptions {
   readonly maxNodes?: number;
   /**
    * What the fill colours show (default 'role': parameter, constant, output): 'gradient', 'value' or
-   * 'product' (gradient × value) on a diverging scale, negative blue, positive red, log magnitude.
+   * 'product' (gradient × value) on a diverging scale, negative blue, positive red, log magnitude;
+   * 'magnitude': |gradient| from light blue (smallest) to red (largest).
    */
   readonly colour?: ColourMode;
-  /** Same as `colour: 'gradient'` (kept from the first version). */
+  /** Same as `colour: 'magnitude'`: where gradients vanish or explode, at a glance. */
   readonly heat?: boolean;
   /** Draw the legend (default true). */
   readonly legend?: boolean;
@@ -104,15 +105,15 @@ function nearest(
  */
 export function toDot(root: Node, options: DotOptions = {}): string {
   const { rankdir = 'auto', maxNodes = 2000, legend = true } = options;
-  const mode: ColourMode = options.colour ?? (options.heat ? 'gradient' : 'role');
+  const mode: ColourMode = options.colour ?? (options.heat ? 'magnitude' : 'role');
   if (!['LR', 'TB', 'RL', 'BT', 'auto'].includes(rankdir)) {
     throw new TypeError(
       `toDot: rankdir must be 'LR', 'TB', 'RL', 'BT' or 'auto' (got ${JSON.stringify(rankdir)})`,
     );
   }
-  if (!['role', 'gradient', 'value', 'product'].includes(mode)) {
+  if (!['role', 'gradient', 'magnitude', 'value', 'product'].includes(mode)) {
     throw new TypeError(
-      `toDot: colour must be 'role', 'gradient', 'value' or 'product' (got ${JSON.stringify(mode)})`,
+      `toDot: colour must be 'role', 'gradient', 'magnitude', 'value' or 'product' (got ${JSON.stringify(mode)})`,
     );
   }
   if (!(maxNodes >= 1))
@@ -178,7 +179,12 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const shownGrad = (n: Node): Shown | null =>
     options.gradients ? (options.gradients.get(n.id) ?? null) : gradOf(n);
   const scale: Scale | null =
-    mode === 'role' ? null : scaleOf(drawn.map((n) => metric(n, mode, shownGrad(n))));
+    mode === 'role'
+      ? null
+      : scaleOf(
+          drawn.map((n) => metric(n, mode, shownGrad(n))),
+          mode === 'magnitude',
+        );
   const fillOf = (n: Node): string => fillFor(n, root, mode, scale, shownGrad(n));
   const edgeLabels =
     options.edgeLabels ?? (typeof root.raw === 'number' && drawn.length <= EDGE_LABELS_UP_TO);

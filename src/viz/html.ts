@@ -32,7 +32,7 @@ export interface HtmlOptions
   readonly maxSteps?: number;
 }
 
-const MODES: readonly ColourMode[] = ['gradient', 'value', 'product', 'role'];
+const MODES: readonly ColourMode[] = ['gradient', 'magnitude', 'value', 'product', 'role'];
 
 function traced(x: Shown): Traced {
   if (typeof x === 'number') return x;
@@ -103,7 +103,15 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const displayName = (n: Node) => names.get(n) ?? nameOf(n);
 
   const scales = Object.fromEntries(
-    MODES.map((m) => [m, m === 'role' ? null : scaleOf(drawn.map((n) => metric(n, m, gradOf(n))))]),
+    MODES.map((m) => [
+      m,
+      m === 'role'
+        ? null
+        : scaleOf(
+            drawn.map((n) => metric(n, m, gradOf(n))),
+            m === 'magnitude',
+          ),
+    ]),
   );
 
   const nodes: Record<number, unknown> = {};
@@ -166,7 +174,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   ].join('; ');
   const radios = MODES.map(
     (m) =>
-      `<label><input type="radio" name="colour" value="${m}"${m === first ? ' checked' : ''}> ${m === 'product' ? 'gradient × value' : m}</label>`,
+      `<label><input type="radio" name="colour" value="${m}"${m === first ? ' checked' : ''}> ${m === 'product' ? 'gradient × value' : m === 'magnitude' ? '|gradient|' : m}</label>`,
   ).join('');
   return `<!doctype html>
 <html lang="en">

@@ -187,7 +187,11 @@ describe('colour modes and the legend', () => {
     expect(dot).toMatch(/ALIGN="LEFT">−3<\/TD>/); // the bar's scale runs from −max…
     expect(dot).toContain('exactly 0</TD>');
     expect(dot).toContain('constant (no gradient)</TD>');
-    expect(toDot(vanishing(), { heat: true })).toContain('<B>colour: gradient</B>');
+    const heat = toDot(vanishing(), { heat: true });
+    expect(heat).toContain('<B>colour: |gradient|</B>');
+    expect(fillOf(heat, 'x')).toBe('#e0f2fe'); // |gradient| smallest: light blue, whatever its sign
+    expect(fillOf(heat, 'neg')).toBe('#f87171'); // largest: red
+    expect(fillOf(heat, 'dead')).toBe('#9ca3af');
   });
 
   it('draws a legend in every mode, and colours by value or gradient × value', () => {
