@@ -66,6 +66,7 @@ export interface TextbookFactor {
   readonly difference: number;
 }
 
+/** Options of `explain`: `explain(loss, W, { index: [0, 1], maxPaths: 8 })`. */
 export interface ExplainOptions {
   /** For a tensor target: which element, as indices per axis (`[0, 1]`) or a flat index. */
   readonly index?: number | readonly number[];

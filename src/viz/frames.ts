@@ -5,6 +5,7 @@ import { type DotOptions, toDot } from './dot.js';
 import type { Shown } from './text.js';
 import type { BackwardTrace } from './trace.js';
 
+/** Options of `traceFrames`: those of `toDot` (`{ colour: 'gradient', composites: true }`). */
 export type FrameOptions = Omit<DotOptions, 'gradients' | 'highlight'>;
 
 /**

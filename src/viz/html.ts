@@ -14,6 +14,7 @@ import { type BackwardTrace, type Traced, traceBackward } from './trace.js';
 import { SVG_PAN_ZOOM_SOURCE, SVG_PAN_ZOOM_VERSION } from './vendor/svg-pan-zoom.generated.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './viewer.js';
 
+/** Options of `toHtml`: `toHtml(loss, { modules: model, colour: 'magnitude' })`. */
 export interface HtmlOptions
   extends Pick<DotOptions, 'rankdir' | 'maxNodes' | 'modules' | 'hideConstants' | 'composites'> {
   /** The page's title (default: "chainrule: " and the root's name). */

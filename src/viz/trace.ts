@@ -56,6 +56,7 @@ export interface BackwardTrace {
   readonly steps: readonly TraceStep[];
 }
 
+/** Options of `traceBackward`: `traceBackward(loss, { arrays: true, accumulate: false })`. */
 export interface TraceOptions {
   /** Keep every element of tensor gradients (`data` arrays), not only their summaries. Default false. */
   readonly arrays?: boolean;
