@@ -4,7 +4,7 @@
  */
 
 import { graph as B } from '../engine/graph-backend.js';
-import type { Node } from '../engine/node.js';
+import { type Node, nodesMade } from '../engine/node.js';
 import { checkFinite, fmt, ShapeError } from '../errors.js';
 import { sameShape } from '../kernels/ndarray.js';
 import { logSoftmax, mean, sum } from '../ops/composites.js';
@@ -87,10 +87,11 @@ export function binaryCrossEntropy<N extends Value | Tensor>(
 ): N {
   checkPair('binaryCrossEntropy', pred, target);
   const reduction = reductionOf('binaryCrossEntropy', options);
+  const from = nodesMade();
   const y = target as Node | number;
   const oneMinusY = typeof y === 'number' ? 1 - y : B.sub(1, y);
   const e = B.neg(B.add(B.mul(y, clampedLog(pred)), B.mul(oneMinusY, clampedLog(B.sub(1, pred)))));
-  return reduce(e, reduction) as N;
+  return reduce(e, reduction).madeBy('binaryCrossEntropy', from) as N;
 }
 
 /**
@@ -108,10 +109,11 @@ export function binaryCrossEntropyWithLogits<N extends Value | Tensor>(
 ): N {
   checkPair('binaryCrossEntropyWithLogits', logits, target);
   const reduction = reductionOf('binaryCrossEntropyWithLogits', options);
+  const from = nodesMade();
   const x = logits as Node;
   const softplusOfMinusAbs = B.log(B.add(B.exp(B.neg(B.abs(x))), 1));
   const e = B.add(B.sub(B.relu(x), B.mul(x, target as Node | number)), softplusOfMinusAbs);
-  return reduce(e, reduction) as N;
+  return reduce(e, reduction).madeBy('binaryCrossEntropyWithLogits', from) as N;
 }
 
 /**
@@ -123,8 +125,9 @@ export function binaryCrossEntropyWithLogits<N extends Value | Tensor>(
 export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number, options?: LossOptions): N {
   checkPair('mseLoss', pred, target);
   const reduction = reductionOf('mseLoss', options);
+  const from = nodesMade();
   const d = B.sub(pred, target as Node | number);
-  return reduce(B.mul(d, d), reduction) as N;
+  return reduce(B.mul(d, d), reduction).madeBy('mseLoss', from) as N;
 }
 
 /**
@@ -136,7 +139,8 @@ export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number, o
 export function l1Loss<N extends Value | Tensor>(pred: N, target: N | number, options?: LossOptions): N {
   checkPair('l1Loss', pred, target);
   const reduction = reductionOf('l1Loss', options);
-  return reduce(B.abs(B.sub(pred, target as Node | number)), reduction) as N;
+  const from = nodesMade();
+  return reduce(B.abs(B.sub(pred, target as Node | number)), reduction).madeBy('l1Loss', from) as N;
 }
 
 /**
@@ -149,6 +153,7 @@ export function l1Loss<N extends Value | Tensor>(pred: N, target: N | number, op
 export function huberLoss<N extends Value | Tensor>(pred: N, target: N | number, options?: HuberOptions): N {
   checkPair('huberLoss', pred, target);
   const reduction = reductionOf('huberLoss', options);
+  const from = nodesMade();
   const delta = options?.delta ?? 1;
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
     throw new RangeError(`huberLoss: delta must be a positive number (got ${String(delta)})`);
@@ -157,7 +162,7 @@ export function huberLoss<N extends Value | Tensor>(pred: N, target: N | number,
   // NOTE: min(|d|, δ) gives both pieces at once: ½m² + δ(|d| − m) is ½d² inside and δ(|d| − ½δ) outside.
   const m = B.minimum(d, delta);
   const e = B.add(B.mul(B.mul(m, m), 0.5), B.mul(B.sub(d, m), delta));
-  return reduce(e, reduction) as N;
+  return reduce(e, reduction).madeBy('huberLoss', from) as N;
 }
 
 /**
@@ -171,7 +176,8 @@ export function huberLoss<N extends Value | Tensor>(pred: N, target: N | number,
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options?: LossOptions): Tensor {
   checkClassInputs('crossEntropy', 'logits', logits, targets);
-  return classLoss('crossEntropy', logSoftmax(B, logits, 1) as Tensor, targets, options);
+  const from = nodesMade();
+  return classLoss('crossEntropy', logSoftmax(B, logits, 1) as Tensor, targets, options, from);
 }
 
 /**
@@ -213,14 +219,20 @@ function checkClassInputs(
 }
 
 /** −Σ rows · logProbs per row, reduced: the shared end of crossEntropy and nllLoss. */
-function classLoss(op: string, logProbs: Tensor, targets: Tensor, options?: LossOptions): Tensor {
+function classLoss(
+  op: string,
+  logProbs: Tensor,
+  targets: Tensor,
+  options?: LossOptions,
+  from = nodesMade(),
+): Tensor {
   const reduction = reductionOf(op, options);
   const rows = targets.ndim === 1 ? oneHot(op, targets, logProbs) : targets;
   checkPair(op, logProbs, rows);
   const perRow = B.neg(
     B.reshape(B.sumTo(B.mul(rows, logProbs), [logProbs.shape[0]!, 1]), [logProbs.shape[0]!]),
   );
-  return reduce(perRow, reduction) as Tensor;
+  return reduce(perRow, reduction).madeBy(op, from) as Tensor;
 }
 
 /** One-hot rows [batch, classes] from class indices [batch]. */
