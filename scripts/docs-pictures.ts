@@ -87,7 +87,7 @@ export async function writeDocPictures(dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const graphs: [string, Node, DotOptions][] = [
     ['01-chain.svg', chainRule(), {}],
-    ['02-neuron.svg', neuron(), {}],
+    ['02-neuron.svg', neuron(), { composites: true }],
     ['03-network.svg', network(), {}],
     ['07-sigmoid-heat.svg', gradientNorms('sigmoid', 4).loss, { heat: true }],
   ];
