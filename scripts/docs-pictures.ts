@@ -88,7 +88,7 @@ export async function writeDocPictures(dir: string): Promise<string[]> {
   const graphs: [string, Node, DotOptions][] = [
     ['01-chain.svg', chainRule(), {}],
     ['02-neuron.svg', neuron(), { composites: true }],
-    ['03-network.svg', network(), {}],
+    ['03-network.svg', network(), { composites: true }],
     ['07-sigmoid-heat.svg', gradientNorms('sigmoid', 4).loss, { heat: true }],
   ];
   const written: string[] = [];
