@@ -1,6 +1,7 @@
 /**
  * @file The lesson's network, built from chainrule's scalar `Value`s: the chain-rule warm-up, one
- * sample's gradient table checked against the hand-derived chain rule, the single-neuron update
+ * sample's gradient table, its backward pass worked node by node (traceBackward), the gradient of
+ * one weight as the hand-derived chain rule (explain), the single-neuron update
  * rule, gradient-descent training on the two-blobs data, and the loss graph drawn as DOT and SVG,
  * as numbered frames of its backward pass, and as an interactive page (out/lesson-network.html).
  *
@@ -78,7 +79,7 @@ console.log(
 console.log(
   '  the sum is its gradient once every user has sent. y, x1, x2 and the constants take no gradient.',
 );
-console.log('  Unlabelled nodes are named op#id, as in the drawings.');
+console.log('  Unlabelled nodes are named op#id (creation order), as explain() in section 4 names them.');
 for (const line of backwardPassLines(trace)) console.log(`  ${line}`);
 {
   const w = weights.W0[0]![0]!;
