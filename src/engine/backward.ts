@@ -4,6 +4,7 @@ import { AutogradError, fmt, ShapeError } from '../errors.js';
 import { isBroadcastableTo } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
 import type { Backend, RuleContext } from '../ops/op.js';
+import { anomalyMode, checkRuleOutput } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { Node, type Raw } from './node.js';
@@ -94,12 +95,13 @@ export function walk<R>(
           ? seed
           : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
     });
+    const checked = anomalyMode; // read once per pass
     withGradMode(createGraph, () => {
       for (let k = order.length - 1; k >= 0; k--) {
         const node = order[k]!;
         if (node.acc === null || !node.requiresGrad) continue;
         if (node.hooks) node.acc = runHooks(node, node.acc);
-        if (node.op !== null) propagate(node, createGraph);
+        if (node.op !== null) propagate(node, createGraph, checked);
       }
     });
     return use(order);
@@ -170,7 +172,7 @@ function contextOf(node: Node, n: number, createGraph: boolean): RuleContext<Gra
 }
 
 /** Applies the rule of `node.op` and adds each input's gradient into that input's `acc`. */
-function propagate(node: Node, createGraph: boolean): void {
+function propagate(node: Node, createGraph: boolean, checked: boolean): void {
   const op = node.op!;
   const n = node.arity;
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
@@ -179,6 +181,7 @@ function propagate(node: Node, createGraph: boolean): void {
   if (grads.length !== n) {
     throw new AutogradError(op.name, `rule returned ${grads.length} gradients for ${n} inputs`);
   }
+  if (checked) checkRuleOutput(node, grads, node.acc!);
   for (let i = 0; i < n; i++) {
     const p = node.parent(i);
     const gi = grads[i];

@@ -99,6 +99,21 @@ export interface RuleContext<T, A> {
 /** One gradient per input (null: none), written with `B` so it works on numbers, arrays and nodes. */
 export type Rule<A> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A>) => readonly (T | null)[];
 
+/**
+ * The tangent of an op's output from its inputs' tangents (null: that input's tangent is zero),
+ * written with `B` as the reverse rules are, so it runs on numbers, arrays and (recorded) nodes.
+ */
+export type TangentRule<A> = <T>(B: Backend<T>, tangents: readonly (T | null)[], ctx: RuleContext<T, A>) => T;
+
+/**
+ * How a table entry gives its forward-mode rule. Most ops need not write one:
+ * - `'elementwise'`: each output element depends on the matching (broadcast) input elements only, so
+ *   the tangent is Σᵢ ∂f/∂xᵢ ⊙ tᵢ, which is the reverse rule run with the (expanded) tangent as upstream;
+ * - `'linear'`: f is linear in every input, so the tangent is f applied to the tangents;
+ * - a rule written by hand (matmul, reductions that select an element).
+ */
+export type JvpSpec<A> = 'elementwise' | 'linear' | TangentRule<A>;
+
 /** A primitive op: forward for each node kind and its derivative rule, side by side. */
 export interface Op<A = undefined> {
   /** The method name (`mul`). */
@@ -113,6 +128,8 @@ export interface Op<A = undefined> {
   readonly array?: (xs: readonly NDArray[], attrs: A) => NDArray;
   /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */
   readonly backward: Rule<A> | null;
+  /** The forward-mode rule (see `JvpSpec`); every op with a reverse rule has one. */
+  readonly jvp?: JvpSpec<A>;
   /** True when the op would return its input unchanged (a reshape to the same shape): no node is made. */
   readonly isIdentity?: (shape: Shape, attrs: A, dtype: DType) => boolean;
   /** The op's attributes as a drawing shows them (`axes=[1]`). */
