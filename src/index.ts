@@ -45,5 +45,34 @@ export { SGD, type SGDOptions } from './optim/sgd.js';
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';
 
+// issue 11: function transforms, custom ops, anomaly detection
+export {
+  type Differentiable,
+  type Fn,
+  hessian,
+  hvp,
+  type JacobianOptions,
+  jacobian,
+  jvp,
+  type OneOrMany,
+  type TransformOptions,
+  valueAndGrad,
+  vjp,
+} from './functional/transforms.js';
+export {
+  type CustomOp,
+  type CustomOpDefinition,
+  customOp,
+  type ElementwiseDefinition,
+  elementwiseOp,
+} from './functional/custom-op.js';
+export {
+  type AnomalyOptions,
+  creationSite,
+  detectAnomaly,
+  isAnomalyEnabled,
+  setDetectAnomaly,
+} from './engine/anomaly.js';
+
 // errors
 export { AutogradError, ShapeError } from './errors.js';

@@ -30,11 +30,23 @@ function matmulGrads<T>(B: Backend<T>, g: T, a: T, b: T, need: readonly boolean[
   return [ga, gb];
 }
 
+/** The tangent of `a @ b` along (ta, tb): ta @ b + a @ tb (a product rule; null tangents are zero). */
+function matmulTangent<T>(
+  B: Backend<T>,
+  [ta, tb]: readonly (T | null)[],
+  { ins: [a, b] }: { ins: readonly T[] },
+): T {
+  const left = ta == null ? null : B.matmul(ta, b!);
+  const right = tb == null ? null : B.matmul(a!, tb);
+  return left === null ? right! : right === null ? left : B.add(left, right);
+}
+
 // ∂(a@b)/∂a = g @ bᵀ, ∂(a@b)/∂b = aᵀ @ g
 export const matmul = defineOp({
   name: 'matmul',
   label: '@',
   arity: 2,
+  jvp: matmulTangent,
   array: ([a, b]) => K.matmul(a!, b!, 'matmul'),
   backward: (B, g, { ins: [a, b], need }) => matmulGrads(B, g, a!, b!, need),
 });

@@ -9,6 +9,17 @@ function selectedGrad<T>(B: Backend<T>, g: T, x: T, { axes, evenTies }: ReduceAt
   return B.mul(B.expand(g, B.shape(x)), B.selectMask(x, { axes, kind, evenTies }));
 }
 
+/** The tangent of a max/min: t at the selected element (shared by tied ones), summed over the reduced axes. */
+function selectedTangent<T>(
+  B: Backend<T>,
+  t: T,
+  { ins: [x], attrs, out }: { ins: readonly T[]; attrs: ReduceAttrs; out: T },
+  kind: 'max' | 'min',
+): T {
+  const { axes, evenTies } = attrs;
+  return B.sumTo(B.mul(t, B.selectMask(x!, { axes, kind, evenTies })), B.shape(out));
+}
+
 const describeAxes = ({ axes }: ReduceAttrs): string => `axes=[${axes.join(', ')}]`;
 
 // ∂max(x)/∂x = 1 at the selected element, else 0 (ties share it evenly for max() with no axis, as PyTorch)
@@ -16,6 +27,7 @@ export const maxTo = defineOp<ReduceAttrs>({
   name: 'maxTo',
   label: 'max',
   arity: 1,
+  jvp: (B, [t], ctx) => selectedTangent(B, t!, ctx, 'max'),
   array: ([x], { axes }) => K.maxTo(x!, axes).values,
   backward: (B, g, { ins: [x], attrs }) => [selectedGrad(B, g, x!, attrs, 'max')],
   describe: describeAxes,
@@ -26,6 +38,7 @@ export const minTo = defineOp<ReduceAttrs>({
   name: 'minTo',
   label: 'min',
   arity: 1,
+  jvp: (B, [t], ctx) => selectedTangent(B, t!, ctx, 'min'),
   array: ([x], { axes }) => K.minTo(x!, axes).values,
   backward: (B, g, { ins: [x], attrs }) => [selectedGrad(B, g, x!, attrs, 'min')],
   describe: describeAxes,

@@ -22,6 +22,7 @@ export const reshape = defineOp<Shape>({
   isIdentity: sameShape,
   label: 'reshape',
   arity: 1,
+  jvp: 'linear',
   array: ([x], shape) => K.reshape(x!, shape, 'reshape'),
   backward: (B, g, { ins: [x] }) => [B.reshape(g, B.shape(x!))],
   describe: fmt,
@@ -33,6 +34,7 @@ export const permute = defineOp<readonly number[]>({
   isIdentity: (shape, dims) => dims.length === shape.length && dims.every((d, i) => d === i),
   label: 'permute',
   arity: 1,
+  jvp: 'linear',
   array: ([x], dims) => K.permute(x!, dims, 'permute'),
   backward: (B, g, { attrs: dims }) => [B.permute(g, inversePermutation(dims))],
   describe: fmt,
@@ -44,6 +46,7 @@ export const expand = defineOp<Shape>({
   isIdentity: sameShape,
   label: 'expand',
   arity: 1,
+  jvp: 'linear',
   array: ([x], shape) => K.expand(x!, shape, 'expand'),
   backward: (B, g, { ins: [x] }) => [B.sumTo(g, B.shape(x!))],
   describe: fmt,
@@ -55,6 +58,7 @@ export const sumTo = defineOp<Shape>({
   isIdentity: sameShape,
   label: 'Σ',
   arity: 1,
+  jvp: 'linear',
   array: ([x], shape) => K.sumTo(x!, shape),
   backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x!))],
   describe: fmt,
@@ -65,6 +69,7 @@ export const cast = defineOp<DType>({
   name: 'cast',
   label: 'cast',
   arity: 1,
+  jvp: 'linear',
   isIdentity: (_shape, dtype, inputDtype) => dtype === inputDtype,
   array: ([x], dtype) => K.cast(x!, dtype),
   backward: (B, g, { ins: [x] }) => [B.cast(g, B.dtype(x!))],
@@ -76,6 +81,7 @@ export const slice = defineOp<SliceAttrs>({
   name: 'slice',
   label: 'slice',
   arity: 1,
+  jvp: 'linear',
   array: ([x], { axis, start, end }) => K.slice(x!, axis, start, end),
   backward: (B, g, { ins: [x], attrs: { axis, start, end } }) => {
     const shape = B.shape(x!);
@@ -101,6 +107,7 @@ export const cat = defineOp<number>({
   name: 'cat',
   label: 'cat',
   arity: -1,
+  jvp: 'linear',
   array: (xs, axis) => K.cat(xs, axis, 'cat'),
   backward: (B, g, { ins, attrs: axis }) => {
     let start = 0;
