@@ -36,8 +36,11 @@ export {
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
+// issue 11: more elementwise functions, scans and indexing along an axis
+export { checkIndex, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice, transposeDims } from './layout.js';
+export { cos, expm1, log1p, sin, softplus, softplusOf } from './math.js';
 export { type GemmFn, gemm, getGemm, matmul, setGemm } from './matmul.js';
 export {
   alloc,

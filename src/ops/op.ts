@@ -48,6 +48,15 @@ export interface Backend<T> {
   argmax(x: T, attrs: ArgAttrs): T;
   argmin(x: T, attrs: ArgAttrs): T;
 
+  sin(x: T): T;
+  cos(x: T): T;
+  log1p(x: T): T;
+  expm1(x: T): T;
+  softplus(x: T): T;
+  cumsum(x: T, axis: number): T;
+  gather(x: T, attrs: GatherAttrs): T;
+  scatterAdd(x: T, attrs: ScatterAttrs): T;
+
   // a composite, built once from the primitives above
   sub(x: Operand<T>, y: Operand<T>): T;
 
@@ -80,6 +89,17 @@ export interface SliceAttrs {
   readonly axis: number;
   readonly start: number;
   readonly end: number;
+}
+
+/** Which elements gather reads (or scatterAdd writes): positions along `axis`, an array of index's shape. */
+export interface GatherAttrs {
+  readonly axis: number;
+  readonly index: NDArray;
+}
+
+/** scatterAdd's attributes: gather's, and the shape of the result. */
+export interface ScatterAttrs extends GatherAttrs {
+  readonly shape: Shape;
 }
 
 export interface ArgAttrs {

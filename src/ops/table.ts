@@ -2,13 +2,23 @@
 
 import * as binary from './binary.js';
 import * as compare from './compare.js';
+import * as indexing from './indexing.js';
+import * as math from './math.js';
 import { matmul } from './matmul.js';
 import type { AnyOp } from './op.js';
 import * as reduce from './reduce.js';
 import * as shape from './shape.js';
 import * as unary from './unary.js';
 
-const WITH_GRADIENT = { ...unary, ...binary, ...shape, ...reduce, matmul } satisfies Record<string, AnyOp>;
+const WITH_GRADIENT = {
+  ...unary,
+  ...math,
+  ...binary,
+  ...shape,
+  ...reduce,
+  ...indexing,
+  matmul,
+} satisfies Record<string, AnyOp>;
 const WITHOUT_GRADIENT = { ...compare } satisfies Record<string, AnyOp>;
 
 /** Every primitive, keyed by name. A test walks this table to gradient-check each entry. */

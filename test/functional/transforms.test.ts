@@ -196,16 +196,15 @@ describe('hessian and hvp', () => {
     expectClose(flat(hv as Tensor), flat(want.matmul(x)), 1e-12);
   });
 
-  testProp([shapeArb(2, 3).chain((s) => valuesArb(s, -2, 2).map((v) => tensorOf(s, v)))], { numRuns: 15 })(
-    'matches central differences of the gradient, on random shapes',
-    (x) => {
-      const f = (v: Tensor) => v.sin().mul(v.sigmoid()).sum().add(v.pow(2).sum().sqrt());
-      const H = hessian(f, x);
-      expect(H.shape).toEqual([...x.shape, ...x.shape]);
-      const numeric = numericJacobian((v) => gradient(f, v), x).flat();
-      expectClose(flat(H), numeric, 1e-5);
-    },
-  );
+  testProp([shapeArb(2, 3).chain((s) => valuesArb(s, 0.2, 2, true).map((v) => tensorOf(s, v)))], {
+    numRuns: 15,
+  })('matches central differences of the gradient, on random shapes', (x) => {
+    const f = (v: Tensor) => v.sin().mul(v.sigmoid()).sum().add(v.pow(2).sum().sqrt());
+    const H = hessian(f, x);
+    expect(H.shape).toEqual([...x.shape, ...x.shape]);
+    const numeric = numericJacobian((v) => gradient(f, v), x).flat();
+    expectClose(flat(H), numeric, 1e-5);
+  });
 
   it('takes tuples: H[i][j] blocks, symmetric', () => {
     const f = (a: Tensor, b: Tensor) => a.mul(b).sum().mul(a.sum());

@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { graph } from '../../src/engine/graph-backend.js';
 import type { Node } from '../../src/engine/node.js';
+import { NDArray, sizeOf } from '../../src/kernels/ndarray.js';
 import type { DifferentiableName, PrimitiveName } from '../../src/ops/table.js';
-import { broadcastPairArb, distinctArb, shapeArb, tensorOf, valuesArb } from './arbitraries.js';
+import { broadcastPairArb, distinctArb, type Shape, shapeArb, tensorOf, valuesArb } from './arbitraries.js';
 
 /** One random case of an op: its inputs and how to apply it to them. */
 export interface Case {
@@ -63,6 +64,23 @@ const reduceCase = (name: 'maxTo' | 'minTo'): fc.Arbitrary<Case> =>
         })),
     );
 
+/** A shape of rank ≥ 1 and one of its axes. */
+const axisCase: fc.Arbitrary<[Shape, number]> = shapeArb()
+  .filter((s) => s.length > 0)
+  .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 })));
+
+/** A shape, an axis and an index array for gather on it (repeats and negative indices included). */
+const gatherCase: fc.Arbitrary<[Shape, number, NDArray]> = axisCase.chain(([s, axis]) =>
+  fc.tuple(...s.map((d, a) => fc.integer({ min: 1, max: a === axis ? 4 : d }))).chain((ishape) =>
+    fc
+      .array(fc.integer({ min: -s[axis]!, max: s[axis]! - 1 }), {
+        minLength: sizeOf(ishape),
+        maxLength: sizeOf(ishape),
+      })
+      .map((k): [Shape, number, NDArray] => [s, axis, new NDArray(Float64Array.from(k), ishape)]),
+  ),
+);
+
 export const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
   neg: unary('neg', -3, 3),
   exp: unary('exp', -3, 3),
@@ -72,6 +90,23 @@ export const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
   relu: unary('relu', 0.1, 3, true), // NOTE: away from the kink at 0; its value there is tested by value
   abs: unary('abs', 0.1, 3, true),
   sqrt: unary('sqrt', 0.1, 5),
+  sin: unary('sin', -3, 3, true),
+  cos: unary('cos', -3, 3, true),
+  log1p: unary('log1p', -0.5, 3),
+  expm1: unary('expm1', -3, 3),
+  softplus: unary('softplus', -5, 5),
+  cumsum: axisCase.chain(([s, axis]) =>
+    valuesArb(s, -2, 2).map((v) => ({ inputs: [tensorOf(s, v)], apply: call('cumsum', axis) })),
+  ),
+  gather: gatherCase.chain(([s, axis, index]) =>
+    valuesArb(s, -2, 2).map((v) => ({ inputs: [tensorOf(s, v)], apply: call('gather', { axis, index }) })),
+  ),
+  scatterAdd: gatherCase.chain(([s, axis, index]) =>
+    valuesArb([...index.shape], -2, 2).map((v) => ({
+      inputs: [tensorOf([...index.shape], v)],
+      apply: call('scatterAdd', { axis, index, shape: s }),
+    })),
+  ),
   add: binary('add', [0, 0], [3, 3]),
   mul: binary('mul', [0, 0], [3, 3]),
   div: binary('div', [0, 0.5], [3, 3]),
@@ -201,6 +236,11 @@ export const SCALAR_DOMAIN: Partial<Record<PrimitiveName, [number, number, boole
   relu: [0.1, 3, true],
   abs: [0.1, 3, true],
   sqrt: [0.1, 5, false],
+  sin: [-3, 3, true],
+  cos: [-3, 3, true],
+  log1p: [-0.5, 3, false],
+  expm1: [-3, 3, false],
+  softplus: [-5, 5, true],
   add: [-3, 3, false],
   mul: [-3, 3, false],
   div: [0.5, 3, true],
