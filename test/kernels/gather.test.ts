@@ -44,7 +44,9 @@ testProp([caseArb], { numRuns: 50 })(
         expect(g.data[i * ishape[1]! + j]).toBe(at(r, c));
         want[r * n + c]! += at(r, c);
       }
-    Array.from(back.data).forEach((b, i) => expect(b).toBeCloseTo(want[i]!, 12));
+    Array.from(back.data).forEach((b, i) => {
+      expect(b).toBeCloseTo(want[i]!, 12);
+    });
     const c = K.cumsum(x, axis);
     for (let i = 0; i < m; i++)
       for (let j = 0; j < n; j++) {

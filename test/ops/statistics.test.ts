@@ -30,7 +30,9 @@ describe('logsumexp', () => {
       const want = x.exp().sum(axis, keepdim).log();
       const got = x.logsumexp(axis, keepdim);
       expect(got.shape).toEqual(want.shape);
-      flat(got).forEach((v, i) => expect(v).toBeCloseTo(flat(want)[i]!, 12));
+      flat(got).forEach((v, i) => {
+        expect(v).toBeCloseTo(flat(want)[i]!, 12);
+      });
       passes((t) => t.logsumexp(axis, keepdim), x);
     },
   );
@@ -62,10 +64,12 @@ describe('var and std', () => {
         .sum(axis, keepdim)
         .div(n - correction);
       const got = x.var(axis, { correction, keepdim });
-      flat(got).forEach((v, i) => expect(v).toBeCloseTo(flat(want)[i]!, 12));
-      flat(x.std(axis, { correction, keepdim })).forEach((v, i) =>
-        expect(v).toBeCloseTo(Math.sqrt(flat(want)[i]!), 12),
-      );
+      flat(got).forEach((v, i) => {
+        expect(v).toBeCloseTo(flat(want)[i]!, 12);
+      });
+      flat(x.std(axis, { correction, keepdim })).forEach((v, i) => {
+        expect(v).toBeCloseTo(Math.sqrt(flat(want)[i]!), 12);
+      });
       passes((t) => t.var(axis, { correction, keepdim }), x);
       fc.pre(flat(want).every((v) => v > 1e-3));
       passes((t) => t.std(axis, { correction, keepdim }), x);
