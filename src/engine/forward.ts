@@ -2,7 +2,7 @@
 
 import { AutogradError, fmt } from '../errors.js';
 import { sameShape } from '../kernels/ndarray.js';
-import type { Backend, RuleContext } from '../ops/op.js';
+import type { AnyRuleContext, Backend } from '../ops/op.js';
 import { tangentRule } from '../ops/tangent.js';
 import type { Grad } from './backward.js';
 import { graph } from './graph-backend.js';
@@ -59,7 +59,7 @@ function tangentOf(node: Node, tangent: Map<Node, Grad>, createGraph: boolean): 
     );
   }
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
-  const ctx: RuleContext<Grad, unknown> = {
+  const ctx: AnyRuleContext<Grad> = {
     ins: createGraph ? parents : parents.map((p) => p.raw),
     out: createGraph ? node : node.raw,
     attrs: node.attrs,

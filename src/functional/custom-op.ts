@@ -10,10 +10,30 @@ import { Node } from '../engine/node.js';
 import { AutogradError, checkFinite } from '../errors.js';
 import { alloc, NDArray } from '../kernels/ndarray.js';
 import { arrayBackend, numberBackend } from '../ops/backends.js';
-import { type AnyOp, type Backend, defineOp, type JvpSpec, type Op, type Rule } from '../ops/op.js';
+import type { AnyOp, Backend } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
 import type { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
+
+/** What a custom op's rules see besides the upstream gradient (or the tangents). */
+export interface CustomRuleContext<T> {
+  /** The inputs, in order. */
+  readonly ins: readonly T[];
+  /** The forward result. */
+  readonly out: T;
+  /** `need[i]` is false when input i takes no gradient; a rule may skip that work. */
+  readonly need: readonly boolean[];
+}
+
+/** A custom op's derivative rule: one gradient per input (null: none), written with `B`. */
+export type CustomRule = <T>(B: Backend<T>, g: T, ctx: CustomRuleContext<T>) => readonly (T | null)[];
+
+/** A custom op's forward-mode rule: the output's tangent from the inputs' tangents (null: zero). */
+export type CustomTangent = <T>(
+  B: Backend<T>,
+  tangents: readonly (T | null)[],
+  ctx: CustomRuleContext<T>,
+) => T;
 
 /** What a custom op is made of: the same parts as a built-in table entry. */
 export interface CustomOpDefinition {
@@ -30,12 +50,12 @@ export interface CustomOpDefinition {
    * One gradient per input (null: none), written with `B` as the built-in rules are: it runs on raw
    * data for a first-order pass and on recorded nodes with `createGraph`, so it has second derivatives.
    */
-  readonly backward: Rule<undefined>;
+  readonly backward: CustomRule;
   /**
    * The forward-mode rule: `'elementwise'` or `'linear'` to derive it from the rules above, or a rule
    * written by hand. Without one, `jvp`, `hessian` and `jacobian(…, { strategy: 'forward' })` refuse the op.
    */
-  readonly jvp?: JvpSpec<undefined>;
+  readonly jvp?: 'elementwise' | 'linear' | CustomTangent;
 }
 
 /** A custom op, called like a function on Values or Tensors, and usable inside other rules by `on`. */
@@ -43,7 +63,7 @@ export interface CustomOp {
   (...xs: (Value | number)[]): Value;
   (...xs: (Tensor | number)[]): Tensor;
   /** The table entry it made. */
-  readonly op: Op<undefined>;
+  readonly op: AnyOp;
   /** Applies the op on any backend: inside another op's rule, `myOp.on(B, x)`. */
   on<T>(B: Backend<T>, ...xs: T[]): T;
 }
@@ -57,6 +77,11 @@ function runOn<T>(op: AnyOp, B: Backend<T>, xs: readonly T[]): T {
   throw new TypeError(
     `${op.name}: unknown backend; call a custom op's \`on\` with the backend a rule was given`,
   );
+}
+
+/** Zeros shaped like `x` on backend `B`. */
+function zerosOn<T>(B: Backend<T>, x: T): T {
+  return B.full(B.shape(x), 0, x);
 }
 
 /** `op` applied to nodes, plain numbers becoming constants of the nodes' kind. */
@@ -94,7 +119,7 @@ function checkName(name: unknown, what: string): string {
 }
 
 /** A callable custom op around the table entry `op`. */
-function callable(op: Op<undefined>): CustomOp {
+function callable(op: AnyOp): CustomOp {
   const fn = ((...xs: unknown[]) => lifted(op, xs)) as unknown as CustomOp;
   Object.defineProperty(fn, 'name', { value: op.name });
   return Object.assign(fn, { op, on: <T>(B: Backend<T>, ...xs: T[]) => runOn(op, B, xs) });
@@ -127,7 +152,7 @@ export function customOp(definition: CustomOpDefinition): CustomOp {
       `customOp: '${name}': forward must take the backend and at least one input: (B, x) => …`,
     );
   }
-  const op = defineOp({
+  const op: AnyOp = {
     name,
     label: label ?? name,
     arity,
@@ -138,8 +163,17 @@ export function customOp(definition: CustomOpDefinition): CustomOp {
         : undefined,
     array: (xs: readonly NDArray[]) => forward(arrayBackend, ...xs),
     backward,
-    jvp,
-  });
+    // a linear op's tangent is the op applied to the tangents (the backend has no method for it: `runOn`)
+    jvp:
+      jvp === 'linear'
+        ? (B, ts, ctx) =>
+            runOn(
+              op,
+              B,
+              ts.map((t, i) => t ?? zerosOn(B, ctx.ins[i])),
+            )
+        : jvp,
+  };
   return callable(op);
 }
 
@@ -156,13 +190,8 @@ export interface ElementwiseDefinition {
 }
 
 /** An elementwise op from a number function: a loop over the array for tensors. */
-function mapOp(
-  name: string,
-  label: string,
-  f: (x: number) => number,
-  backward: Rule<undefined>,
-): Op<undefined> {
-  return defineOp({
+function mapOp(name: string, label: string, f: (x: number) => number, backward: CustomRule): AnyOp {
+  return {
     name,
     label,
     arity: 1,
@@ -175,7 +204,7 @@ function mapOp(
     },
     backward,
     jvp: 'elementwise',
-  });
+  };
 }
 
 /**

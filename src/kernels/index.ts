@@ -2,6 +2,7 @@
 
 export { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from './axes.js';
 export {
+  type ArrayOrNumber,
   add,
   type BinaryName,
   binary,
@@ -14,34 +15,36 @@ export {
   maximum,
   minimum,
   mul,
-  type Operand,
   pow,
-  sub,
   where,
 } from './binary.js';
 export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcast.js';
 export { arange, eye, full, linspace, Rng, randNormal, randUniform } from './create.js';
 export {
   abs,
+  cos,
   exp,
+  expm1,
   log,
+  log1p,
   neg,
   relu,
   sigmoid,
   sign,
+  sin,
+  softplus,
+  softplusOf,
   sqrt,
-  step,
   tanh,
   type UnaryName,
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
-// issue 11: more elementwise functions, scans and indexing along an axis
+// issue 11: scans and indexing along an axis
 export { checkIndex, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
-export { cat, expand, permute, reshape, slice, transposeDims } from './layout.js';
-export { cos, expm1, log1p, sin, softplus, softplusOf } from './math.js';
-export { type GemmFn, gemm, getGemm, matmul, setGemm } from './matmul.js';
+export { cat, expand, permute, reshape, slice } from './layout.js';
+export { type GemmFn, gemm, matmul, setGemm } from './matmul.js';
 export {
   alloc,
   cast,

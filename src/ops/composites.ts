@@ -1,23 +1,13 @@
 /** @file Tensor ops built from primitives, written once for every backend; they need no rule. */
 
 import { fmt, ShapeError } from '../errors.js';
-import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../kernels/axes.js';
+import { keepdimShape, normalizeAxis, squeezeAxes } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
+import { type Axis, axesOf, scalarAxis } from './axis-args.js';
 import type { Backend, Operand } from './op.js';
 
-export type Axis = number | readonly number[] | undefined;
-
-/** True for axis 0 or -1 (or a list of them) given to a 0-d tensor, which PyTorch reads as "no axis to reduce". */
-function scalarAxis(axis: Axis, ndim: number): boolean {
-  if (ndim !== 0 || axis === undefined) return false;
-  return (typeof axis === 'number' ? [axis] : axis).every((a) => a === 0 || a === -1);
-}
-
-/** The axes `axis` names, normalized; a 0-d tensor takes 0 and -1 as PyTorch does (nothing to reduce). */
-export function axesOf(axis: Axis, ndim: number, op: string): number[] {
-  return scalarAxis(axis, ndim) ? [] : normalizeAxes(axis, ndim, op);
-}
+export type { Axis };
 
 /** Σ over `axis` (all axes when undefined), as `torch.sum`. */
 export function sum<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, op = 'sum'): T {
@@ -37,11 +27,14 @@ export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
   return B.div(sum(B, x, axes, keepdim, 'mean'), count);
 }
 
-/** max or min over `axis`; the gradient goes to the selected element (ties share it over all axes). */
+/**
+ * max or min over `axis`. The gradient goes to the first selected element along a single axis (as
+ * `torch.max(dim)`); with no axis or a list of axes, tied elements share it evenly (as `torch.amax`).
+ */
 export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, kind: 'max' | 'min'): T {
   const shape = B.shape(x);
   const axes = axesOf(axis, shape.length, kind); // an empty axis is refused by the kernel, naming `kind`
-  const attrs = { axes, evenTies: axis === undefined };
+  const attrs = { axes, evenTies: typeof axis !== 'number' };
   const kept = kind === 'max' ? B.maxTo(x, attrs) : B.minTo(x, attrs);
   return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
 }

@@ -1,7 +1,8 @@
 /** @file Reductions built from primitives: logsumexp, var and std with a correction, vector norms. */
 
 import { squeezeAxes } from '../kernels/axes.js';
-import { type Axis, axesOf, extreme, mean, sum } from './composites.js';
+import { type Axis, axesOf } from './axis-args.js';
+import { extreme, mean, sum } from './composites.js';
 import type { Backend } from './op.js';
 
 /** log Σ exp(x) over `axis`, shifted by the (detached) max so that ±1000 neither overflows nor vanishes. */

@@ -13,6 +13,10 @@ describe('the rule table', () => {
     expect(Object.keys(SCALAR_DOMAIN).sort()).toEqual([...scalarOps].sort());
   });
 
+  it('files each op under its own name', () => {
+    for (const [key, op] of Object.entries(OPS)) expect(op.name, `OPS.${key}`).toBe(key);
+  });
+
   it('has a rule exactly for the differentiable ops', () => {
     for (const name of DIFFERENTIABLE) expect(OPS[name].backward).not.toBeNull();
     for (const name of NON_DIFFERENTIABLE) expect(OPS[name].backward).toBeNull();

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { graph } from '../../src/engine/graph-backend.js';
 import type { Node } from '../../src/engine/node.js';
 import { NDArray, sizeOf } from '../../src/kernels/ndarray.js';
-import type { DifferentiableName, PrimitiveName } from '../../src/ops/table.js';
+import type { DifferentiableName, ScalarName } from '../../src/ops/table.js';
 import { broadcastPairArb, distinctArb, type Shape, shapeArb, tensorOf, valuesArb } from './arbitraries.js';
 
 /** One random case of an op: its inputs and how to apply it to them. */
@@ -226,8 +226,11 @@ export const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
     ),
 };
 
-/** Value domains for the elementwise ops that `Value` has (a scalar forward). */
-export const SCALAR_DOMAIN: Partial<Record<PrimitiveName, [number, number, boolean]>> = {
+/**
+ * Value domains for the differentiable ops that `Value` runs (those with a scalar forward): keyed by
+ * type, so a missing domain does not compile.
+ */
+export const SCALAR_DOMAIN: Record<ScalarName & DifferentiableName, [number, number, boolean]> = {
   neg: [-3, 3, false],
   exp: [-3, 3, false],
   log: [0.1, 5, false],
