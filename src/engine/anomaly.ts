@@ -43,7 +43,8 @@ export function isAnomalyEnabled(): boolean {
 
 /**
  * Runs `fn` with anomaly detection on (PyTorch's `with detect_anomaly():`), restoring the previous
- * setting afterwards, even if `fn` throws.
+ * setting afterwards, even if `fn` throws. `fn` runs synchronously: for work spread over `await`s, use
+ * `setDetectAnomaly(true)` and turn it off when done.
  *
  * @example
  * detectAnomaly(() => x.log().sum().backward());   // x = 0 → AutogradError naming log and where it was made

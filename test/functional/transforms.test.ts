@@ -268,6 +268,30 @@ describe('hessian and hvp', () => {
   });
 });
 
+describe('createGraph', () => {
+  it('jvp: the tangent is differentiable again (reverse over forward): d/dx [3x²·v] = 6x·v', () => {
+    const x = tensor([1, -2, 0.5], { requiresGrad: true });
+    const [, t] = jvp((v: Tensor) => v.pow(3), x, tensor([1, 1, 2]), { createGraph: true });
+    const [g] = grad((t as Tensor).sum(), [x]);
+    expect(g!.toArray()).toEqual([6, -12, 6]);
+  });
+
+  it('hvp: H·v is differentiable again: for Σx⁴, d/dx Σ(12x²·v) = 24x·v', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const [, hv] = hvp((v: Tensor) => v.pow(4).sum(), x, tensor([1, 0.5]), { createGraph: true });
+    expect((hv as Tensor).toArray()).toEqual([12, 24]);
+    const [g] = grad((hv as Tensor).sum(), [x]);
+    expect(g!.toArray()).toEqual([24, 24]);
+  });
+
+  it('hessian with createGraph gives third derivatives: d/dx Σ H(x) for Σx⁴ is 24x', () => {
+    const x = tensor([1, -1], { requiresGrad: true });
+    const H = hessian((v: Tensor) => v.pow(4).sum(), x, { createGraph: true });
+    const [g] = grad(H.sum(), [x]);
+    expect(g!.toArray()).toEqual([24, -24]);
+  });
+});
+
 describe('valueAndGrad', () => {
   it('returns the value and the gradient of the chosen arguments', () => {
     const loss = (w: Tensor, x: Tensor) => w.mul(x).sum().tanh();
