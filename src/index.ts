@@ -62,6 +62,9 @@ export {
 export {
   type CustomOp,
   type CustomOpDefinition,
+  type CustomRule,
+  type CustomRuleContext,
+  type CustomTangent,
   customOp,
   type ElementwiseDefinition,
   elementwiseOp,

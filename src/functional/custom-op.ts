@@ -56,6 +56,8 @@ export interface CustomOpDefinition {
    * written by hand. Without one, `jvp`, `hessian` and `jacobian(…, { strategy: 'forward' })` refuse the op.
    */
   readonly jvp?: 'elementwise' | 'linear' | CustomTangent;
+  /** Number of inputs; by default the number of parameters `forward` declares after `B`. */
+  readonly arity?: number;
 }
 
 /** A custom op, called like a function on Values or Tensors, and usable inside other rules by `on`. */
@@ -146,10 +148,11 @@ export function customOp(definition: CustomOpDefinition): CustomOp {
   if (typeof forward !== 'function' || typeof backward !== 'function') {
     throw new TypeError(`customOp: '${name}' needs a forward and a backward function`);
   }
-  const arity = forward.length - 1;
-  if (arity < 1) {
+  const arity = definition.arity ?? forward.length - 1;
+  if (!Number.isInteger(arity) || arity < 1) {
     throw new TypeError(
-      `customOp: '${name}': forward must take the backend and at least one input: (B, x) => …`,
+      `customOp: '${name}': forward must take the backend and at least one input, (B, x) => …; ` +
+        'give arity when forward takes rest parameters',
     );
   }
   const op: AnyOp = {

@@ -210,8 +210,7 @@ export function vjp<N extends Differentiable>(
   const xs = prepare(given, createGraph);
   const [outs, manyOut] = run(f, xs, 'vjp');
   const vs = vectors(v, outs, 'vjp', 'output');
-  const seeds = vs.map((s) => s as N);
-  const grads = pullBack(outs, xs, seeds, createGraph);
+  const grads = pullBack(outs, xs, vs, createGraph);
   return [shaped(released(outs, createGraph), manyOut), shaped(grads, manyIn)];
 }
 

@@ -94,6 +94,25 @@ describe('customOp', () => {
     );
   });
 
+  it('takes an explicit arity for a forward with rest parameters, and linear ops get forward mode by `linear`', () => {
+    const sumAll = customOp({
+      name: 'sumAll',
+      arity: 3,
+      forward: (B, ...xs) => B.add(B.add(xs[0]!, xs[1]!), xs[2]!),
+      backward: (_B, g) => [g, g, g],
+      jvp: 'linear',
+    });
+    const [, t] = jvp(
+      (a: Value, b: Value, c: Value) => sumAll(a, b, c),
+      [new Value(1), new Value(2), new Value(3)],
+      [new Value(1), new Value(10), new Value(100)],
+    );
+    expect((t as Value).data).toBe(111);
+    expect(() => customOp({ name: 'rest', forward: (B, ...xs) => xs[0]!, backward: (_B, g) => [g] })).toThrow(
+      /give arity/,
+    );
+  });
+
   it('names itself when its rule returns the wrong number of gradients', () => {
     const broken = customOp({ name: 'broken', forward: (B, x) => B.neg(x), backward: (_B, g) => [g, g] });
     expect(() => broken(new Value(1)).backward()).toThrow(AutogradError);
