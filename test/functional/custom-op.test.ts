@@ -108,9 +108,9 @@ describe('customOp', () => {
       [new Value(1), new Value(10), new Value(100)],
     );
     expect((t as Value).data).toBe(111);
-    expect(() => customOp({ name: 'rest', forward: (B, ...xs) => xs[0]!, backward: (_B, g) => [g] })).toThrow(
-      /give arity/,
-    );
+    expect(() =>
+      customOp({ name: 'rest', forward: (_B, ...xs) => xs[0]!, backward: (_B, g) => [g] }),
+    ).toThrow(/give arity/);
   });
 
   it('names itself when its rule returns the wrong number of gradients', () => {
