@@ -5,6 +5,7 @@ import type { Node } from '../engine/node.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Options of `grad()`: `grad(y, [x], { createGraph: true })` for a gradient that is a graph itself. */
 export interface GradOptions<N> extends EngineGradOptions {
   /** One gradient per output; may be left out for one-element outputs (it is 1). */
   readonly gradOutputs?: readonly N[];

@@ -4,6 +4,7 @@ import type { Node, Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
 import { checkRate, Optimizer } from './optimizer.js';
 
+/** Options of `Adam`, as `torch.optim.Adam`: `new Adam(params, { lr: 1e-3, betas: [0.9, 0.999] })`. */
 export interface AdamOptions {
   readonly lr?: number;
   readonly betas?: readonly [number, number];
