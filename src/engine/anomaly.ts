@@ -9,6 +9,7 @@ import type { NDArray } from '../kernels/ndarray.js';
 import { summarize } from '../kernels/summary.js';
 import { Node, type Raw } from './node.js';
 
+/** What anomaly detection takes besides on/off. @example detectAnomaly(fn, { checkForward: true }) */
 export interface AnomalyOptions {
   /**
    * Also check each recorded op's forward result (default false, as PyTorch: `log(0) = -Infinity`
@@ -36,7 +37,7 @@ export function setDetectAnomaly(on: boolean, options: AnomalyOptions = {}): voi
   checkForward = on && (options.checkForward ?? false);
 }
 
-/** True while anomaly detection is on. */
+/** True while anomaly detection is on. @example isAnomalyEnabled();   // false, unless inside detectAnomaly */
 export function isAnomalyEnabled(): boolean {
   return anomalyMode;
 }
@@ -104,7 +105,14 @@ export function noteCreation(node: Node): void {
   }
 }
 
-/** Where `node` was made, when it was recorded with anomaly detection on; null otherwise. */
+/**
+ * Where `node` was made (the first frames of your code), when it was recorded with anomaly detection
+ * on; null otherwise.
+ *
+ * @example
+ * setDetectAnomaly(true);
+ * creationSite(x.log());   // 'at model (file:///…/train.ts:12:5)…'
+ */
 export function creationSite(node: Node): string | null {
   return sites.get(node) ?? null;
 }

@@ -22,11 +22,13 @@ export type Differentiable = Value | Tensor;
 /** One node, or a tuple of them (`torch.autograd.functional` takes either and answers in kind). */
 export type OneOrMany<N> = N | readonly N[];
 
+/** Options every transform takes. @example vjp(f, x, v, { createGraph: true }) */
 export interface TransformOptions {
   /** Record the computation so the results can be differentiated again (PyTorch's `create_graph`). */
   readonly createGraph?: boolean;
 }
 
+/** What `jacobian` takes: `createGraph` and the mode it builds the Jacobian by. @example jacobian(f, x, { strategy: 'forward' }) */
 export interface JacobianOptions extends TransformOptions {
   /**
    * `'reverse'` (default) builds the Jacobian a row at a time, one vjp per output element;

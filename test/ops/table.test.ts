@@ -3,7 +3,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradcheck, Value } from '../../src/index.js';
-import { DIFFERENTIABLE, NON_DIFFERENTIABLE, OPS, type PrimitiveName } from '../../src/ops/table.js';
+import {
+  DIFFERENTIABLE,
+  type DifferentiableName,
+  NON_DIFFERENTIABLE,
+  OPS,
+  type PrimitiveName,
+} from '../../src/ops/table.js';
 import { CASES, call, SCALAR_DOMAIN } from '../support/op-cases.js';
 
 /** The methods a primitive is behind, where its name differs (so `-t max` finds maxTo's check). */
