@@ -52,16 +52,13 @@ export { renderSvg } from './viz/render.js';
 export {
   type Differentiable,
   type Fn,
-  hessian,
-  hvp,
-  type JacobianOptions,
-  jacobian,
   jvp,
   type OneOrMany,
   type TransformOptions,
   valueAndGrad,
   vjp,
 } from './functional/transforms.js';
+export { hessian, hvp, type JacobianOptions, jacobian } from './functional/jacobian.js';
 export {
   type CustomOp,
   type CustomOpDefinition,

@@ -1,18 +1,16 @@
 /**
- * @file Function transforms with the names and semantics of `torch.autograd.functional`: vjp, jvp,
- * jacobian, hessian, hvp, and JAX's valueAndGrad. Reverse mode is the engine's walk; forward mode
- * pushes tangents through the same rule table.
+ * @file Function transforms with the names and semantics of `torch.autograd.functional`: vjp, jvp and
+ * JAX's valueAndGrad, and the pieces the Jacobian transforms share. Reverse mode is the engine's walk;
+ * forward mode pushes tangents through the same rule table.
  */
 
 import { gradOf } from '../engine/autograd.js';
 import type { Grad } from '../engine/backward.js';
 import { pushForward } from '../engine/forward.js';
-import { graph } from '../engine/graph-backend.js';
 import { withGradMode } from '../engine/mode.js';
 import { Node } from '../engine/node.js';
 import { fmt, ShapeError } from '../errors.js';
 import { NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
-import * as C from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -28,20 +26,11 @@ export interface TransformOptions {
   readonly createGraph?: boolean;
 }
 
-/** What `jacobian` takes: `createGraph` and the mode it builds the Jacobian by. @example jacobian(f, x, { strategy: 'forward' }) */
-export interface JacobianOptions extends TransformOptions {
-  /**
-   * `'reverse'` (default) builds the Jacobian a row at a time, one vjp per output element;
-   * `'forward'` a column at a time, one jvp per input element: cheaper when inputs are fewer.
-   */
-  readonly strategy?: 'forward' | 'reverse';
-}
-
 /** A function of Values or Tensors returning one or several of them. */
 export type Fn<N extends Differentiable> = (...inputs: N[]) => OneOrMany<N>;
 
 /** `x` as a list, and whether it was given as one (the answer takes the same form). */
-function listOf<N>(x: OneOrMany<N>, what: string, op: string): [N[], boolean] {
+export function listOf<N>(x: OneOrMany<N>, what: string, op: string): [N[], boolean] {
   const many = Array.isArray(x);
   const list = (many ? [...(x as readonly N[])] : [x as N]) as N[];
   if (list.length === 0)
@@ -55,7 +44,7 @@ function listOf<N>(x: OneOrMany<N>, what: string, op: string): [N[], boolean] {
   return [list, many];
 }
 
-function shaped<N>(list: N[], many: boolean): OneOrMany<N> {
+export function shaped<N>(list: N[], many: boolean): OneOrMany<N> {
   return many ? list : list[0]!;
 }
 
@@ -63,7 +52,7 @@ function shaped<N>(list: N[], many: boolean): OneOrMany<N> {
  * The nodes `f` is run on. With `createGraph`, an input that already takes a gradient is used as it
  * is, so results stay differentiable with respect to it; otherwise a fresh leaf holding its data.
  */
-function prepare<N extends Differentiable>(inputs: readonly N[], createGraph: boolean): N[] {
+export function prepare<N extends Differentiable>(inputs: readonly N[], createGraph: boolean): N[] {
   return inputs.map((x) => {
     if (createGraph && x.requiresGrad) return x;
     const leaf = x.constant(x.raw) as N;
@@ -74,7 +63,7 @@ function prepare<N extends Differentiable>(inputs: readonly N[], createGraph: bo
 }
 
 /** Runs `f` with recording on (even inside `noGrad`, as PyTorch's functional API does) and checks its outputs. */
-function run<N extends Differentiable>(f: Fn<N>, xs: N[], op: string): [N[], boolean] {
+export function run<N extends Differentiable>(f: Fn<N>, xs: N[], op: string): [N[], boolean] {
   if (typeof f !== 'function') throw new TypeError(`${op}: the first argument must be a function`);
   const out = withGradMode(true, () => f(...xs));
   const [outs, many] = listOf(out, 'the function output', op);
@@ -102,7 +91,7 @@ function fill(like: NDArray, at: (k: number) => number): NDArray {
 }
 
 /** A constant of `like`'s kind and shape: 1 at flat index `k`, 0 elsewhere. */
-function oneHot<N extends Differentiable>(like: N, k: number): N {
+export function oneHot<N extends Differentiable>(like: N, k: number): N {
   return like.constant(typeof like.raw === 'number' ? 1 : fill(like.raw, (j) => (j === k ? 1 : 0))) as N;
 }
 
@@ -122,7 +111,7 @@ function checkVector<N extends Differentiable>(v: unknown, like: N, op: string, 
 }
 
 /** The vectors `v` paired with `like` (one per node); left out only when every node has one element. */
-function vectors<N extends Differentiable>(
+export function vectors<N extends Differentiable>(
   v: OneOrMany<N> | undefined,
   like: readonly N[],
   op: string,
@@ -161,12 +150,12 @@ function asNode<N extends Differentiable>(g: Grad | null, like: N): N {
 }
 
 /** Outputs as the caller receives them: detached unless `createGraph`, as PyTorch. */
-function released<N extends Differentiable>(outs: readonly N[], createGraph: boolean): N[] {
+export function released<N extends Differentiable>(outs: readonly N[], createGraph: boolean): N[] {
   return outs.map((o) => (createGraph ? o : (o.constant(o.raw) as N)));
 }
 
 /** Σ vᵀ ∂outs/∂xs for the given vectors, one gradient per input (zeros where unused). */
-function pullBack<N extends Differentiable>(
+export function pullBack<N extends Differentiable>(
   outs: readonly N[],
   xs: readonly N[],
   vs: readonly N[],
@@ -184,7 +173,7 @@ function pullBack<N extends Differentiable>(
 }
 
 /** ∂outs/∂xs · ts by forward mode, one tangent per output (zeros where unaffected). */
-function pushTangents<N extends Differentiable>(
+export function pushTangents<N extends Differentiable>(
   outs: readonly N[],
   xs: readonly N[],
   ts: readonly (N | null)[],
@@ -237,159 +226,6 @@ export function jvp<N extends Differentiable>(
   const [outs, manyOut] = run(f, xs, 'jvp');
   const tangents = pushTangents(outs, xs, vs, createGraph);
   return [shaped(released(outs, createGraph), manyOut), shaped(tangents, manyOut)];
-}
-
-/** Stacks per-element results (each of `inner`'s shape) into shape `outer ++ inner` or `inner ++ outer`. */
-function assemble<N extends Differentiable>(
-  parts: readonly N[],
-  outer: readonly number[],
-  inner: N,
-  innerFirst: boolean,
-): N {
-  if (parts.length === 1 && outer.length === 0) return parts[0]!;
-  if (inner instanceof Value) return parts[0]!; // scalars: one part, nothing to stack
-  const shape = innerFirst ? [...inner.shape, ...outer] : [...outer, ...inner.shape];
-  if (parts.length === 0) return inner.constant(new NDArray(new Float64Array(0), shape)) as N;
-  const axis = innerFirst ? inner.shape.length : 0;
-  return graph.reshape(C.stack(graph, parts, axis), shape) as N;
-}
-
-/** J[o][i] of shape out.shape ++ in.shape, a row per output element (reverse mode). */
-function jacobianRows<N extends Differentiable>(
-  outs: readonly N[],
-  xs: readonly N[],
-  createGraph: boolean,
-): N[][] {
-  return outs.map((o) => {
-    const rows: N[][] = xs.map(() => []);
-    for (let k = 0; k < sizeOf(o.shape); k++) {
-      const gs = pullBack([o], xs, [oneHot(o, k)], createGraph);
-      gs.forEach((g, i) => {
-        rows[i]!.push(g);
-      });
-    }
-    return xs.map((x, i) => withGradMode(createGraph, () => assemble(rows[i]!, o.shape, x, false)));
-  });
-}
-
-/** J[o][i] of shape out.shape ++ in.shape, a column per input element (forward mode). */
-function jacobianColumns<N extends Differentiable>(
-  outs: readonly N[],
-  xs: readonly N[],
-  createGraph: boolean,
-): N[][] {
-  const columns: N[][][] = outs.map(() => xs.map(() => []));
-  xs.forEach((x, i) => {
-    for (let k = 0; k < sizeOf(x.shape); k++) {
-      const ts = xs.map((_, j) => (j === i ? oneHot(x, k) : null));
-      pushTangents(outs, xs, ts, createGraph).forEach((t, o) => {
-        columns[o]![i]!.push(t);
-      });
-    }
-  });
-  return outs.map((o, oi) =>
-    xs.map((x, i) => withGradMode(createGraph, () => assemble(columns[oi]![i]!, x.shape, o, true))),
-  );
-}
-
-/** A Jacobian table in PyTorch's nesting: J, J[i] or J[o], or J[o][i] when both sides are tuples. */
-function nest<N>(table: N[][], manyOut: boolean, manyIn: boolean): unknown {
-  const rows = table.map((row) => shaped(row, manyIn));
-  return shaped(rows, manyOut);
-}
-
-/**
- * The Jacobian of `f` at `inputs`, of shape `output.shape ++ input.shape`
- * (`torch.autograd.functional.jacobian`). A tuple of inputs gives a tuple of Jacobians, a tuple of
- * outputs a tuple of those. `strategy: 'forward'` fills it a column at a time by forward mode.
- *
- * @example
- * jacobian((x) => x.mul(x), tensor([1, 2])).toArray();   // [[2, 0], [0, 4]]
- */
-export function jacobian<N extends Differentiable>(f: (x: N) => N, inputs: N, options?: JacobianOptions): N;
-export function jacobian<N extends Differentiable>(
-  f: Fn<N>,
-  inputs: OneOrMany<N>,
-  options?: JacobianOptions,
-): unknown;
-export function jacobian<N extends Differentiable>(
-  f: Fn<N>,
-  inputs: OneOrMany<N>,
-  options: JacobianOptions = {},
-): unknown {
-  const { createGraph = false, strategy = 'reverse' } = options;
-  if (strategy !== 'reverse' && strategy !== 'forward') {
-    throw new TypeError(`jacobian: unknown strategy ${JSON.stringify(strategy)}; use 'forward' or 'reverse'`);
-  }
-  const [given, manyIn] = listOf(inputs, 'inputs', 'jacobian');
-  const xs = prepare(given, createGraph);
-  const [outs, manyOut] = run(f, xs, 'jacobian');
-  const table =
-    strategy === 'reverse' ? jacobianRows(outs, xs, createGraph) : jacobianColumns(outs, xs, createGraph);
-  return nest(table, manyOut, manyIn);
-}
-
-/** The scalar output of `f` for hessian/hvp, and its gradients as recorded graphs. */
-function gradientGraph<N extends Differentiable>(f: Fn<N>, xs: N[], op: string): [N, N[]] {
-  const [outs, many] = run(f, xs, op);
-  const out = outs[0]!;
-  if (many || sizeOf(out.shape) !== 1) {
-    throw new ShapeError(
-      op,
-      `the function must return one one-element Value or Tensor (got ${outs.length} output(s), the first of shape ${fmt(out.shape)})`,
-      'reduce it first (sum, mean)',
-    );
-  }
-  const grads = pullBack([out], xs, [oneHot(out, 0)], true);
-  return [out, grads];
-}
-
-/**
- * The Hessian of scalar `f` at `inputs`, of shape `input.shape ++ input.shape`, by forward-over-reverse:
- * the gradient is recorded as a graph, and forward mode pushes a unit tangent per input element
- * through it (`torch.autograd.functional.hessian`). A tuple of inputs gives H[i][j].
- *
- * @example
- * hessian((x) => x.pow(3).sum(), tensor([1, 2])).toArray();   // [[6, 0], [0, 12]]
- */
-export function hessian<N extends Differentiable>(f: (x: N) => N, inputs: N, options?: TransformOptions): N;
-export function hessian<N extends Differentiable>(
-  f: Fn<N>,
-  inputs: OneOrMany<N>,
-  options?: TransformOptions,
-): unknown;
-export function hessian<N extends Differentiable>(
-  f: Fn<N>,
-  inputs: OneOrMany<N>,
-  options: TransformOptions = {},
-): unknown {
-  const createGraph = options.createGraph ?? false;
-  const [given, manyIn] = listOf(inputs, 'inputs', 'hessian');
-  const xs = prepare(given, true);
-  const [, grads] = gradientGraph(f, xs, 'hessian');
-  return nest(jacobianColumns(grads, xs, createGraph), manyIn, manyIn);
-}
-
-/**
- * The output of scalar `f` and the Hessian-vector product H·v, by one forward-mode pass through the
- * recorded gradient (`torch.autograd.functional.hvp`); H is never formed.
- *
- * @example
- * const [y, hv] = hvp((x) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 1]));   // hv = [6, 12]
- */
-export function hvp<N extends Differentiable>(
-  f: Fn<N>,
-  inputs: OneOrMany<N>,
-  v: OneOrMany<N>,
-  options: TransformOptions = {},
-): [N, OneOrMany<N>] {
-  const createGraph = options.createGraph ?? false;
-  const [given, manyIn] = listOf(inputs, 'inputs', 'hvp');
-  const vs = vectors(v, given, 'hvp', 'input');
-  const xs = prepare(given, true);
-  const [out, grads] = gradientGraph(f, xs, 'hvp');
-  const hv = pushTangents(grads, xs, vs, createGraph);
-  return [released([out], createGraph)[0]!, shaped(hv, manyIn)];
 }
 
 /**
