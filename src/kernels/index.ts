@@ -16,6 +16,7 @@ export {
   minimum,
   mul,
   pow,
+  sub,
   where,
 } from './binary.js';
 export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcast.js';
@@ -40,6 +41,7 @@ export {
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
+export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
 // issue 11: scans and indexing along an axis
 export { checkIndex, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';

@@ -18,6 +18,9 @@ const METHOD_OF: Partial<Record<DifferentiableName, string>> = {
   minTo: 'min',
   sumTo: 'sum',
   cast: 'to',
+  sigmoidBackward: 'sigmoid',
+  tanhBackward: 'tanh',
+  reluBackward: 'relu',
 };
 
 describe('the rule table', () => {

@@ -41,6 +41,17 @@ const binary = (
       .map(([a, b]) => ({ inputs: [tensorOf(s, a), tensorOf(t, b)], apply: call(name) })),
   );
 
+/** A backward primitive (dy, y): one shape, as its rule calls it (the fused loop), or broadcast (the composed path). */
+const backwardPrimitive = (name: string, lo: number, hi: number): fc.Arbitrary<Case> =>
+  fc.oneof(
+    shapeArb().chain((s) =>
+      fc
+        .tuple(valuesArb(s, 0, 3, true), valuesArb(s, lo, hi, true))
+        .map(([a, b]) => ({ inputs: [tensorOf(s, a), tensorOf(s, b)], apply: call(name) })),
+    ),
+    binary(name, [0, lo], [3, hi]),
+  );
+
 /** maximum/minimum on distinct values, so no tie sits inside a finite-difference step. */
 const extremum = (name: string): fc.Arbitrary<Case> =>
   broadcastPairArb.chain(([s, t]) => {
@@ -88,6 +99,9 @@ export const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
   tanh: unary('tanh', -3, 3),
   sigmoid: unary('sigmoid', -6, 6),
   relu: unary('relu', 0.1, 3, true), // NOTE: away from the kink at 0; its value there is tested by value
+  sigmoidBackward: backwardPrimitive('sigmoidBackward', 0, 1.5),
+  tanhBackward: backwardPrimitive('tanhBackward', 0, 1.5),
+  reluBackward: backwardPrimitive('reluBackward', 0.1, 3), // NOTE: x away from the kink at 0, as relu
   abs: unary('abs', 0.1, 3, true),
   sqrt: unary('sqrt', 0.1, 5),
   sin: unary('sin', -3, 3, true),
@@ -237,6 +251,9 @@ export const SCALAR_DOMAIN: Record<ScalarName & DifferentiableName, [number, num
   tanh: [-3, 3, false],
   sigmoid: [-6, 6, false],
   relu: [0.1, 3, true],
+  sigmoidBackward: [-3, 3, false],
+  tanhBackward: [-3, 3, false],
+  reluBackward: [0.1, 3, true],
   abs: [0.1, 3, true],
   sqrt: [0.1, 5, false],
   sin: [-3, 3, true],
