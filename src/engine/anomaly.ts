@@ -7,6 +7,7 @@
 import { AutogradError, formatNumber } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { summarize } from '../kernels/summary.js';
+import type { RuleObserver, RuleStep } from './backward.js';
 import { Node, type Raw } from './node.js';
 
 /** What anomaly detection takes besides on/off. @example detectAnomaly(fn, { checkForward: true }) */
@@ -162,14 +163,21 @@ function siteText(node: Node): string {
 }
 
 /**
- * Called by the engine after a rule ran, while the mode is on: throws on the first gradient with a
- * NaN or an Inf, naming the op, the node, its creation site, and what the rule was given.
+ * The observer a backward pass runs while the mode is on: checks each rule step, then hands it to
+ * `next` (a trace), if any.
  */
-export function checkRuleOutput(
-  node: Node,
-  grads: readonly (Grad | null | undefined)[],
-  upstream: Grad,
-): void {
+export function checkingAnomalies(next: RuleObserver | null): RuleObserver {
+  return (step) => {
+    checkStep(step);
+    next?.(step);
+  };
+}
+
+/**
+ * Throws on the first gradient a rule sent with a NaN or an Inf, naming the op, the node, its
+ * creation site, and what the rule was given.
+ */
+function checkStep({ node, contributions: grads, upstream }: RuleStep): void {
   const bad = grads.findIndex((g, i) => g != null && node.parent(i).requiresGrad && !allFinite(g));
   if (bad < 0) return;
   const ins = node.parents.map((p, i) => `  input ${i}${p.label ? ` "${p.label}"` : ''}: ${describe(p.raw)}`);

@@ -1,6 +1,6 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
-import { type Grad, walk } from './backward.js';
+import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { Node, type Raw } from './node.js';
@@ -43,12 +43,23 @@ function seedFor(seed: Node, createGraph: boolean): Grad {
  * Backpropagates from `root` (seeded with `seed`, a node of root's shape) and stores every reached
  * node's gradient: leaves add it to what they had (as in PyTorch), other nodes keep this pass's.
  */
-export function backwardFrom(root: Node, seed: Node, options: BackwardOptions = {}): void {
+export function backwardFrom(
+  root: Node,
+  seed: Node,
+  options: BackwardOptions = {},
+  observer: RuleObserver | null = null,
+): void {
   requireGrad('backward', root, 'the output');
   const createGraph = options.createGraph ?? false;
-  walk([root], [seedFor(seed, createGraph)], createGraph, (order) => {
-    for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph);
-  });
+  walk(
+    [root],
+    [seedFor(seed, createGraph)],
+    createGraph,
+    (order) => {
+      for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph);
+    },
+    observer,
+  );
 }
 
 function store(n: Node, g: Grad, createGraph: boolean): void {
@@ -77,20 +88,26 @@ export function gradOf(
   inputs: readonly Node[],
   seeds: readonly Node[],
   options: GradOptions = {},
+  observer: RuleObserver | null = null,
 ): (Node | null)[] {
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
   const createGraph = options.createGraph ?? false;
   const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));
-  return walk(outputs, seedsForWalk, createGraph, () =>
-    inputs.map((x, i) => {
-      const g = x.acc;
-      if (g === null && !options.allowUnused) {
-        throw new TypeError(
-          `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
-        );
-      }
-      return g === null ? null : g instanceof Node ? g : x.constant(g);
-    }),
+  return walk(
+    outputs,
+    seedsForWalk,
+    createGraph,
+    () =>
+      inputs.map((x, i) => {
+        const g = x.acc;
+        if (g === null && !options.allowUnused) {
+          throw new TypeError(
+            `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+          );
+        }
+        return g === null ? null : g instanceof Node ? g : x.constant(g);
+      }),
+    observer,
   );
 }

@@ -4,13 +4,29 @@ import { AutogradError, fmt, ShapeError } from '../errors.js';
 import { isBroadcastableTo } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
 import type { AnyRuleContext, Backend } from '../ops/op.js';
-import { anomalyMode, checkRuleOutput } from './anomaly.js';
+import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { Node, type Raw } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
+
+/** What a pass reports at each rule application, after the engine has accumulated its results. */
+export interface RuleStep {
+  /** The node whose rule ran. */
+  readonly node: Node;
+  /** The gradient that reached it (after its hooks). */
+  readonly upstream: Grad;
+  /**
+   * What each input received from this rule, fitted to the input's shape (null: nothing). Each
+   * input's running sum is `node.parent(i).acc`. Reused between steps: copy what you keep.
+   */
+  readonly contributions: readonly (Grad | null)[];
+}
+
+/** Watches every rule application of a pass (a trace, an anomaly check); read once per pass. */
+export type RuleObserver = (step: RuleStep) => void;
 
 /** Shape of a gradient of either form. */
 function shapeOf(g: Grad): readonly number[] {
@@ -77,6 +93,7 @@ export function walk<R>(
   seeds: readonly Grad[],
   createGraph: boolean,
   use: (order: readonly Node[]) => R,
+  observer: RuleObserver | null = null,
 ): R {
   if (walking) {
     throw new TypeError(
@@ -95,13 +112,13 @@ export function walk<R>(
           ? seed
           : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
     });
-    const checked = anomalyMode; // read once per pass
+    const watch = anomalyMode ? checkingAnomalies(observer) : observer; // the mode is read once per pass
     withGradMode(createGraph, () => {
       for (let k = order.length - 1; k >= 0; k--) {
         const node = order[k]!;
         if (node.acc === null || !node.requiresGrad) continue;
         if (node.hooks) node.acc = runHooks(node, node.acc);
-        if (node.op !== null) propagate(node, createGraph, checked);
+        if (node.op !== null) propagate(node, createGraph, watch);
       }
     });
     return use(order);
@@ -171,8 +188,18 @@ function contextOf(node: Node, n: number, createGraph: boolean): AnyRuleContext<
   return ctx;
 }
 
-/** Applies the rule of `node.op` and adds each input's gradient into that input's `acc`. */
-function propagate(node: Node, createGraph: boolean, checked: boolean): void {
+/** The step handed to an observer, reused (an observer copies what it keeps). */
+const step: { node: Node; upstream: Grad; contributions: (Grad | null)[] } = {
+  node: null as unknown as Node,
+  upstream: 0,
+  contributions: [],
+};
+
+/**
+ * Applies the rule of `node.op` and adds each input's gradient into that input's `acc`; then tells
+ * `observer`, if any, what the rule sent (the only place a rule runs, so a trace sees every step).
+ */
+function propagate(node: Node, createGraph: boolean, observer: RuleObserver | null): void {
   const op = node.op!;
   const n = node.arity;
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
@@ -181,12 +208,28 @@ function propagate(node: Node, createGraph: boolean, checked: boolean): void {
   if (grads.length !== n) {
     throw new AutogradError(op.name, `rule returned ${grads.length} gradients for ${n} inputs`);
   }
-  if (checked) checkRuleOutput(node, grads, node.acc!);
   for (let i = 0; i < n; i++) {
     const p = node.parent(i);
     const gi = grads[i];
     if (gi == null || !p.requiresGrad) continue;
     const fitted = fitToInput(B, node, i, gi, createGraph);
     p.acc = p.acc === null ? fitted : B.add(p.acc, fitted);
+    if (observer) step.contributions[i] = fitted;
   }
+  if (observer) notify(observer, node, grads);
+}
+
+/** Hands the step of `node` to `observer`: inputs that received nothing get null. */
+function notify(observer: RuleObserver, node: Node, grads: readonly (Grad | null)[]): void {
+  const c = step.contributions;
+  c.length = grads.length;
+  for (let i = 0; i < grads.length; i++) {
+    if (grads[i] == null || !node.parent(i).requiresGrad) c[i] = null;
+  }
+  step.node = node;
+  step.upstream = node.acc!;
+  observer(step);
+  step.node = null as unknown as Node;
+  step.upstream = 0;
+  c.fill(null);
 }

@@ -16,6 +16,8 @@ interface Extra {
   label: string;
   /** The name of the method that made this node, when it was a composite (`sum` over `sumTo`). */
   madeBy: string | null;
+  /** The id of the composite's first node: its nodes are this node's ancestors with ids from here on. */
+  madeFrom: number;
   attrs: unknown;
   hooks: Hook<Node>[] | null;
   /** Inputs after the first two (`where`, `cat`). */
@@ -31,6 +33,11 @@ export interface NodeInit {
   rest: readonly Node[];
   attrs: unknown;
   requiresGrad: boolean;
+}
+
+/** How many nodes have been made so far: the id the next node gets. */
+export function nodesMade(): number {
+  return nextId;
 }
 
 /** The inputs of a node that has none. */
@@ -75,12 +82,12 @@ export abstract class Node {
     this.p1 = init.p1;
     this.extra =
       init.rest.length > 0 || init.attrs !== undefined || label !== ''
-        ? { label, madeBy: null, attrs: init.attrs, hooks: null, rest: init.rest }
+        ? { label, madeBy: null, madeFrom: -1, attrs: init.attrs, hooks: null, rest: init.rest }
         : null;
   }
 
   private ensureExtra(): Extra {
-    this.extra ??= { label: '', madeBy: null, attrs: undefined, hooks: null, rest: NONE };
+    this.extra ??= { label: '', madeBy: null, madeFrom: -1, attrs: undefined, hooks: null, rest: NONE };
     return this.extra;
   }
 
@@ -100,10 +107,22 @@ export abstract class Node {
     return this.op === null ? null : (this.extra?.madeBy ?? this.op.name);
   }
 
-  /** Records that a composite method made this node (see `gradFn`). */
-  madeBy(method: string): this {
-    if (this.op !== null) this.ensureExtra().madeBy = method;
+  /**
+   * Records that a composite method made this node (see `gradFn`); `from` (see `nodesMade()`) marks
+   * where its nodes start, so that a drawing can show the whole composite as one node.
+   */
+  madeBy(method: string, from = -1): this {
+    if (this.op !== null) {
+      const extra = this.ensureExtra();
+      extra.madeBy = method;
+      extra.madeFrom = from;
+    }
     return this;
+  }
+
+  /** The id of the first node of the composite that made this node, or -1 when not recorded. */
+  get madeFrom(): number {
+    return this.extra?.madeFrom ?? -1;
   }
 
   /** The op's attributes (an axis, a shape), if it takes any. */
