@@ -9,7 +9,7 @@ import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
 import { fmt } from '../errors.js';
 import { cat } from '../functional/ops.js';
-import type { DType, NDArray } from '../kernels/ndarray.js';
+import { type DType, NDArray } from '../kernels/ndarray.js';
 import { Module } from '../nn/module.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type AttrValue, type Emitter, TRANSLATIONS } from './translate.js';
@@ -244,6 +244,9 @@ function build(
         attribute: Object.entries(attrs).map(([name, v]) => attribute(name, v)),
       });
       return output;
+    },
+    scalar(value) {
+      return floats(fresh('const'), new NDArray(Float64Array.of(value), []));
     },
     ints(values) {
       const name = fresh('const');

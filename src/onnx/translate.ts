@@ -11,6 +11,8 @@ export type AttrValue = number | readonly number[] | { readonly float: number };
 export interface Emitter {
   /** Adds a node and returns the name of its (first) output. */
   node(opType: string, inputs: readonly string[], attrs?: Readonly<Record<string, AttrValue>>): string;
+  /** A 0-d float constant of the export's type as an initializer; returns its name. */
+  scalar(value: number): string;
   /** An int64 constant (axes, starts) as an initializer; returns its name. */
   ints(values: readonly number[]): string;
   /** The int64 shape `dims` of `node`'s output for Reshape/Expand; batch dims become the batch size at run time. */
@@ -79,6 +81,11 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   abs: unary('Abs'),
   sqrt: unary('Sqrt'),
   sign: unary('Sign'),
+  sin: unary('Sin'),
+  cos: unary('Cos'),
+  softplus: unary('Softplus'),
+  log1p: (e, [x]) => e.node('Log', [e.node('Add', [x!, e.scalar(1)])]),
+  expm1: (e, [x]) => e.node('Sub', [e.node('Exp', [x!]), e.scalar(1)]),
   add: binary('Add'),
   mul: binary('Mul'),
   div: binary('Div'),

@@ -170,6 +170,13 @@ describe('exportOnnx, checked by onnxruntime', () => {
     }
   });
 
+  it('sin, cos, softplus, log1p and expm1', async () => {
+    const x = randn([3, 4], f32);
+    const f = (t: Tensor) =>
+      t.sin().add(t.cos()).add(t.softplus()).add(t.abs().log1p()).add(t.mul(0.5).expm1());
+    expectClose((await runOrt(await exportOnnx(f, [x]), { input: x })).output!, f(x));
+  });
+
   it('float64 export', async () => {
     manualSeed(4);
     const model = new MLP([3, 5, 2], { activation: 'tanh' });
