@@ -54,3 +54,51 @@ export function checkFinite(op: string, v: unknown, what = 'operand'): number {
   }
   return v;
 }
+
+/** The type an option must have: a `typeof` name, or a check returning an error text (null when fine). */
+export type OptionSpec = 'boolean' | 'string' | 'number' | ((v: unknown) => string | null);
+
+/** How a value is written in a message: its type, and the value when short. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return `an array (${String(JSON.stringify(v)).slice(0, 40)})`;
+  if (typeof v === 'string') return `a string (${JSON.stringify(v).slice(0, 40)})`;
+  if (typeof v === 'object') return `an object`;
+  if (typeof v === 'function') return 'a function';
+  return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * The options object of `op`, checked: undefined or an object; of the keys in `spec`, only own
+ * properties are read (an inherited `requiresGrad` from a polluted `Object.prototype` is ignored),
+ * and each present one must have its type, else a TypeError naming `op`, the key and the value.
+ * Other keys are left alone.
+ *
+ * @example readOptions('tensor', { requiresGrad: true }, { requiresGrad: 'boolean' }).requiresGrad; // true
+ */
+export function readOptions(
+  op: string,
+  options: unknown,
+  spec: Readonly<Record<string, OptionSpec>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  if (options === undefined) return out;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `${op}: options must be an object (got ${describeValue(options)}); pass e.g. { ${Object.keys(spec)[0] ?? ''}: … }`,
+    );
+  }
+  for (const key of Object.keys(spec)) {
+    if (!Object.hasOwn(options, key)) continue;
+    const v = (options as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    const want = spec[key]!;
+    const problem = typeof want === 'function' ? want(v) : typeof v === want ? null : `must be a ${want}`;
+    if (problem !== null) {
+      throw new TypeError(`${op}: option ${key} ${problem} (got ${describeValue(v)})`);
+    }
+    out[key] = v;
+  }
+  return out;
+}

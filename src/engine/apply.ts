@@ -2,17 +2,10 @@
 
 import type { AnyOp } from '../ops/op.js';
 import { isGradEnabled } from './mode.js';
-import { CONSTANT, NONE, type Node, type NodeInit } from './node.js';
+import { CONSTANT, makeInit, NONE, type Node } from './node.js';
 
 /** Reused for every recorded node: the constructors copy it before anything else runs. */
-const recorded: { -readonly [K in keyof NodeInit]: NodeInit[K] } = {
-  op: null,
-  p0: null,
-  p1: null,
-  rest: NONE,
-  attrs: undefined,
-  requiresGrad: true,
-};
+const recorded = makeInit();
 
 /**
  * Applies `op` to inputs `x`, `y` (null for a one-input op) and `more`. The result records its op

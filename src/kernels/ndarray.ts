@@ -55,9 +55,25 @@ export function checkDType(dtype: unknown, op: string): DType {
   return dtype;
 }
 
-/** A zero-filled typed array of `dtype`. */
-export function alloc(dtype: DType, n: number): Data {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+/**
+ * A zero-filled typed array of `dtype`. An allocation the engine cannot make (too many elements, or
+ * out of memory) is a RangeError naming `op` and the bytes asked, not V8's bare message.
+ */
+export function alloc(dtype: DType, n: number, op = 'alloc'): Data {
+  try {
+    return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  } catch (e) {
+    throw allocationError(op, n, dtype, e);
+  }
+}
+
+/** The error of a failed allocation of `n` elements of `dtype` by `op`. */
+export function allocationError(op: string, n: number, dtype: DType, cause: unknown): RangeError {
+  const bytes = n * (dtype === 'float32' ? 4 : 8);
+  const gib = (bytes / 2 ** 30).toFixed(1);
+  return new RangeError(
+    `${op}: cannot allocate ${n} ${dtype} elements (${bytes} bytes, ${gib} GiB): ${cause instanceof Error ? cause.message : String(cause)}; use a smaller size`,
+  );
 }
 
 /**

@@ -34,6 +34,21 @@ function meanAll(x: Node): Node {
   return x instanceof Tensor ? mean(B, x, undefined, false) : x;
 }
 
+/** PyTorch's check: binary cross-entropy takes probabilities; logits give a meaningless (negative) loss. */
+function checkProbabilities(pred: Node): void {
+  const data = typeof pred.raw === 'number' ? [pred.raw] : pred.raw.data;
+  for (let i = 0; i < data.length; i++) {
+    const p = data[i]!;
+    if (!(p >= 0 && p <= 1)) {
+      const where = typeof pred.raw === 'number' ? '' : ` at flat index ${i}`;
+      throw new RangeError(
+        `binaryCrossEntropy: all elements of input should be between 0 and 1 (got ${p}${where}); ` +
+          'pass probabilities (e.g. sigmoid() of the logits), or use binaryCrossEntropyWithLogits on logits',
+      );
+    }
+  }
+}
+
 const TINY = Math.exp(-100);
 
 /**
@@ -54,6 +69,7 @@ function clampedLog(p: Node): Node {
  */
 export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N | number): N {
   checkPair('binaryCrossEntropy', pred, target);
+  checkProbabilities(pred);
   const y = target as Node | number;
   const oneMinusY = typeof y === 'number' ? 1 - y : B.sub(1, y);
   const e = B.neg(B.add(B.mul(y, clampedLog(pred)), B.mul(oneMinusY, clampedLog(B.sub(1, pred)))));

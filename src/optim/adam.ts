@@ -35,7 +35,13 @@ export class Adam<P extends Node> extends Optimizer<P, Moments> {
   constructor(params: readonly P[], options: AdamOptions = {}) {
     super('Adam', params);
     this.lr = checkRate('Adam', 'lr', options.lr ?? 1e-3);
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new TypeError(
+        `Adam: betas must be a pair [beta1, beta2] (got ${JSON.stringify(betas) ?? String(betas)}); pass e.g. { betas: [0.9, 0.999] }`,
+      );
+    }
+    const [b1, b2] = betas;
     this.beta1 = checkRate('Adam', 'betas[0]', b1, { max: 0.999999 });
     this.beta2 = checkRate('Adam', 'betas[1]', b2, { max: 0.999999 });
     this.eps = checkRate('Adam', 'eps', options.eps ?? 1e-8);

@@ -1,6 +1,6 @@
 /** @file What every optimizer shares: its parameters, zeroGrad, and an all-or-nothing step. */
 
-import type { Node, Raw } from '../engine/node.js';
+import { Node, type Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
 
 export function checkRate(
@@ -30,7 +30,12 @@ export abstract class Optimizer<P extends Node, S> {
       throw new TypeError(`${op}: expected a non-empty array of parameters (Values or Tensors)`);
     }
     params.forEach((p, i) => {
-      if (typeof p !== 'object' || p === null || !('requiresGrad' in p) || !p.requiresGrad) {
+      if (!(p instanceof Node)) {
+        throw new TypeError(
+          `${op}: parameter ${i} is not a Value or a Tensor (got ${p === null ? 'null' : typeof p}); pass model.parameters() or tensors made with requiresGrad: true`,
+        );
+      }
+      if (!p.requiresGrad) {
         throw new TypeError(
           `${op}: parameter ${i} does not require a gradient; create it with requiresGrad: true`,
         );
@@ -53,9 +58,11 @@ export abstract class Optimizer<P extends Node, S> {
       const g = p.gradRaw;
       return g === null ? null : this.update(p.rawBackend, p.raw, g, this.states[i] ?? null);
     });
+    // NOTE: written into each parameter in place (a fromTypedArray parameter keeps sharing the
+    // user's buffer, a float32 one stays float32) and its version bumped, as PyTorch's optimizers do.
     next.forEach((update, i) => {
       if (update === null) return;
-      this.params[i]!.raw = update[0];
+      this.params[i]!.assignInPlace(update[0], 'an optimizer step');
       this.states[i] = update[1];
     });
   }

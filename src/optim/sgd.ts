@@ -31,10 +31,10 @@ export class SGD<P extends Node> extends Optimizer<P, Raw | null> {
   constructor(params: readonly P[], options: SGDOptions) {
     super('SGD', params);
     this.lr = checkRate('SGD', 'lr', options?.lr);
-    this.momentum = checkRate('SGD', 'momentum', options.momentum ?? 0);
-    this.dampening = checkRate('SGD', 'dampening', options.dampening ?? 0);
-    this.weightDecay = checkRate('SGD', 'weightDecay', options.weightDecay ?? 0);
-    this.nesterov = options.nesterov ?? false;
+    this.momentum = checkRate('SGD', 'momentum', options?.momentum ?? 0);
+    this.dampening = checkRate('SGD', 'dampening', options?.dampening ?? 0);
+    this.weightDecay = checkRate('SGD', 'weightDecay', options?.weightDecay ?? 0);
+    this.nesterov = options?.nesterov ?? false;
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
       throw new RangeError('SGD: nesterov needs momentum > 0 and dampening 0');
     }

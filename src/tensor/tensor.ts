@@ -3,13 +3,15 @@
 import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
-import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
-import { fmt, formatNumber, type Shape, ShapeError } from '../errors.js';
+import { CONSTANT, isNodeInit, leafInit, makeInit, Node, type NodeInit, type Raw } from '../engine/node.js';
+import { describeValue, fmt, formatNumber, readOptions, type Shape, ShapeError } from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
+import { expand as expandArray } from '../kernels/layout.js';
 import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
+import { summarize, type TensorSummary } from '../kernels/summary.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
@@ -40,18 +42,34 @@ const B = graph as G;
  * W.grad!.shape;   // [2, 2]
  */
 export class Tensor extends Node {
-  /** Wraps an existing array (not copied). Most code makes tensors with `tensor()`, `zeros()`, …. */
+  /** Wraps an existing NDArray (not copied). Most code makes tensors with `tensor()`, `zeros()`, …. */
   constructor(data: NDArray, options: TensorOptions = {}) {
-    if (isNodeInit(options)) super(data, options, '');
-    else super(data, leafInit(options.requiresGrad ?? false), options.label ?? '');
+    if (isNodeInit(options)) {
+      super(data, options, '');
+      return;
+    }
+    if (!(data instanceof NDArray)) {
+      throw new TypeError(
+        `Tensor: the constructor wraps an NDArray (got ${describeValue(data)}); make tensors with tensor(nestedArrays), zeros(shape) or fromTypedArray(array, shape)`,
+      );
+    }
+    const o = tensorOptions('Tensor', options);
+    if (o.dtype !== undefined && o.dtype !== data.dtype) {
+      throw new TypeError(`Tensor: dtype ${o.dtype} given for ${data.dtype} data; convert with .to(dtype)`);
+    }
+    super(data, leafInit(o.requiresGrad ?? false), o.label ?? '');
   }
 
-  /** The array this node holds (never mutated by chainrule). */
+  /**
+   * The array this node holds. chainrule's ops never mutate it; optimizer steps, `copy_` and the
+   * `data` setter write into it in place (and bump `version`).
+   */
   get array(): NDArray {
+    if (this.isReleased) throw releasedError('array');
     return this.raw as NDArray;
   }
   get shape(): Shape {
-    return this.array.shape;
+    return (this.raw as NDArray).shape;
   }
   /** Number of elements. */
   get size(): number {
@@ -61,7 +79,75 @@ export class Tensor extends Node {
     return this.array.shape.length;
   }
   get dtype(): DType {
-    return this.array.dtype;
+    return (this.raw as NDArray).dtype;
+  }
+
+  /** A tensor sharing this one's array, cut from the graph (PyTorch's `.data`). */
+  get data(): Tensor {
+    return this.detach();
+  }
+  /**
+   * Writes `source` (a Tensor or nested arrays of this shape) into this tensor's array in place, as
+   * PyTorch's `t.data = …` / `with no_grad(): t.copy_(…)`: a `fromTypedArray` tensor keeps sharing
+   * its buffer, and `version` is bumped so that graphs recorded before cannot be backpropagated.
+   */
+  set data(source: Tensor | Nested) {
+    const src = this.sourceArray('data', source);
+    if (src.dtype !== this.dtype) {
+      throw new TypeError(
+        `data: a ${src.dtype} tensor cannot replace ${this.dtype} data; convert it with .to('${this.dtype}') first`,
+      );
+    }
+    if (!sameShape(src.shape, this.shape)) {
+      throw new ShapeError(
+        'data',
+        `new data has shape ${fmt(src.shape)}, this tensor has ${fmt(this.shape)}`,
+        'assign data of the same shape (reshape it first)',
+      );
+    }
+    this.writeInPlace(src, 'a data setter');
+  }
+
+  /**
+   * Copies `source` into this tensor in place (PyTorch's `copy_`): it broadcasts to this shape and
+   * is converted to this dtype. Not recorded (no gradient flows through it); bumps `version`.
+   *
+   * @example
+   * const w = zeros([2]); w.copy_(tensor([1, 2])); w.toArray();   // [1, 2]
+   */
+  copy_(source: Tensor | Nested): this {
+    const src = this.sourceArray('copy_', source);
+    this.writeInPlace(sameShape(src.shape, this.shape) ? src : expandTo(src, this.shape), 'copy_');
+    return this;
+  }
+
+  /** Writes `values` (of this shape, any dtype) into this tensor's array, as an optimizer step. */
+  assignInPlace(values: Raw, by: string): void {
+    this.writeInPlace(values as NDArray, by);
+  }
+
+  private writeInPlace(values: NDArray, by: string): void {
+    this.array.data.set(values.data);
+    this.markWritten(by);
+  }
+
+  private sourceArray(op: string, source: unknown): NDArray {
+    if (source instanceof Tensor) return source.array;
+    if (source instanceof Node) throw new TypeError(`${op}: expected a Tensor or nested arrays, got a Value`);
+    return fromNested(source, op, this.dtype);
+  }
+
+  /** Summary statistics of the data (kept after a backward pass released the array). */
+  summary(): TensorSummary {
+    return this.releasedSummary?.data ?? summarize(this.array);
+  }
+
+  /** Summary statistics of the gradient, or null before any pass reached this tensor. */
+  gradSummary(): TensorSummary | null {
+    const kept = this.releasedSummary;
+    if (kept !== null) return kept.grad;
+    const g = this.gradRaw;
+    return g === null ? null : summarize(g as NDArray);
   }
 
   /** The gradient from the latest backward pass (accumulated for leaves), or null before any. */
@@ -69,6 +155,11 @@ export class Tensor extends Node {
     return this.gradAsNode() as Tensor | null;
   }
   set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new TypeError(
+        `grad: a tensor's gradient must be a Tensor or null (got ${describeValue(g)}); wrap arrays with tensor()`,
+      );
+    }
     if (g !== null && !sameShape(g.shape, this.shape)) {
       throw new ShapeError(
         'grad',
@@ -85,10 +176,37 @@ export class Tensor extends Node {
 
   compute(op: AnyOp, x: Node, y: Node | null, more: readonly Node[], attrs: unknown): NDArray {
     if (!op.array) throw new TypeError(`${op.name}: not defined for tensors`);
+    if (x.isReleased || y?.isReleased) throw releasedError(op.name);
     const ins = [x.raw as NDArray];
     if (y !== null) ins.push(y.raw as NDArray);
-    for (const z of more) ins.push(z.raw as NDArray);
+    for (const z of more) {
+      if (z.isReleased) throw releasedError(op.name);
+      ins.push(z.raw as NDArray);
+    }
     return op.array(ins, attrs);
+  }
+
+  /**
+   * A stand-in for this tensor inside a released graph: same id, op, inputs and label; summaries of
+   * the data and gradient instead of the arrays (one-element arrays are kept: they cost nothing).
+   * Parameters (leaves that require a gradient), one-element constants and stand-ins stay themselves.
+   */
+  releasedCopy(): Tensor | null {
+    const raw = this.raw as NDArray;
+    if (this.isReleased || (this.op === null && (this.requiresGrad || raw.size <= 1))) return null;
+    const init = makeInit();
+    init.id = this.id;
+    init.op = this.op;
+    init.p0 = this.p0;
+    init.p1 = this.p1;
+    init.requiresGrad = this.requiresGrad;
+    const empty = raw.dtype === 'float32' ? EMPTY32 : EMPTY64;
+    const copy = new Tensor(new NDArray(raw.size <= 1 ? raw.data : empty, raw.shape), init as TensorOptions);
+    this.copyExtraTo(copy);
+    const g = this.gradRaw as NDArray | null;
+    if (g !== null && g.size <= 1) copy.gradData = g;
+    copy.markReleased({ data: summarize(raw), grad: g === null ? null : summarize(g) });
+    return copy;
   }
 
   spawn(raw: Raw, init: NodeInit): Tensor {
@@ -102,10 +220,14 @@ export class Tensor extends Node {
   }
 
   describeData(): string {
-    return describeArray('data', this.array);
+    const kept = this.releasedSummary;
+    if (kept !== null && kept.data.size !== 1) return describeSummary('data', kept.data);
+    return describeArray('data', this.raw as NDArray);
   }
 
   describeGrad(): string | null {
+    const kept = this.releasedSummary;
+    if (kept?.grad && kept.grad.size !== 1) return describeSummary('grad', kept.grad);
     return this.gradRaw === null ? null : describeArray('grad', this.gradRaw as NDArray);
   }
 
@@ -115,7 +237,13 @@ export class Tensor extends Node {
   }
   sub(other: TensorLike): Tensor {
     const y = operand('sub', other);
-    if (y instanceof Tensor) broadcastShapes(this.shape, y.shape, 'sub');
+    if (y instanceof Tensor) {
+      try {
+        broadcastShapes(this.shape, y.shape, 'sub');
+      } catch (e) {
+        throw withLabels(e, this, y);
+      }
+    }
     return this.composite('sub', B.sub(this, y));
   }
   mul(other: TensorLike): Tensor {
@@ -187,7 +315,11 @@ export class Tensor extends Node {
       throw new TypeError(
         `matmul: operand must be a Tensor (got ${typeof other}); wrap arrays with tensor()`,
       );
-    return apply(OPS.matmul, [this, other]) as Tensor;
+    try {
+      return apply(OPS.matmul, [this, other]) as Tensor;
+    } catch (e) {
+      throw withLabels(e, this, other);
+    }
   }
 
   // reductions; `axis` is a number or an array of numbers, all axes when left out
@@ -219,13 +351,13 @@ export class Tensor extends Node {
   }
 
   // shape
-  /** The same elements in a new shape; one size may be -1. */
-  reshape(shape: readonly number[]): Tensor {
-    return B.reshape(this, shape) as Tensor;
+  /** The same elements in a new shape; one size may be -1; a number is a 1-D shape (`reshape(6)`). */
+  reshape(shape: number | readonly number[]): Tensor {
+    return B.reshape(this, shapeArgument('reshape', shape)) as Tensor;
   }
   /** Alias of `reshape` (chainrule's tensors are always contiguous). */
-  view(shape: readonly number[]): Tensor {
-    return this.reshape(shape);
+  view(shape: number | readonly number[]): Tensor {
+    return B.reshape(this, shapeArgument('view', shape)) as Tensor;
   }
   transpose(dim0: number, dim1: number): Tensor {
     return this.composite('transpose', C.transpose(B, this, dim0, dim1));
@@ -244,8 +376,8 @@ export class Tensor extends Node {
     return B.permute(this, normalized) as Tensor;
   }
   /** A view repeated along size-1 axes to `shape`; -1 keeps a size. */
-  expand(shape: readonly number[]): Tensor {
-    return B.expand(this, shape) as Tensor;
+  expand(shape: number | readonly number[]): Tensor {
+    return B.expand(this, shapeArgument('expand', shape)) as Tensor;
   }
   squeeze(axis?: number | readonly number[]): Tensor {
     return this.composite('squeeze', C.squeeze(B, this, axis));
@@ -353,6 +485,17 @@ export class Tensor extends Node {
   }
 }
 
+/** A shape argument: a number (one axis) or an array of integers (-1 allowed: the op checks it), else a TypeError. */
+function shapeArgument(op: string, shape: unknown): readonly number[] {
+  if (typeof shape === 'number') shape = [shape];
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d))) {
+    throw new TypeError(
+      `${op}: shape must be a number or an array of integers (got ${describeValue(shape)}); pass e.g. ${op}([2, 3])`,
+    );
+  }
+  return shape;
+}
+
 /** `{ createGraph }` or `{ retainGraph }` passed where the gradient goes (Value's signature). */
 function isOptionsLike(v: unknown): boolean {
   return (
@@ -366,6 +509,38 @@ function isOptionsLike(v: unknown): boolean {
 
 function describeArray(what: string, x: NDArray): string {
   return x.size === 1 ? `${what} ${formatNumber(x.data[0]!)}` : `${what} ${fmt(x.shape)}`;
+}
+
+/** A released array (of many elements) as a drawing shows it: the same text `describeArray` gave. */
+function describeSummary(what: string, s: TensorSummary): string {
+  return `${what} ${fmt(s.shape)}`;
+}
+
+const EMPTY64 = new Float64Array(0);
+const EMPTY32 = new Float32Array(0);
+
+function releasedError(op: string): TypeError {
+  return new TypeError(
+    `${op}: this tensor is a stand-in left in a graph after backward() released its arrays (it keeps summaries for drawings only); keep a reference to the tensor itself, or pass { retainGraph: true } to backward()`,
+  );
+}
+
+/** The options of a tensor constructor, read as own properties and checked. */
+export function tensorOptions(
+  op: string,
+  options: unknown,
+): { requiresGrad?: boolean; label?: string; dtype?: DType } {
+  const o = readOptions(op, options, {
+    requiresGrad: 'boolean',
+    label: 'string',
+    dtype: (v) => (v === 'float32' || v === 'float64' ? null : "must be 'float64' or 'float32'"),
+  });
+  return o as { requiresGrad?: boolean; label?: string; dtype?: DType };
+}
+
+/** `src` broadcast to `shape` (for copy_), checked. */
+function expandTo(src: NDArray, shape: Shape): NDArray {
+  return expandArray(src, shape, 'copy_');
 }
 
 /** A Tensor operand of `op`: Tensors pass, finite numbers become 0-d constants later; else a TypeError. */
@@ -384,5 +559,30 @@ function operand(op: string, v: unknown): Tensor | number {
 
 function binary(op: AnyOp, x: Tensor, other: unknown): Tensor {
   const y = operand(op.name, other);
-  return apply(op, [x, typeof y === 'number' ? x.constant(y) : y]) as Tensor;
+  const yn = typeof y === 'number' ? x.constant(y) : y;
+  try {
+    return apply(op, [x, yn]) as Tensor;
+  } catch (e) {
+    throw withLabels(e, x, yn);
+  }
+}
+
+/**
+ * A ShapeError about `a` and `b` with their labels before their shapes (`add: cannot broadcast
+ * myWeights [2, 3] with x [4]`), so that the message names the user's own tensors.
+ */
+function withLabels(e: unknown, a: Node, b: Node): unknown {
+  if (!(e instanceof ShapeError) || (a.label === '' && b.label === '')) return e;
+  let text = e.message;
+  let from = 0;
+  for (const x of [a, b]) {
+    const shape = fmt(x.shape);
+    const at = text.indexOf(shape, from);
+    if (at < 0) return e;
+    const named = x.label === '' ? shape : `${x.label} ${shape}`;
+    text = text.slice(0, at) + named + text.slice(at + shape.length);
+    from = at + named.length;
+  }
+  e.message = text;
+  return e;
 }

@@ -1,8 +1,8 @@
 /** @file toDot: the graph behind a node as Graphviz DOT text, deterministic and escaped. */
 
-import type { Node } from '../engine/node.js';
+import { type Node, Node as NodeClass } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { formatNumber } from '../errors.js';
+import { describeValue, formatNumber, readOptions } from '../errors.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { heatOf } from './heat.js';
 
@@ -120,7 +120,13 @@ function useCounts(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, 
  * toDot(y);   // 'digraph chainrule { … }'
  */
 export function toDot(root: Node, options: DotOptions = {}): string {
-  const { rankdir = 'LR', maxNodes = 2000, heat = false } = options;
+  if (!(root instanceof NodeClass)) {
+    throw new TypeError(
+      `toDot: expected a Value or a Tensor to draw (got ${describeValue(root)}); pass the output of your computation, e.g. toDot(loss)`,
+    );
+  }
+  const o = readOptions('toDot', options, { rankdir: 'string', maxNodes: 'number', heat: 'boolean' });
+  const { rankdir = 'LR', maxNodes = 2000, heat = false } = o as DotOptions;
   if (!['LR', 'TB', 'RL', 'BT'].includes(rankdir)) {
     throw new TypeError(`toDot: rankdir must be 'LR', 'TB', 'RL' or 'BT' (got ${JSON.stringify(rankdir)})`);
   }

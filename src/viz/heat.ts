@@ -5,6 +5,8 @@ import { formatNumber } from '../errors.js';
 
 /** The largest |gradient| element of a node, or null when no backward pass has reached it. */
 export function gradMagnitude(n: Node): number | null {
+  const kept = n.releasedSummary?.grad;
+  if (kept) return kept.size === 0 ? 0 : Math.max(Math.abs(kept.min), Math.abs(kept.max));
   const g = n.gradRaw;
   if (g === null) return null;
   if (typeof g === 'number') return Math.abs(g);
