@@ -91,9 +91,23 @@ function release(order: readonly Node[]): void {
       const stand = n.parent(i).acc;
       if (stand !== null) n.relink(i, stand as Node);
     }
-    n.acc = n.releasedCopy();
+    n.acc = n.op === null ? leafStandIn(n) : n.releasedCopy();
   }
   markReleaseDone();
+}
+
+/**
+ * A constant used by every step (the data set) gets one stand-in, not one per step: kept per leaf
+ * and version (a changed constant gets a new one; older graphs keep the summary of what they used).
+ */
+const leafStandIns = new WeakMap<Node, { readonly stand: Node | null; readonly version: number }>();
+
+function leafStandIn(n: Node): Node | null {
+  const kept = leafStandIns.get(n);
+  if (kept !== undefined && kept.version === n.version) return kept.stand;
+  const stand = n.releasedCopy();
+  leafStandIns.set(n, { stand, version: n.version });
+  return stand;
 }
 
 function store(n: Node, g: Grad, createGraph: boolean, owned: Set<ArrayBufferLike> | null): void {

@@ -2,6 +2,7 @@
 
 import type { Shape } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
+import { ReleasedArray } from '../kernels/released.js';
 import type { TensorSummary } from '../kernels/summary.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 
@@ -21,17 +22,21 @@ interface Extra {
   hooks: Hook<Node>[] | null;
   /** Inputs after the first two (`where`, `cat`). */
   rest: readonly Node[];
+  /** In-place writes to this node's data, when there were any. */
+  writes: Writes | null;
+}
+
+/** What the version check needs to know about a node's in-place writes. */
+interface Writes {
   /** How many in-place writes changed this node's data (PyTorch's `_version`). */
   version: number;
   /**
-   * The stamp (from the id counter) of the latest in-place write, 0 for none; `Infinity` once the
-   * data was released by a backward pass. A rule of a node made before that stamp must not run.
+   * The stamp (from the id counter) of the latest write: a rule of a node made before it must not
+   * run on this node's data.
    */
   writtenAt: number;
-  /** What the latest in-place write was, for the error message. */
+  /** What the latest write was ('an optimizer step'), for the error message. */
   writtenBy: string;
-  /** What drawings show of a released tensor: summaries of its data and gradient. */
-  summary: ReleasedSummary | null;
 }
 
 /** A released tensor's data and gradient, as statistics (the arrays themselves are gone). */
@@ -129,7 +134,7 @@ export abstract class Node {
    * `copy_`), as PyTorch's `_version`. A graph recorded before a change cannot be backpropagated.
    */
   get version(): number {
-    return this.extra?.version ?? 0;
+    return this.extra?.writes?.version ?? 0;
   }
 
   /**
@@ -141,38 +146,34 @@ export abstract class Node {
   /** Records an in-place change of this node's data by `what` (e.g. 'an optimizer step'). */
   markWritten(what: string): void {
     const extra = this.ensureExtra();
-    extra.version += 1;
-    extra.writtenAt = nextId;
-    extra.writtenBy = what;
+    extra.writes ??= { version: 0, writtenAt: 0, writtenBy: '' };
+    extra.writes.version += 1;
+    extra.writes.writtenAt = nextId;
+    extra.writes.writtenBy = what;
     lastWrite = nextId++;
   }
 
   /** The stamp of the latest in-place write (0: never; Infinity: released). */
   get writtenAt(): number {
-    return this.extra?.writtenAt ?? 0;
+    return this.raw instanceof ReleasedArray
+      ? Number.POSITIVE_INFINITY
+      : (this.extra?.writes?.writtenAt ?? 0);
   }
 
   /** What changed this node's data last ('an optimizer step', 'released'), or null. */
   get writtenBy(): string | null {
-    return this.extra?.writtenBy || null;
+    return this.isReleased ? 'released' : (this.extra?.writes?.writtenBy ?? null);
   }
 
   /** Summaries of the data and gradient when this node's arrays were released, else null. */
   get releasedSummary(): ReleasedSummary | null {
-    return this.extra?.summary ?? null;
+    const raw = this.raw;
+    return raw instanceof ReleasedArray ? { data: raw.summary, grad: raw.gradSummary } : null;
   }
 
   /** True for a node whose arrays a backward pass released (see `releasedCopy`). */
   get isReleased(): boolean {
-    return this.extra !== null && this.extra.summary !== null;
-  }
-
-  /** Marks this node as released, keeping `summary` for drawings. */
-  protected markReleased(summary: ReleasedSummary): void {
-    const extra = this.ensureExtra();
-    extra.summary = summary;
-    extra.writtenAt = Number.POSITIVE_INFINITY;
-    extra.writtenBy = 'released';
+    return this.raw instanceof ReleasedArray;
   }
 
   /**
@@ -197,7 +198,14 @@ export abstract class Node {
 
   /** Copies what a stand-in shares with its original: label, the composite's name, attributes. */
   protected copyExtraTo(other: Node): void {
-    if (this.extra === null) return;
+    if (
+      this.extra === null ||
+      (this.extra.label === '' &&
+        this.extra.madeBy === null &&
+        this.extra.attrs === undefined &&
+        this.extra.rest.length === 0)
+    )
+      return;
     const e = other.ensureExtra();
     e.label = this.extra.label;
     e.madeBy = this.extra.madeBy;
@@ -321,10 +329,7 @@ function newExtra(label: string, attrs: unknown, rest: readonly Node[]): Extra {
     attrs,
     hooks: null,
     rest,
-    version: 0,
-    writtenAt: 0,
-    writtenBy: '',
-    summary: null,
+    writes: null,
   };
 }
 

@@ -80,7 +80,7 @@ export function eye(n: number, m: number = n, dtype: DType = 'float64'): NDArray
   return new NDArray(data, [n, m]);
 }
 
-/** The largest seed `Rng` takes: its state is one 32-bit word, so seeds are 0 … 2³² − 1. */
+/** The largest seed that gives a state of its own: the generator keeps one 32-bit word. */
 export const MAX_SEED = 2 ** 32 - 1;
 
 /**
@@ -96,9 +96,6 @@ export class Rng {
   constructor(seed: number) {
     if (typeof seed !== 'number' || !Number.isInteger(seed)) {
       throw new TypeError(`Rng: seed must be an integer (got ${String(seed)}); pass a whole number`);
-    }
-    if (seed < 0 || seed > MAX_SEED) {
-      throw new RangeError(`Rng: seed ${seed} is outside 0..${MAX_SEED}; pass a seed in that range`);
     }
     this.state = seed | 0;
   }

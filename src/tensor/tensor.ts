@@ -9,8 +9,9 @@ import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
 import { expand as expandArray } from '../kernels/layout.js';
-import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
+import { alloc, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
+import { ReleasedArray } from '../kernels/released.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
@@ -189,23 +190,21 @@ export class Tensor extends Node {
   /**
    * A stand-in for this tensor inside a released graph: same id, op, inputs and label; summaries of
    * the data and gradient instead of the arrays (one-element arrays are kept: they cost nothing).
-   * Parameters (leaves that require a gradient), one-element constants and stand-ins stay themselves.
+   * Parameters (leaves that require a gradient), small constants (cheaper than their summaries) and
+   * stand-ins stay themselves.
    */
   releasedCopy(): Tensor | null {
     const raw = this.raw as NDArray;
-    if (this.isReleased || (this.op === null && (this.requiresGrad || raw.size <= 1))) return null;
+    if (this.isReleased) return null;
+    if (this.op === null && (this.requiresGrad || raw.size <= KEPT_CONSTANT_SIZE)) return null;
     const init = makeInit();
     init.id = this.id;
     init.op = this.op;
     init.p0 = this.p0;
     init.p1 = this.p1;
     init.requiresGrad = this.requiresGrad;
-    const empty = raw.dtype === 'float32' ? EMPTY32 : EMPTY64;
-    const copy = new Tensor(new NDArray(raw.size <= 1 ? raw.data : empty, raw.shape), init as TensorOptions);
+    const copy = new Tensor(new ReleasedArray(raw, this.gradRaw as NDArray | null), init as TensorOptions);
     this.copyExtraTo(copy);
-    const g = this.gradRaw as NDArray | null;
-    if (g !== null && g.size <= 1) copy.gradData = g;
-    copy.markReleased({ data: summarize(raw), grad: g === null ? null : summarize(g) });
     return copy;
   }
 
@@ -213,21 +212,24 @@ export class Tensor extends Node {
     return new Tensor(raw as NDArray, init as TensorOptions);
   }
 
-  /** A constant of this tensor's dtype: a number becomes a 0-d tensor. */
+  /** A constant of this tensor's dtype: a number becomes a 0-d tensor (shared, see `scalarConstant`). */
   constant(raw: Raw): Tensor {
-    const data = typeof raw === 'number' ? new NDArray(alloc(this.dtype, 1).fill(raw), []) : raw;
-    return new Tensor(data, CONSTANT as TensorOptions);
+    if (typeof raw === 'number') return scalarConstant(raw, this.dtype);
+    return new Tensor(raw, CONSTANT as TensorOptions);
   }
 
   describeData(): string {
-    const kept = this.releasedSummary;
-    if (kept !== null && kept.data.size !== 1) return describeSummary('data', kept.data);
-    return describeArray('data', this.raw as NDArray);
+    const raw = this.raw;
+    if (raw instanceof ReleasedArray) return describeReleased('data', raw.shape, raw.first);
+    return describeArray('data', raw as NDArray);
   }
 
   describeGrad(): string | null {
-    const kept = this.releasedSummary;
-    if (kept?.grad && kept.grad.size !== 1) return describeSummary('grad', kept.grad);
+    const raw = this.raw;
+    if (raw instanceof ReleasedArray) {
+      const first = raw.gradFirst;
+      return first === null ? null : describeReleased('grad', raw.shape, first);
+    }
     return this.gradRaw === null ? null : describeArray('grad', this.gradRaw as NDArray);
   }
 
@@ -511,13 +513,44 @@ function describeArray(what: string, x: NDArray): string {
   return x.size === 1 ? `${what} ${formatNumber(x.data[0]!)}` : `${what} ${fmt(x.shape)}`;
 }
 
-/** A released array (of many elements) as a drawing shows it: the same text `describeArray` gave. */
-function describeSummary(what: string, s: TensorSummary): string {
-  return `${what} ${fmt(s.shape)}`;
+/**
+ * 0-d constants for plain-number operands (`x.mul(2)`, mean's count), shared by value and dtype in a
+ * small direct-mapped cache, as Value's are: a kept graph then holds one per value, not one per
+ * step. A constant is reused only while nobody has labelled it, asked it for a gradient or
+ * written into it.
+ */
+const scalarConstants: (Tensor | undefined)[] = new Array(256);
+const scalarBits = new Float64Array(1);
+const scalarWords = new Uint32Array(scalarBits.buffer);
+
+function scalarConstant(v: number, dtype: DType): Tensor {
+  scalarBits[0] = v;
+  const slot =
+    (scalarWords[0]! ^ scalarWords[1]! ^ (scalarWords[1]! >>> 16) ^ (dtype === 'float32' ? 1 : 0)) & 255;
+  const hit = scalarConstants[slot];
+  if (
+    hit !== undefined &&
+    hit.dtype === dtype &&
+    Object.is((hit.raw as NDArray).data[0], dtype === 'float32' ? Math.fround(v) : v) &&
+    !hit.requiresGrad &&
+    hit.label === '' &&
+    hit.version === 0 &&
+    hit.hooks === null
+  ) {
+    return hit;
+  }
+  const c = new Tensor(new NDArray(alloc(dtype, 1).fill(v), []), CONSTANT as TensorOptions);
+  scalarConstants[slot] = c;
+  return c;
 }
 
-const EMPTY64 = new Float64Array(0);
-const EMPTY32 = new Float32Array(0);
+/** A released array as a drawing shows it: the same text `describeArray` gave for the array. */
+function describeReleased(what: string, shape: Shape, first: number): string {
+  return sizeOf(shape) === 1 ? `${what} ${formatNumber(first)}` : `${what} ${fmt(shape)}`;
+}
+
+/** Constants up to this many elements stay in a released graph (a plain number shows in drawings). */
+const KEPT_CONSTANT_SIZE = 1;
 
 function releasedError(op: string): TypeError {
   return new TypeError(
@@ -530,11 +563,9 @@ export function tensorOptions(
   op: string,
   options: unknown,
 ): { requiresGrad?: boolean; label?: string; dtype?: DType } {
-  const o = readOptions(op, options, {
-    requiresGrad: 'boolean',
-    label: 'string',
-    dtype: (v) => (v === 'float32' || v === 'float64' ? null : "must be 'float64' or 'float32'"),
-  });
+  const o = readOptions(op, options, { requiresGrad: 'boolean', label: 'string' });
+  const dtype = Object.hasOwn(options ?? {}, 'dtype') ? (options as { dtype?: unknown }).dtype : undefined;
+  if (dtype !== undefined) o.dtype = checkDType(dtype, op);
   return o as { requiresGrad?: boolean; label?: string; dtype?: DType };
 }
 
