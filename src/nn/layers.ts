@@ -64,10 +64,6 @@ export class Linear extends Module {
     const y = x.matmul(this.weight.T);
     return this.bias ? y.add(this.bias) : y;
   }
-
-  protected override own(): readonly Tensor[] {
-    return this.bias ? [this.weight, this.bias] : [this.weight];
-  }
 }
 
 /** A layer of a Sequential: a module, or a plain function such as `(x) => x.relu()`. */
@@ -97,7 +93,12 @@ export class Sequential extends Module {
     return this.layers.reduce((h, l) => (l instanceof Module ? l.forward(h) : l(h)), x);
   }
 
-  protected override children(): readonly Module[] {
-    return this.layers.filter((l): l is Module => l instanceof Module);
+  /** The module layers, named by their position as in PyTorch (`0`, `2` when layer 1 is a function). */
+  override namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    this.layers.forEach((l, i) => {
+      if (l instanceof Module) out.push([String(i), l]);
+    });
+    return out;
   }
 }

@@ -1,42 +1,102 @@
-/** @file Module: something with parameters and a forward pass, as `torch.nn.Module`. */
+/** @file Module: something with parameters and a forward pass, registered as `torch.nn.Module` does. */
 
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /**
- * A model part with trainable parameters. Subclasses list their own parameters and sub-modules;
- * `parameters()` gathers them all (each once), for an optimizer.
+ * A model part with trainable parameters. As in PyTorch, a subclass needs no bookkeeping: its own
+ * enumerable properties are registered in declaration order. A `Tensor` that requires a gradient is a
+ * parameter, a `Module` is a sub-module, and an array of them registers each element under
+ * `name.index`. Names are dotted paths (`hidden.weight`, `layers.0.bias`), as in PyTorch.
  *
  * @example
  * class Affine extends Module {
  *   w = randn([3], { requiresGrad: true });
  *   forward(x: Tensor) { return x.mul(this.w); }
- *   protected own() { return [this.w]; }
  * }
+ * new Affine().namedParameters();   // [['w', Tensor]]
  */
 export abstract class Module {
   /** The output for input `x`. */
   abstract forward(x: Tensor): Tensor;
 
-  /** This module's own parameters (not its children's). */
-  protected own(): readonly Tensor[] {
-    return [];
-  }
-
-  /** Sub-modules, whose parameters count as this module's too. */
-  protected children(): readonly Module[] {
-    return [];
-  }
-
-  /** Every trainable tensor of this module and its sub-modules, each once, in a fixed order. */
-  parameters(): Tensor[] {
-    const seen = new Set<Tensor>();
-    const stack: Module[] = [this];
-    while (stack.length > 0) {
-      const m = stack.pop()!;
-      for (const p of m.own()) seen.add(p);
-      stack.push(...[...m.children()].reverse());
+  /**
+   * This module's own parameters with their names, not its children's. By default, every own
+   * enumerable property that is a tensor requiring a gradient (or an array of them); override to
+   * register differently.
+   */
+  protected namedOwnParameters(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [key, v] of Object.entries(this)) {
+      if (isParameter(v, this, key)) out.push([key, v]);
+      else if (Array.isArray(v)) {
+        v.forEach((item, i) => {
+          if (isParameter(item, this, `${key}.${i}`)) out.push([`${key}.${i}`, item]);
+        });
+      }
     }
-    return [...seen];
+    return out;
+  }
+
+  /**
+   * This module's direct sub-modules with their names. By default, every own enumerable property
+   * that is a `Module` (or an array of them); override to name them differently (`Sequential` names
+   * its layers `0`, `1`, … as PyTorch does).
+   */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [key, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([key, v]);
+      else if (Array.isArray(v)) {
+        v.forEach((item, i) => {
+          if (item instanceof Module) out.push([`${key}.${i}`, item]);
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * This module (named `''`) and every sub-module below it, depth first in registration order, each
+   * once (a module reachable twice keeps its first name), as `torch.nn.Module.named_modules`.
+   */
+  namedModules(): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const stack: [string, Module][] = [['', this]];
+    while (stack.length > 0) {
+      const [name, m] = stack.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      out.push([name, m]);
+      const children = m.namedChildren();
+      for (let i = children.length - 1; i >= 0; i--) {
+        const [child, c] = children[i]!;
+        stack.push([name === '' ? child : `${name}.${child}`, c]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every parameter of this module and its sub-modules with its dotted name, each tensor once (a
+   * shared tensor keeps its first name), as `torch.nn.Module.named_parameters`.
+   */
+  namedParameters(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.namedOwnParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix === '' ? name : `${prefix}.${name}`, p]);
+      }
+    }
+    return out;
+  }
+
+  /** Every trainable tensor of this module and its sub-modules, each once, for an optimizer. */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
   }
 
   /** Forgets every parameter's gradient. */
@@ -48,4 +108,16 @@ export abstract class Module {
   call(x: Tensor): Tensor {
     return this.forward(x);
   }
+}
+
+/** A tensor that trains: requires a gradient. One computed from others cannot be trained, so it is an error. */
+function isParameter(v: unknown, owner: Module, name: string): v is Tensor {
+  if (!(v instanceof Tensor) || !v.requiresGrad) return false;
+  if (!v.isLeaf) {
+    throw new TypeError(
+      `${owner.constructor.name}: parameter '${name}' is computed from other tensors (made by ${v.gradFn}), so an optimizer cannot update it; ` +
+        'make it a leaf: const w = randn(shape).mul(0.1).detach(); w.requiresGrad = true',
+    );
+  }
+  return true;
 }

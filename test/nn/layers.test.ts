@@ -76,14 +76,11 @@ describe('Sequential and Module', () => {
     );
   });
 
-  it('a subclass lists its own parameters', () => {
+  it('a subclass registers its parameters without listing them', () => {
     class Scale extends Module {
       readonly w = tensor([2], { requiresGrad: true });
       forward(x: Tensor): Tensor {
         return x.mul(this.w);
-      }
-      protected override own(): readonly Tensor[] {
-        return [this.w];
       }
     }
     const m = new Scale();
