@@ -46,10 +46,28 @@ export class AutogradError extends Error {
   }
 }
 
+/**
+ * `v` as JSON when it can be (a string quoted, an array listed), else `String(v)`; never throws
+ * (a BigInt or a cycle cannot break an error message), and at most 60 characters.
+ */
+export function show(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    try {
+      text = String(v);
+    } catch {
+      text = `a ${typeof v}`;
+    }
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** Throws a TypeError naming `op` unless `v` is a finite number. */
 export function checkFinite(op: string, v: unknown, what = 'operand'): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    const shown = typeof v === 'number' ? String(v) : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
+    const shown = typeof v === 'number' ? String(v) : `${typeof v} ${show(v)}`;
     throw new TypeError(`${op}: ${what} must be a finite number (got ${shown}); pass a finite number`);
   }
   return v;
@@ -62,8 +80,9 @@ export type OptionSpec = 'boolean' | 'string' | 'number' | ((v: unknown) => stri
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return `an array (${String(JSON.stringify(v)).slice(0, 40)})`;
-  if (typeof v === 'string') return `a string (${JSON.stringify(v).slice(0, 40)})`;
+  if (Array.isArray(v)) return `an array (${show(v)})`;
+  if (typeof v === 'string') return `a string (${show(v)})`;
+  if (typeof v === 'symbol' || typeof v === 'bigint') return `a ${typeof v}`;
   if (typeof v === 'object') return `an object`;
   if (typeof v === 'function') return 'a function';
   return `${typeof v} ${String(v)}`;

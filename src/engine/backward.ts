@@ -141,8 +141,8 @@ function checkSaved(node: Node): void {
     }
     throw new AutogradError(
       op,
-      `${inputName(node, i)} was modified by ${x.writtenBy} after the graph was recorded ` +
-        `(it is at version ${x.version}); record a new forward pass after changing it`,
+      `${inputName(node, i)} was modified by ${x.writtenBy} after the graph was recorded; ` +
+        `record a new forward pass after changing it (its version is now ${x.version})`,
     );
   }
 }

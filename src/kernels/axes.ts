@@ -1,6 +1,6 @@
 /** @file Axis arguments: negative axes counted from the end, checked against the rank, and the shapes they make. */
 
-import { fmt, type Shape } from '../errors.js';
+import { fmt, type Shape, show } from '../errors.js';
 
 /**
  * An axis in `0..ndim-1`; a negative axis counts from the end, as in PyTorch.
@@ -11,9 +11,7 @@ import { fmt, type Shape } from '../errors.js';
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
   if (!Number.isInteger(axis)) {
     const shown =
-      typeof axis === 'number'
-        ? String(axis)
-        : `${JSON.stringify(axis) ?? String(axis)} (a ${axis === null ? 'null' : typeof axis})`;
+      typeof axis === 'number' ? String(axis) : `${show(axis)} (a ${axis === null ? 'null' : typeof axis})`;
     throw new TypeError(`${op}: axis ${shown} is not an integer; pass a whole number`);
   }
   if (axis < -ndim || axis >= ndim) {
@@ -40,7 +38,7 @@ export function normalizeAxes(
   if (typeof axis === 'number') return [normalizeAxis(axis, ndim, op)];
   if (!Array.isArray(axis)) {
     throw new TypeError(
-      `${op}: axis must be a number, an array of numbers, or left out for all axes (got ${axis === null ? 'null' : `a ${typeof axis} ${JSON.stringify(axis) ?? ''}`}); pass e.g. ${op}(0)`,
+      `${op}: axis must be a number, an array of numbers, or left out for all axes (got ${axis === null ? 'null' : `a ${typeof axis} ${show(axis)}`}); pass e.g. ${op}(0)`,
     );
   }
   const out = axis.map((a) => normalizeAxis(a, ndim, op)).sort((p, q) => p - q);

@@ -1,6 +1,6 @@
 /** @file The plain n-d array the kernels work on: a contiguous row-major typed array and its shape. */
 
-import type { Shape } from '../errors.js';
+import { type Shape, show } from '../errors.js';
 
 /** The element types an NDArray can hold. */
 export type DType = 'float64' | 'float32';
@@ -50,7 +50,7 @@ export function stridesOf(shape: Shape): number[] {
 /** `dtype` checked: 'float64' or 'float32', else a TypeError naming `op`. */
 export function checkDType(dtype: unknown, op: string): DType {
   if (dtype !== 'float64' && dtype !== 'float32') {
-    throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; use 'float64' or 'float32'`);
+    throw new TypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64' or 'float32'`);
   }
   return dtype;
 }
@@ -112,6 +112,10 @@ export function sameShape(a: Shape, b: Shape): boolean {
  * @example checkShape([2, 3], 'zeros'); // [2, 3]
  */
 export function checkShape(shape: readonly unknown[], op: string): number[] {
+  if (!Array.isArray(shape)) {
+    const got = shape === null ? 'null' : typeof shape === 'object' ? 'an object' : `a ${typeof shape}`;
+    throw new TypeError(`${op}: shape must be an array of sizes (got ${got}); pass e.g. [2, 3]`);
+  }
   const out = new Array<number>(shape.length);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];

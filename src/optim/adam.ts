@@ -1,8 +1,9 @@
 /** @file Adam: per-weight step sizes from running averages of the gradient and its square. */
 
 import type { Node, Raw } from '../engine/node.js';
+import { show } from '../errors.js';
 import type { Backend } from '../ops/op.js';
-import { checkRate, Optimizer } from './optimizer.js';
+import { checkRate, Optimizer, optionsOf } from './optimizer.js';
 
 export interface AdamOptions {
   readonly lr?: number;
@@ -34,11 +35,12 @@ export class Adam<P extends Node> extends Optimizer<P, Moments> {
 
   constructor(params: readonly P[], options: AdamOptions = {}) {
     super('Adam', params);
+    options = optionsOf('Adam', options);
     this.lr = checkRate('Adam', 'lr', options.lr ?? 1e-3);
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {
       throw new TypeError(
-        `Adam: betas must be a pair [beta1, beta2] (got ${JSON.stringify(betas) ?? String(betas)}); pass e.g. { betas: [0.9, 0.999] }`,
+        `Adam: betas must be a pair [beta1, beta2] (got ${show(betas)}); pass e.g. { betas: [0.9, 0.999] }`,
       );
     }
     const [b1, b2] = betas;

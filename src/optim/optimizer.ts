@@ -3,6 +3,17 @@
 import { Node, type Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
 
+/** An optimizer's options object: undefined (defaults) or an object; anything else is a TypeError. */
+export function optionsOf<O extends object>(op: string, options: O | undefined): Partial<O> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `${op}: options must be an object (got ${options === null ? 'null' : typeof options}); pass e.g. { lr: 0.01 }`,
+    );
+  }
+  return options;
+}
+
 export function checkRate(
   op: string,
   name: string,

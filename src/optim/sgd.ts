@@ -2,7 +2,7 @@
 
 import type { Node, Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
-import { checkRate, Optimizer } from './optimizer.js';
+import { checkRate, Optimizer, optionsOf } from './optimizer.js';
 
 export interface SGDOptions {
   readonly lr: number;
@@ -30,6 +30,7 @@ export class SGD<P extends Node> extends Optimizer<P, Raw | null> {
 
   constructor(params: readonly P[], options: SGDOptions) {
     super('SGD', params);
+    options = optionsOf('SGD', options) as SGDOptions;
     this.lr = checkRate('SGD', 'lr', options?.lr);
     this.momentum = checkRate('SGD', 'momentum', options?.momentum ?? 0);
     this.dampening = checkRate('SGD', 'dampening', options?.dampening ?? 0);

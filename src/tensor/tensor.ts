@@ -4,7 +4,7 @@ import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, makeInit, Node, type NodeInit, type Raw } from '../engine/node.js';
-import { describeValue, fmt, formatNumber, readOptions, type Shape, ShapeError } from '../errors.js';
+import { describeValue, fmt, formatNumber, readOptions, type Shape, ShapeError, show } from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
@@ -371,7 +371,7 @@ export class Tensor extends Node {
   permute(dims: readonly number[]): Tensor {
     if (!Array.isArray(dims) || dims.length !== this.ndim) {
       throw new RangeError(
-        `permute: dims ${JSON.stringify(dims)} must list each of the ${this.ndim} axes once; pass a permutation of 0..${this.ndim - 1}`,
+        `permute: dims ${show(dims)} must list each of the ${this.ndim} axes once; pass a permutation of 0..${this.ndim - 1}`,
       );
     }
     const normalized = Object.freeze(dims.map((d) => normalizeAxis(d, this.ndim, 'permute')));
@@ -439,7 +439,7 @@ export class Tensor extends Node {
   /** This tensor in `dtype` (itself when it already is); gradients flow back in the original dtype. */
   to(dtype: DType): Tensor {
     if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new TypeError(`to: unknown dtype ${JSON.stringify(dtype)}; use 'float32' or 'float64'`);
+      throw new TypeError(`to: unknown dtype ${show(dtype)}; use 'float32' or 'float64'`);
     }
     return B.cast(this, dtype) as Tensor;
   }
