@@ -3,7 +3,7 @@
 import { AutogradError, fmt, ShapeError } from '../errors.js';
 import { isBroadcastableTo } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
-import type { Backend, RuleContext } from '../ops/op.js';
+import type { AnyRuleContext, Backend } from '../ops/op.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { lastWrite, Node, type Raw } from './node.js';
@@ -184,7 +184,7 @@ function releaseScratch(): void {
 }
 
 /** The rule's view of `node`: its nodes with `createGraph`, their raw data otherwise. */
-function contextOf(node: Node, n: number, createGraph: boolean): RuleContext<Grad, unknown> {
+function contextOf(node: Node, n: number, createGraph: boolean): AnyRuleContext<Grad> {
   if (createGraph || n > 3) {
     const parents = node.parents;
     const ins = createGraph ? parents : parents.map((p) => p.raw);

@@ -8,7 +8,8 @@ import * as C from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
-type Operand = Value | Tensor | number;
+/** An argument of a free function: a Value, a Tensor or a plain number. */
+type Arg = Value | Tensor | number;
 
 /** Checks the operands of `op` and returns them as the graph backend takes them. */
 function operands(op: string, xs: readonly unknown[]): (Node | number)[] {
@@ -40,7 +41,7 @@ export interface BinaryFn {
 }
 
 function binary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'): BinaryFn {
-  return ((x: Operand, y: Operand) => {
+  return ((x: Arg, y: Arg) => {
     const [a, b] = operands(op, [x, y]);
     // a Value or Tensor on the left: its method checks and names the op; a number: compose directly
     if (a instanceof Value || a instanceof Tensor) return (a[op] as (o: unknown) => Node).call(a, b);

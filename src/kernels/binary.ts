@@ -3,13 +3,12 @@
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
 import { alloc, type Data, NDArray, padShape, resultDType, sameShape, sizeOf } from './ndarray.js';
 
-/** An operand of a binary kernel: an array, or a plain number acting as a 0-d array. */
-export type Operand = NDArray | number;
+/** An input of a binary kernel: an array, or a plain number acting as a 0-d array. */
+export type ArrayOrNumber = NDArray | number;
 
 /** The names of the binary kernels. */
 export type BinaryName =
   | 'add'
-  | 'sub'
   | 'mul'
   | 'div'
   | 'pow'
@@ -42,9 +41,6 @@ function run(
   switch (name) {
     case 'add':
       for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! + y[q]!;
-      break;
-    case 'sub':
-      for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! - y[q]!;
       break;
     case 'mul':
       for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! * y[q]!;
@@ -79,7 +75,7 @@ function run(
   }
 }
 
-function asArray(v: Operand): NDArray {
+function asArray(v: ArrayOrNumber): NDArray {
   return typeof v === 'number' ? new NDArray(Float64Array.of(v), []) : v;
 }
 
@@ -88,7 +84,7 @@ function asArray(v: Operand): NDArray {
  * contiguous, or one repeating) merge into one run, so same-shape, scalar and row-broadcast
  * cases are each a single tight loop per row; only the leading axes go through broadcastOffsets.
  */
-export function binary(a: Operand, b: Operand, name: BinaryName, op: string = name): NDArray {
+export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op: string = name): NDArray {
   const x = asArray(a);
   const y = asArray(b);
   const shape = sameShape(x.shape, y.shape) ? x.shape.slice() : broadcastShapes(x.shape, y.shape, op);
@@ -130,62 +126,57 @@ export function binary(a: Operand, b: Operand, name: BinaryName, op: string = na
 }
 
 /** a + b with broadcasting. @example add(x, 1) */
-export function add(a: Operand, b: Operand, op = 'add'): NDArray {
+export function add(a: ArrayOrNumber, b: ArrayOrNumber, op = 'add'): NDArray {
   return binary(a, b, 'add', op);
 }
 
-/** a - b with broadcasting. @example sub(x, y) */
-export function sub(a: Operand, b: Operand, op = 'sub'): NDArray {
-  return binary(a, b, 'sub', op);
-}
-
 /** a · b elementwise with broadcasting. @example mul(x, 2) */
-export function mul(a: Operand, b: Operand, op = 'mul'): NDArray {
+export function mul(a: ArrayOrNumber, b: ArrayOrNumber, op = 'mul'): NDArray {
   return binary(a, b, 'mul', op);
 }
 
 /** a / b with broadcasting (IEEE: x/0 = ±Infinity, 0/0 = NaN). @example div(x, y) */
-export function div(a: Operand, b: Operand, op = 'div'): NDArray {
+export function div(a: ArrayOrNumber, b: ArrayOrNumber, op = 'div'): NDArray {
   return binary(a, b, 'div', op);
 }
 
 /** a ** b with broadcasting, with Math.pow semantics. @example pow(x, 2) */
-export function pow(a: Operand, b: Operand, op = 'pow'): NDArray {
+export function pow(a: ArrayOrNumber, b: ArrayOrNumber, op = 'pow'): NDArray {
   return binary(a, b, 'pow', op);
 }
 
 /** The larger of a and b elementwise; NaN propagates. @example maximum(x, 0) */
-export function maximum(a: Operand, b: Operand, op = 'maximum'): NDArray {
+export function maximum(a: ArrayOrNumber, b: ArrayOrNumber, op = 'maximum'): NDArray {
   return binary(a, b, 'maximum', op);
 }
 
 /** The smaller of a and b elementwise; NaN propagates. @example minimum(x, y) */
-export function minimum(a: Operand, b: Operand, op = 'minimum'): NDArray {
+export function minimum(a: ArrayOrNumber, b: ArrayOrNumber, op = 'minimum'): NDArray {
   return binary(a, b, 'minimum', op);
 }
 
 /** 1 where a > b, else 0, in the result dtype. @example gt(x, 0) */
-export function gt(a: Operand, b: Operand, op = 'gt'): NDArray {
+export function gt(a: ArrayOrNumber, b: ArrayOrNumber, op = 'gt'): NDArray {
   return binary(a, b, 'gt', op);
 }
 
 /** 1 where a >= b, else 0. @example ge(x, 0) */
-export function ge(a: Operand, b: Operand, op = 'ge'): NDArray {
+export function ge(a: ArrayOrNumber, b: ArrayOrNumber, op = 'ge'): NDArray {
   return binary(a, b, 'ge', op);
 }
 
 /** 1 where a < b, else 0. @example lt(x, y) */
-export function lt(a: Operand, b: Operand, op = 'lt'): NDArray {
+export function lt(a: ArrayOrNumber, b: ArrayOrNumber, op = 'lt'): NDArray {
   return binary(a, b, 'lt', op);
 }
 
 /** 1 where a <= b, else 0. @example le(x, y) */
-export function le(a: Operand, b: Operand, op = 'le'): NDArray {
+export function le(a: ArrayOrNumber, b: ArrayOrNumber, op = 'le'): NDArray {
   return binary(a, b, 'le', op);
 }
 
 /** 1 where a === b, else 0 (NaN equals nothing). @example eq(x, y) */
-export function eq(a: Operand, b: Operand, op = 'eq'): NDArray {
+export function eq(a: ArrayOrNumber, b: ArrayOrNumber, op = 'eq'): NDArray {
   return binary(a, b, 'eq', op);
 }
 
@@ -194,7 +185,7 @@ export function eq(a: Operand, b: Operand, op = 'eq'): NDArray {
  *
  * @example where(gt(x, 0), x, 0); // relu
  */
-export function where(cond: NDArray, a: Operand, b: Operand, op = 'where'): NDArray {
+export function where(cond: NDArray, a: ArrayOrNumber, b: ArrayOrNumber, op = 'where'): NDArray {
   const x = asArray(a);
   const y = asArray(b);
   const shape = broadcastShapes(cond.shape, broadcastShapes(x.shape, y.shape, op), op);

@@ -3,17 +3,7 @@
 import { alloc, NDArray } from './ndarray.js';
 
 /** The names of the unary kernels. */
-export type UnaryName =
-  | 'exp'
-  | 'log'
-  | 'tanh'
-  | 'sigmoid'
-  | 'relu'
-  | 'abs'
-  | 'sqrt'
-  | 'neg'
-  | 'sign'
-  | 'step';
+export type UnaryName = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu' | 'abs' | 'sqrt' | 'neg' | 'sign';
 
 /** Applies `name` to every element of `x` into a new array of x's dtype and shape. */
 export function unary(x: NDArray, name: UnaryName): NDArray {
@@ -57,9 +47,6 @@ export function unary(x: NDArray, name: UnaryName): NDArray {
         const v = src[i]!;
         out[i] = v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? Number.NaN : 0;
       }
-      break;
-    case 'step':
-      for (let i = 0; i < n; i++) out[i] = +(src[i]! > 0); // branch-free
       break;
   }
   return new NDArray(out, x.shape);
@@ -108,9 +95,4 @@ export function neg(x: NDArray): NDArray {
 /** -1, 0 or 1 by the sign of each element; sign(0) = 0, sign(NaN) = NaN. @example sign(x) */
 export function sign(x: NDArray): NDArray {
   return unary(x, 'sign');
-}
-
-/** The Heaviside step: 1 where x > 0, else 0 (relu's derivative, 0 at the kink). @example step(x) */
-export function step(x: NDArray): NDArray {
-  return unary(x, 'step');
 }

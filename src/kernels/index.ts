@@ -2,6 +2,7 @@
 
 export { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from './axes.js';
 export {
+  type ArrayOrNumber,
   add,
   type BinaryName,
   binary,
@@ -14,9 +15,7 @@ export {
   maximum,
   minimum,
   mul,
-  type Operand,
   pow,
-  sub,
   where,
 } from './binary.js';
 export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcast.js';
@@ -30,15 +29,14 @@ export {
   sigmoid,
   sign,
   sqrt,
-  step,
   tanh,
   type UnaryName,
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
-export { cat, expand, permute, reshape, slice, transposeDims } from './layout.js';
-export { type GemmFn, gemm, getGemm, matmul, setGemm } from './matmul.js';
+export { cat, expand, permute, reshape, slice } from './layout.js';
+export { type GemmFn, gemm, matmul, setGemm } from './matmul.js';
 export {
   alloc,
   cast,

@@ -44,20 +44,6 @@ export function reshape(x: NDArray, shape: readonly number[], op = 'reshape'): N
   return new NDArray(x.data, out);
 }
 
-/**
- * The identity permutation of `ndim` axes with axes d0 and d1 swapped (negative axes allowed).
- *
- * @example transposeDims(3, -1, -2); // [0, 2, 1]
- */
-export function transposeDims(ndim: number, d0: number, d1: number): number[] {
-  const dims = Array.from({ length: ndim }, (_, i) => i);
-  const a = normalizeAxis(d0, ndim, 'transpose');
-  const b = normalizeAxis(d1, ndim, 'transpose');
-  dims[a] = b;
-  dims[b] = a;
-  return dims;
-}
-
 /** out[i, j] = src[j, i] for src of r×c, in 32×32 tiles so both sides stay in cache. */
 function transpose2d(src: Data, out: Data, r: number, c: number): void {
   const T = 32;

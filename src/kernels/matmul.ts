@@ -68,17 +68,7 @@ function tile(
  *
  * @example gemm(a, b, c, 2, 3, 4); // c (2×4) += a (2×3) · b (3×4)
  */
-export function gemm(
-  a: Data,
-  b: Data,
-  c: Data,
-  m: number,
-  k: number,
-  n: number,
-  aOff = 0,
-  bOff = 0,
-  cOff = 0,
-): void {
+export const gemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => {
   if (k <= KB && n <= NB) {
     tile(a, b, c, k, n, aOff, bOff, cOff, m, 0, k, 0, n);
     return;
@@ -88,7 +78,7 @@ export function gemm(
     for (let p0 = 0; p0 < k; p0 += KB)
       tile(a, b, c, k, n, aOff, bOff, cOff, m, p0, Math.min(p0 + KB, k), j0, j1);
   }
-}
+};
 
 let active: GemmFn = gemm;
 
@@ -97,11 +87,6 @@ export function setGemm(fn: GemmFn): GemmFn {
   const previous = active;
   active = fn;
   return previous;
-}
-
-/** The gemm that matmul currently uses. */
-export function getGemm(): GemmFn {
-  return active;
 }
 
 /**

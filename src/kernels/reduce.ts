@@ -165,23 +165,33 @@ export function selectMask(x: NDArray, axes: readonly number[], index: Int32Arra
 }
 
 /**
- * For a reduction over all elements: 1/count at every element equal to `value` (NaN matches NaN),
- * 0 elsewhere, so the gradient of max() is shared evenly among ties, as in PyTorch.
+ * For a max/min whose ties share the gradient (`values` is its result, kept dims): at each element
+ * equal to its block's value (NaN matches NaN), 1/count of such elements in the block; 0 elsewhere.
+ * That is how PyTorch's `amax`/`amin` (and `max()` with no axis) spread the gradient.
  *
- * @example tieMask(x, 3); // [0.5, 0, 0.5] for x = [3, 1, 3]
+ * @example tieMask(x, maxTo(x, [0, 1]).values); // [[0, 0.5], [0.5, 0]] for x = [[1, 3], [3, 0]]
  */
-export function tieMask(x: NDArray, value: number): NDArray {
+export function tieMask(x: NDArray, values: NDArray): NDArray {
   const src = x.data;
+  const best = values.data;
   const mask = alloc(x.dtype, x.size);
-  let count = 0;
-  if (Number.isNaN(value)) {
-    for (let i = 0; i < src.length; i++) if (Number.isNaN(src[i]!)) count++;
-    for (let i = 0; i < src.length; i++) if (Number.isNaN(src[i]!)) mask[i] = 1 / count;
-  } else {
-    for (let i = 0; i < src.length; i++) if (src[i] === value) count++;
-    for (let i = 0; i < src.length; i++) if (src[i] === value) mask[i] = 1 / count;
+  // NOTE: one block (a reduction over everything) needs no offsets: every element maps to block 0.
+  const off = values.size === 1 ? null : broadcastOffsets(values.shape, x.shape);
+  const count = new Float64Array(values.size);
+  for (let i = 0; i < src.length; i++) {
+    const j = off === null ? 0 : off[i]!;
+    if (sameNumber(src[i]!, best[j]!)) count[j]!++;
+  }
+  for (let i = 0; i < src.length; i++) {
+    const j = off === null ? 0 : off[i]!;
+    if (sameNumber(src[i]!, best[j]!)) mask[i] = 1 / count[j]!;
   }
   return new NDArray(mask, x.shape);
+}
+
+/** Equal, with NaN equal to NaN. */
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 function argAlong(x: NDArray, axis: number | undefined, keepdim: boolean, dir: 1 | -1, op: string): NDArray {

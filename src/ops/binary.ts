@@ -1,52 +1,51 @@
 /** @file Elementwise two-input ops with broadcasting; the engine sums broadcast axes back. */
 
 import * as K from '../kernels/index.js';
-import type { Backend } from './op.js';
-import { defineOp } from './op.js';
+import type { Backend, ScalarOp } from './op.js';
 
 // ∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1
-export const add = defineOp({
+export const add: ScalarOp<2> = {
   name: 'add',
   label: '+',
   arity: 2,
   scalar: (x, y) => x + y,
-  array: ([x, y]) => K.add(x!, y!, 'add'),
+  array: ([x, y]) => K.add(x, y, 'add'),
   backward: (_B, g) => [g, g],
-});
+};
 
 // ∂(x·y)/∂x = y, ∂(x·y)/∂y = x
-export const mul = defineOp({
+export const mul: ScalarOp<2> = {
   name: 'mul',
   label: '*',
   arity: 2,
   scalar: (x, y) => x * y,
-  array: ([x, y]) => K.mul(x!, y!, 'mul'),
-  backward: (B, g, { ins: [x, y] }) => [B.mul(g, y!), B.mul(g, x!)],
-});
+  array: ([x, y]) => K.mul(x, y, 'mul'),
+  backward: (B, g, { ins: [x, y] }) => [B.mul(g, y), B.mul(g, x)],
+};
 
 // ∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y
-export const div = defineOp({
+export const div: ScalarOp<2> = {
   name: 'div',
   label: '/',
   arity: 2,
   scalar: (x, y) => x / y,
-  array: ([x, y]) => K.div(x!, y!, 'div'),
-  backward: (B, g, { ins: [, y], out }) => [B.div(g, y!), B.neg(B.div(B.mul(g, out), y!))],
-});
+  array: ([x, y]) => K.div(x, y, 'div'),
+  backward: (B, g, { ins: [, y], out }) => [B.div(g, y), B.neg(B.div(B.mul(g, out), y))],
+};
 
 // ∂xʸ/∂x = y·xʸ⁻¹ (0 where y = 0), ∂xʸ/∂y = xʸ·ln x (0 where x = 0 and y ≥ 0), masked as PyTorch does
 // NOTE: ∂/∂y is only formed when y takes a gradient: ln x is NaN for x < 0, and `x.pow(2)` must work there.
-export const pow = defineOp({
+export const pow: ScalarOp<2> = {
   name: 'pow',
   label: '^',
   arity: 2,
   scalar: Math.pow,
-  array: ([x, y]) => K.pow(x!, y!, 'pow'),
+  array: ([x, y]) => K.pow(x, y, 'pow'),
   backward: (B, g, { ins: [x, y], out, need }) => [
-    need[0] ? B.mul(g, B.where(B.eq(y!, 0), 0, B.mul(y!, B.pow(x!, B.sub(y!, 1))))) : null,
-    need[1] ? B.mul(g, B.where(B.mul(B.eq(x!, 0), B.ge(y!, 0)), 0, B.mul(out, B.log(x!)))) : null,
+    need[0] ? B.mul(g, B.where(B.eq(y, 0), 0, B.mul(y, B.pow(x, B.sub(y, 1))))) : null,
+    need[1] ? B.mul(g, B.where(B.mul(B.eq(x, 0), B.ge(y, 0)), 0, B.mul(out, B.log(x)))) : null,
   ],
-});
+};
 
 /** Where `x` wins against `y` (`above`: x > y for maximum), ties counted half, as PyTorch splits them. */
 function winnerShare<T>(B: Backend<T>, x: T, y: T, above: boolean): T {
@@ -55,37 +54,38 @@ function winnerShare<T>(B: Backend<T>, x: T, y: T, above: boolean): T {
 }
 
 // ∂max(x, y)/∂x = [x > y] + ½[x = y]
-export const maximum = defineOp({
+export const maximum: ScalarOp<2> = {
   name: 'maximum',
   label: 'max',
   arity: 2,
-  scalar: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y)),
-  array: ([x, y]) => K.maximum(x!, y!, 'maximum'),
+  // NOTE: not `Math.max` itself: Value passes a third argument (NaN) to every forward. NaN in, NaN out.
+  scalar: (x, y) => Math.max(x, y),
+  array: ([x, y]) => K.maximum(x, y, 'maximum'),
   backward: (B, g, { ins: [x, y] }) => [
-    B.mul(g, winnerShare(B, x!, y!, true)),
-    B.mul(g, winnerShare(B, y!, x!, true)),
+    B.mul(g, winnerShare(B, x, y, true)),
+    B.mul(g, winnerShare(B, y, x, true)),
   ],
-});
+};
 
 // ∂min(x, y)/∂x = [x < y] + ½[x = y]
-export const minimum = defineOp({
+export const minimum: ScalarOp<2> = {
   name: 'minimum',
   label: 'min',
   arity: 2,
-  scalar: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y)),
-  array: ([x, y]) => K.minimum(x!, y!, 'minimum'),
+  scalar: (x, y) => Math.min(x, y),
+  array: ([x, y]) => K.minimum(x, y, 'minimum'),
   backward: (B, g, { ins: [x, y] }) => [
-    B.mul(g, winnerShare(B, x!, y!, false)),
-    B.mul(g, winnerShare(B, y!, x!, false)),
+    B.mul(g, winnerShare(B, x, y, false)),
+    B.mul(g, winnerShare(B, y, x, false)),
   ],
-});
+};
 
 // ∂where(c, x, y)/∂x = [c], ∂/∂y = [¬c]; the condition takes no gradient
-export const where = defineOp({
+export const where: ScalarOp<3> = {
   name: 'where',
   label: 'where',
   arity: 3,
   scalar: (c, x, y) => (c !== 0 ? x : y),
-  array: ([c, x, y]) => K.where(c!, x!, y!, 'where'),
-  backward: (B, g, { ins: [c] }) => [null, B.where(c!, g, 0), B.where(c!, 0, g)],
-});
+  array: ([c, x, y]) => K.where(c, x, y, 'where'),
+  backward: (B, g, { ins: [c] }) => [null, B.where(c, g, 0), B.where(c, 0, g)],
+};

@@ -1,97 +1,96 @@
 /** @file Ops with no gradient: comparisons, sign, argmax/argmin and the mask a max/min selects. */
 
 import * as K from '../kernels/index.js';
-import type { ArgAttrs, SelectAttrs } from './op.js';
-import { defineOp } from './op.js';
+import type { ArgAttrs, Op, ScalarOp, SelectAttrs } from './op.js';
 
 const b = (v: boolean): number => (v ? 1 : 0);
 
 // no gradient: piecewise constant
-export const sign = defineOp({
+export const sign: ScalarOp<1> = {
   name: 'sign',
   label: 'sign',
   arity: 1,
   scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN),
-  array: ([x]) => K.sign(x!),
+  array: ([x]) => K.sign(x),
   backward: null,
-});
+};
 
 // no gradient: comparisons give 1 or 0
-export const gt = defineOp({
+export const gt: ScalarOp<2> = {
   name: 'gt',
   label: '>',
   arity: 2,
   scalar: (x, y) => b(x > y),
-  array: ([x, y]) => K.gt(x!, y!, 'gt'),
+  array: ([x, y]) => K.gt(x, y, 'gt'),
   backward: null,
-});
+};
 
-export const ge = defineOp({
+export const ge: ScalarOp<2> = {
   name: 'ge',
   label: '≥',
   arity: 2,
   scalar: (x, y) => b(x >= y),
-  array: ([x, y]) => K.ge(x!, y!, 'ge'),
+  array: ([x, y]) => K.ge(x, y, 'ge'),
   backward: null,
-});
+};
 
-export const lt = defineOp({
+export const lt: ScalarOp<2> = {
   name: 'lt',
   label: '<',
   arity: 2,
   scalar: (x, y) => b(x < y),
-  array: ([x, y]) => K.lt(x!, y!, 'lt'),
+  array: ([x, y]) => K.lt(x, y, 'lt'),
   backward: null,
-});
+};
 
-export const le = defineOp({
+export const le: ScalarOp<2> = {
   name: 'le',
   label: '≤',
   arity: 2,
   scalar: (x, y) => b(x <= y),
-  array: ([x, y]) => K.le(x!, y!, 'le'),
+  array: ([x, y]) => K.le(x, y, 'le'),
   backward: null,
-});
+};
 
-export const eq = defineOp({
+export const eq: ScalarOp<2> = {
   name: 'eq',
   label: '=',
   arity: 2,
   scalar: (x, y) => b(x === y),
-  array: ([x, y]) => K.eq(x!, y!, 'eq'),
+  array: ([x, y]) => K.eq(x, y, 'eq'),
   backward: null,
-});
+};
 
 const describeArg = ({ axis, keepdim }: ArgAttrs): string =>
   axis === undefined ? '' : `axis=${axis}${keepdim ? ', keepdim' : ''}`;
 
 // no gradient: an index
-export const argmax = defineOp<ArgAttrs>({
+export const argmax: Op<ArgAttrs, 1> = {
   name: 'argmax',
   label: 'argmax',
   arity: 1,
-  array: ([x], { axis, keepdim }) => K.argmaxAlong(x!, axis, keepdim),
+  array: ([x], { axis, keepdim }) => K.argmaxAlong(x, axis, keepdim),
   backward: null,
   describe: describeArg,
-});
+};
 
-export const argmin = defineOp<ArgAttrs>({
+export const argmin: Op<ArgAttrs, 1> = {
   name: 'argmin',
   label: 'argmin',
   arity: 1,
-  array: ([x], { axis, keepdim }) => K.argminAlong(x!, axis, keepdim),
+  array: ([x], { axis, keepdim }) => K.argminAlong(x, axis, keepdim),
   backward: null,
   describe: describeArg,
-});
+};
 
-/** 1 where a max/min over `axes` picked the element, 0 elsewhere; ties over all axes share 1/count. */
-export const selectMask = defineOp<SelectAttrs>({
+/** 1 where a max/min over `axes` picked the element, 0 elsewhere; with `evenTies`, tied elements share 1/count. */
+export const selectMask: Op<SelectAttrs, 1> = {
   name: 'selectMask',
   label: 'select',
   arity: 1,
   array: ([x], { axes, kind, evenTies }) => {
-    const { values, index } = kind === 'max' ? K.maxTo(x!, axes) : K.minTo(x!, axes);
-    return evenTies ? K.tieMask(x!, values.data[0]!) : K.selectMask(x!, axes, index, values.size);
+    const { values, index } = kind === 'max' ? K.maxTo(x, axes) : K.minTo(x, axes);
+    return evenTies ? K.tieMask(x, values) : K.selectMask(x, axes, index, values.size);
   },
   backward: null,
-});
+};

@@ -15,7 +15,7 @@ function scalarAxis(axis: Axis, ndim: number): boolean {
 }
 
 /** The axes `axis` names, normalized; a 0-d tensor takes 0 and -1 as PyTorch does (nothing to reduce). */
-export function axesOf(axis: Axis, ndim: number, op: string): number[] {
+function axesOf(axis: Axis, ndim: number, op: string): number[] {
   return scalarAxis(axis, ndim) ? [] : normalizeAxes(axis, ndim, op);
 }
 
@@ -37,11 +37,14 @@ export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
   return B.div(sum(B, x, axes, keepdim, 'mean'), count);
 }
 
-/** max or min over `axis`; the gradient goes to the selected element (ties share it over all axes). */
+/**
+ * max or min over `axis`. The gradient goes to the first selected element along a single axis (as
+ * `torch.max(dim)`); with no axis or a list of axes, tied elements share it evenly (as `torch.amax`).
+ */
 export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, kind: 'max' | 'min'): T {
   const shape = B.shape(x);
   const axes = axesOf(axis, shape.length, kind); // an empty axis is refused by the kernel, naming `kind`
-  const attrs = { axes, evenTies: axis === undefined };
+  const attrs = { axes, evenTies: typeof axis !== 'number' };
   const kept = kind === 'max' ? B.maxTo(x, attrs) : B.minTo(x, attrs);
   return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
 }

@@ -2,8 +2,7 @@
 
 import * as K from '../kernels/index.js';
 import { transpose } from './composites.js';
-import type { Backend } from './op.js';
-import { defineOp } from './op.js';
+import type { Backend, Grads, Op } from './op.js';
 
 /** Swap the last two axes. */
 function mT<T>(B: Backend<T>, x: T): T {
@@ -15,7 +14,7 @@ function mT<T>(B: Backend<T>, x: T): T {
  * them; `g` is lifted the same way, and each gradient is summed over broadcast batch axes and
  * put back in its input's shape.
  */
-function matmulGrads<T>(B: Backend<T>, g: T, a: T, b: T, need: readonly boolean[]): (T | null)[] {
+function matmulGrads<T>(B: Backend<T>, g: T, a: T, b: T, need: readonly boolean[]): Grads<T, 2> {
   const sa = B.shape(a);
   const sb = B.shape(b);
   const a2 = sa.length === 1 ? B.reshape(a, [1, sa[0]!]) : a;
@@ -31,10 +30,10 @@ function matmulGrads<T>(B: Backend<T>, g: T, a: T, b: T, need: readonly boolean[
 }
 
 // ∂(a@b)/∂a = g @ bᵀ, ∂(a@b)/∂b = aᵀ @ g
-export const matmul = defineOp({
+export const matmul: Op<undefined, 2> = {
   name: 'matmul',
   label: '@',
   arity: 2,
-  array: ([a, b]) => K.matmul(a!, b!, 'matmul'),
-  backward: (B, g, { ins: [a, b], need }) => matmulGrads(B, g, a!, b!, need),
-});
+  array: ([a, b]) => K.matmul(a, b, 'matmul'),
+  backward: (B, g, { ins: [a, b], need }) => matmulGrads(B, g, a, b, need),
+};

@@ -1,56 +1,137 @@
-/** @file What an op is: a name, a picture label, a forward per node kind and one derivative rule. */
+/** @file What an op is (a name, a picture label, a forward per node kind, one derivative rule) and the backend rules run on. */
 
 import type { Shape } from '../errors.js';
 import type { DType, NDArray } from '../kernels/ndarray.js';
+import type { OPS } from './table.js';
 
-/** A number or a node's data on the side of an op that accepts plain numbers (`x.add(2)`). */
+/** A node's data, or a plain number, on a side of an op that accepts numbers (`x.add(2)`). */
 export type Operand<T> = T | number;
 
+/** How many node inputs an op takes; -1 for a list (`cat`). */
+export type Arity = 1 | 2 | 3 | -1;
+
+/** The inputs of an op of arity `N`, as a tuple: a rule reads `{ ins: [x, y] }` with no `!`. */
+export type Ins<T, N extends Arity> = {
+  1: readonly [T];
+  2: readonly [T, T];
+  3: readonly [T, T, T];
+  [-1]: readonly T[];
+}[N];
+
+/** One gradient per input (null: none), as a tuple of the op's arity. */
+export type Grads<T, N extends Arity> = {
+  1: readonly [T | null];
+  2: readonly [T | null, T | null];
+  3: readonly [T | null, T | null, T | null];
+  [-1]: readonly (T | null)[];
+}[N];
+
+/** A forward on plain numbers, for `Value`, taking the op's number of inputs. */
+export type ScalarForward<N extends Arity> = {
+  1: (x: number) => number;
+  2: (x: number, y: number) => number;
+  3: (x: number, y: number, z: number) => number;
+  [-1]: never;
+}[N];
+
+/** What a rule sees besides the upstream gradient: the inputs, the output, the op's attributes. */
+export interface RuleContext<T, A, N extends Arity> {
+  readonly ins: Ins<T, N>;
+  readonly out: T;
+  readonly attrs: A;
+  /** `need[i]` is false when input i takes no gradient; a rule may skip that work. */
+  readonly need: readonly boolean[];
+}
+
+/** One gradient per input (null: none), written with `B` so it works on numbers, arrays and nodes. */
+export type Rule<A, N extends Arity> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A, N>) => Grads<T, N>;
+
 /**
- * What a derivative rule may compute with. The engine hands a rule one of three backends:
- * plain numbers (`Value`, first order), plain arrays (`Tensor`, first order) or graph nodes
- * (`backward({ createGraph: true })`), so each rule is written once and its result can itself be
- * differentiated. Methods are the primitive ops plus the composites built from them.
+ * A primitive op with attributes `A` (an axis, a shape; `undefined` for none) and `N` inputs: forward
+ * for each node kind and its derivative rule, side by side. A table entry is declared with its type
+ * (`export const exp: ScalarOp<1> = { … }`), which is what the `Backend` interface is derived from.
  */
-export interface Backend<T> {
-  neg(x: T): T;
-  exp(x: T): T;
-  log(x: T): T;
-  tanh(x: T): T;
-  sigmoid(x: T): T;
-  relu(x: T): T;
-  abs(x: T): T;
-  sqrt(x: T): T;
-  sign(x: T): T;
-  add(x: Operand<T>, y: Operand<T>): T;
-  mul(x: Operand<T>, y: Operand<T>): T;
-  pow(x: Operand<T>, y: Operand<T>): T;
-  maximum(x: Operand<T>, y: Operand<T>): T;
-  minimum(x: Operand<T>, y: Operand<T>): T;
-  gt(x: Operand<T>, y: Operand<T>): T;
-  ge(x: Operand<T>, y: Operand<T>): T;
-  lt(x: Operand<T>, y: Operand<T>): T;
-  le(x: Operand<T>, y: Operand<T>): T;
-  eq(x: Operand<T>, y: Operand<T>): T;
-  where(cond: T, x: Operand<T>, y: Operand<T>): T;
-  matmul(a: T, b: T): T;
-  sumTo(x: T, shape: Shape): T;
-  expand(x: T, shape: Shape): T;
-  reshape(x: T, shape: Shape): T;
-  permute(x: T, dims: readonly number[]): T;
-  div(x: Operand<T>, y: Operand<T>): T;
-  maxTo(x: T, attrs: ReduceAttrs): T;
-  minTo(x: T, attrs: ReduceAttrs): T;
-  cast(x: T, dtype: DType): T;
-  selectMask(x: T, attrs: SelectAttrs): T;
-  cat(xs: readonly T[], axis: number): T;
-  slice(x: T, attrs: SliceAttrs): T;
-  argmax(x: T, attrs: ArgAttrs): T;
-  argmin(x: T, attrs: ArgAttrs): T;
+export interface Op<A, N extends Arity> {
+  /** The method name (`mul`); equal to the op's key in the table. */
+  readonly name: string;
+  /** What a drawing shows (`*`). */
+  readonly label: string;
+  readonly arity: N;
+  /** Forward on plain numbers, for `Value`. Absent for tensor-only ops. */
+  readonly scalar?: ScalarForward<N>;
+  /** Forward on arrays, for `Tensor`. */
+  readonly array?: (xs: Ins<NDArray, N>, attrs: A) => NDArray;
+  /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */
+  readonly backward: Rule<A, N> | null;
+  /** True when the op would return its input unchanged (a reshape to the same shape): no node is made. */
+  readonly isIdentity?: (shape: Shape, attrs: A, dtype: DType) => boolean;
+  /** The op's attributes as a drawing shows them (`axes=[1]`). */
+  readonly describe?: (attrs: A) => string;
+}
 
-  // a composite, built once from the primitives above
+/** An op that `Value` runs too: its forward on numbers is required. Only these can be `Value` methods. */
+export type ScalarOp<N extends 1 | 2 | 3> = Op<undefined, N> & { readonly scalar: ScalarForward<N> };
+
+/** Any op, as the engine handles it: inputs as a list, attributes unknown. */
+export interface AnyOp {
+  readonly name: string;
+  readonly label: string;
+  readonly arity: number;
+  readonly scalar?: (x: number, y: number, z: number) => number;
+  // NOTE: a method, so that an op's tuple of inputs (`[x]`) is accepted where the engine passes a list.
+  // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
+  array?(xs: readonly NDArray[], attrs: any): NDArray;
+  readonly backward: (<T>(B: Backend<T>, g: T, ctx: AnyRuleContext<T>) => readonly (T | null)[]) | null;
+  // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
+  readonly isIdentity?: (shape: Shape, attrs: any, dtype: DType) => boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
+  readonly describe?: (attrs: any) => string;
+}
+
+/** A rule context as the engine builds it, for any op. */
+export interface AnyRuleContext<T> {
+  // biome-ignore lint/suspicious/noExplicitAny: a tuple for the op's arity, built by the engine
+  readonly ins: any;
+  readonly out: T;
+  // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
+  readonly attrs: any;
+  readonly need: readonly boolean[];
+}
+
+/** Identity that checks an op literal against `Op<A, N>`, for ops outside the table (tests, custom ops). */
+export function defineOp<A, N extends Arity>(op: Op<A, N>): Op<A, N> {
+  return op;
+}
+
+/** The backend method an op gives: its node inputs (plain numbers where it takes two or three), then its attributes. */
+type MethodOf<O, T> =
+  O extends Op<infer A, infer N>
+    ? N extends 1
+      ? [A] extends [undefined]
+        ? (x: T) => T
+        : (x: T, attrs: A) => T
+      : N extends 2
+        ? (x: Operand<T>, y: Operand<T>) => T
+        : N extends 3
+          ? (x: Operand<T>, y: Operand<T>, z: Operand<T>) => T
+          : (xs: readonly T[], attrs: A) => T
+    : never;
+
+type Table = typeof OPS;
+
+/**
+ * What a derivative rule may compute with: one method per op of the table, derived from the table's
+ * type (so an op cannot be in the table without its method), plus the composites rules use and a few
+ * questions about a value. The engine hands a rule one of three backends: plain numbers (`Value`,
+ * first order), plain arrays (`Tensor`, first order) or graph nodes (`backward({ createGraph: true })`),
+ * so each rule is written once and its result can itself be differentiated.
+ */
+export type Backend<T> = { [K in keyof Table]: MethodOf<Table[K], T> } & BackendExtras<T>;
+
+/** The part of a backend that is not one op each. */
+export interface BackendExtras<T> {
+  /** x − y, composed once from add and neg. */
   sub(x: Operand<T>, y: Operand<T>): T;
-
   /** The same data with no gradient path (identity on raw data). */
   detach(x: T): T;
   /** The dtype of a node or raw value (`float64` for numbers and Values). */
@@ -64,7 +145,7 @@ export interface Backend<T> {
 /** A max/min over `axes`, keeping them as size 1. */
 export interface ReduceAttrs {
   readonly axes: readonly number[];
-  /** true for a reduction over everything with no axis given: ties then share the gradient, as in PyTorch. */
+  /** true when ties share the gradient evenly (a reduction over everything, or over a list of axes). */
   readonly evenTies: boolean;
 }
 
@@ -72,7 +153,7 @@ export interface ReduceAttrs {
 export interface SelectAttrs {
   readonly axes: readonly number[];
   readonly kind: 'max' | 'min';
-  /** true when every axis is reduced: ties then share the gradient evenly, as in PyTorch. */
+  /** true when ties share the gradient evenly (see `ReduceAttrs`). */
   readonly evenTies: boolean;
 }
 
@@ -85,44 +166,4 @@ export interface SliceAttrs {
 export interface ArgAttrs {
   readonly axis: number | undefined;
   readonly keepdim: boolean;
-}
-
-/** What a rule sees besides the upstream gradient: the inputs, the output, the op's attributes. */
-export interface RuleContext<T, A> {
-  readonly ins: readonly T[];
-  readonly out: T;
-  readonly attrs: A;
-  /** `need[i]` is false when input i takes no gradient; a rule may skip that work. */
-  readonly need: readonly boolean[];
-}
-
-/** One gradient per input (null: none), written with `B` so it works on numbers, arrays and nodes. */
-export type Rule<A> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A>) => readonly (T | null)[];
-
-/** A primitive op: forward for each node kind and its derivative rule, side by side. */
-export interface Op<A = undefined> {
-  /** The method name (`mul`). */
-  readonly name: string;
-  /** What a drawing shows (`*`). */
-  readonly label: string;
-  /** Number of node inputs; -1 for a list (`cat`). */
-  readonly arity: number;
-  /** Forward on plain numbers, for `Value` (up to three inputs). Absent for tensor-only ops. */
-  readonly scalar?: (x: number, y: number, z: number) => number;
-  /** Forward on arrays, for `Tensor`. */
-  readonly array?: (xs: readonly NDArray[], attrs: A) => NDArray;
-  /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */
-  readonly backward: Rule<A> | null;
-  /** True when the op would return its input unchanged (a reshape to the same shape): no node is made. */
-  readonly isIdentity?: (shape: Shape, attrs: A, dtype: DType) => boolean;
-  /** The op's attributes as a drawing shows them (`axes=[1]`). */
-  readonly describe?: (attrs: A) => string;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: a table holds ops of every attribute type
-export type AnyOp = Op<any>;
-
-/** Identity that checks an op literal against `Op<A>`, so each table entry is typed. */
-export function defineOp<A = undefined>(op: Op<A>): Op<A> {
-  return op;
 }

@@ -1,8 +1,7 @@
 /** @file max and min over axes, keeping dims; sum is `sumTo` (shape.ts), mean a composite. */
 
 import * as K from '../kernels/index.js';
-import type { Backend, ReduceAttrs } from './op.js';
-import { defineOp } from './op.js';
+import type { Backend, Op, ReduceAttrs } from './op.js';
 
 /** The gradient of a max/min: g goes to the element that was selected (or is shared by tied ones). */
 function selectedGrad<T>(B: Backend<T>, g: T, x: T, { axes, evenTies }: ReduceAttrs, kind: 'max' | 'min'): T {
@@ -12,21 +11,21 @@ function selectedGrad<T>(B: Backend<T>, g: T, x: T, { axes, evenTies }: ReduceAt
 const describeAxes = ({ axes }: ReduceAttrs): string => `axes=[${axes.join(', ')}]`;
 
 // ∂max(x)/∂x = 1 at the selected element, else 0 (ties share it evenly for max() with no axis, as PyTorch)
-export const maxTo = defineOp<ReduceAttrs>({
+export const maxTo: Op<ReduceAttrs, 1> = {
   name: 'maxTo',
   label: 'max',
   arity: 1,
-  array: ([x], { axes }) => K.maxTo(x!, axes).values,
-  backward: (B, g, { ins: [x], attrs }) => [selectedGrad(B, g, x!, attrs, 'max')],
+  array: ([x], { axes }) => K.maxTo(x, axes).values,
+  backward: (B, g, { ins: [x], attrs }) => [selectedGrad(B, g, x, attrs, 'max')],
   describe: describeAxes,
-});
+};
 
 // ∂min(x)/∂x = 1 at the selected element, else 0 (ties share it evenly for min() with no axis, as PyTorch)
-export const minTo = defineOp<ReduceAttrs>({
+export const minTo: Op<ReduceAttrs, 1> = {
   name: 'minTo',
   label: 'min',
   arity: 1,
-  array: ([x], { axes }) => K.minTo(x!, axes).values,
-  backward: (B, g, { ins: [x], attrs }) => [selectedGrad(B, g, x!, attrs, 'min')],
+  array: ([x], { axes }) => K.minTo(x, axes).values,
+  backward: (B, g, { ins: [x], attrs }) => [selectedGrad(B, g, x, attrs, 'min')],
   describe: describeAxes,
-});
+};

@@ -4,8 +4,7 @@ import { fmt, type Shape } from '../errors.js';
 import * as K from '../kernels/index.js';
 import type { DType } from '../kernels/ndarray.js';
 import { sameShape } from '../kernels/ndarray.js';
-import type { SliceAttrs } from './op.js';
-import { defineOp } from './op.js';
+import type { Op, SliceAttrs } from './op.js';
 
 /** The permutation that undoes `dims`. */
 function inversePermutation(dims: readonly number[]): number[] {
@@ -17,68 +16,68 @@ function inversePermutation(dims: readonly number[]): number[] {
 }
 
 // ∂reshape(x)/∂x: the gradient reshaped back
-export const reshape = defineOp<Shape>({
+export const reshape: Op<Shape, 1> = {
   name: 'reshape',
   isIdentity: sameShape,
   label: 'reshape',
   arity: 1,
-  array: ([x], shape) => K.reshape(x!, shape, 'reshape'),
-  backward: (B, g, { ins: [x] }) => [B.reshape(g, B.shape(x!))],
+  array: ([x], shape) => K.reshape(x, shape, 'reshape'),
+  backward: (B, g, { ins: [x] }) => [B.reshape(g, B.shape(x))],
   describe: fmt,
-});
+};
 
 // ∂permute(x, dims)/∂x: the gradient permuted by the inverse permutation
-export const permute = defineOp<readonly number[]>({
+export const permute: Op<readonly number[], 1> = {
   name: 'permute',
   isIdentity: (shape, dims) => dims.length === shape.length && dims.every((d, i) => d === i),
   label: 'permute',
   arity: 1,
-  array: ([x], dims) => K.permute(x!, dims, 'permute'),
+  array: ([x], dims) => K.permute(x, dims, 'permute'),
   backward: (B, g, { attrs: dims }) => [B.permute(g, inversePermutation(dims))],
   describe: fmt,
-});
+};
 
 // ∂expand(x)/∂x: the gradient summed over the repeated axes
-export const expand = defineOp<Shape>({
+export const expand: Op<Shape, 1> = {
   name: 'expand',
   isIdentity: sameShape,
   label: 'expand',
   arity: 1,
-  array: ([x], shape) => K.expand(x!, shape, 'expand'),
-  backward: (B, g, { ins: [x] }) => [B.sumTo(g, B.shape(x!))],
+  array: ([x], shape) => K.expand(x, shape, 'expand'),
+  backward: (B, g, { ins: [x] }) => [B.sumTo(g, B.shape(x))],
   describe: fmt,
-});
+};
 
 // ∂sumTo(x)/∂x: the gradient expanded back (sum's adjoint is broadcasting)
-export const sumTo = defineOp<Shape>({
+export const sumTo: Op<Shape, 1> = {
   name: 'sumTo',
   isIdentity: sameShape,
   label: 'Σ',
   arity: 1,
-  array: ([x], shape) => K.sumTo(x!, shape),
-  backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x!))],
+  array: ([x], shape) => K.sumTo(x, shape),
+  backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x))],
   describe: fmt,
-});
+};
 
 // ∂cast(x)/∂x: the gradient cast back to x's dtype
-export const cast = defineOp<DType>({
+export const cast: Op<DType, 1> = {
   name: 'cast',
   label: 'cast',
   arity: 1,
   isIdentity: (_shape, dtype, inputDtype) => dtype === inputDtype,
-  array: ([x], dtype) => K.cast(x!, dtype),
-  backward: (B, g, { ins: [x] }) => [B.cast(g, B.dtype(x!))],
+  array: ([x], dtype) => K.cast(x, dtype),
+  backward: (B, g, { ins: [x] }) => [B.cast(g, B.dtype(x))],
   describe: (dtype) => dtype,
-});
+};
 
 // ∂slice(x)/∂x: the gradient in the slice's place, zeros around it
-export const slice = defineOp<SliceAttrs>({
+export const slice: Op<SliceAttrs, 1> = {
   name: 'slice',
   label: 'slice',
   arity: 1,
-  array: ([x], { axis, start, end }) => K.slice(x!, axis, start, end),
+  array: ([x], { axis, start, end }) => K.slice(x, axis, start, end),
   backward: (B, g, { ins: [x], attrs: { axis, start, end } }) => {
-    const shape = B.shape(x!);
+    const shape = B.shape(x);
     const pad = (n: number) =>
       B.full(
         shape.map((d, i) => (i === axis ? n : d)),
@@ -94,10 +93,10 @@ export const slice = defineOp<SliceAttrs>({
     ];
   },
   describe: ({ axis, start, end }) => `axis=${axis}, ${start}:${end}`,
-});
+};
 
 // ∂cat(xs)/∂xᵢ: the gradient's slice where xᵢ was placed
-export const cat = defineOp<number>({
+export const cat: Op<number, -1> = {
   name: 'cat',
   label: 'cat',
   arity: -1,
@@ -112,4 +111,4 @@ export const cat = defineOp<number>({
     });
   },
   describe: (axis) => `axis=${axis}`,
-});
+};

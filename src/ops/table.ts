@@ -3,20 +3,25 @@
 import * as binary from './binary.js';
 import * as compare from './compare.js';
 import { matmul } from './matmul.js';
-import type { AnyOp } from './op.js';
 import * as reduce from './reduce.js';
 import * as shape from './shape.js';
 import * as unary from './unary.js';
 
-const WITH_GRADIENT = { ...unary, ...binary, ...shape, ...reduce, matmul } satisfies Record<string, AnyOp>;
-const WITHOUT_GRADIENT = { ...compare } satisfies Record<string, AnyOp>;
+// NOTE: no `satisfies` here: `Backend` is derived from this table's type, and checking the entries
+// against `Op` would need `Backend` first. Each entry is typed where it is declared instead.
+const WITH_GRADIENT = { ...unary, ...binary, ...shape, ...reduce, matmul };
+const WITHOUT_GRADIENT = { ...compare };
 
-/** Every primitive, keyed by name. A test walks this table to gradient-check each entry. */
+/** Every primitive, keyed by name (its `name`). A test walks this table to gradient-check each entry. */
 export const OPS = { ...WITH_GRADIENT, ...WITHOUT_GRADIENT };
 
 export type PrimitiveName = keyof typeof OPS;
 /** The ops with a derivative rule: a gradient check must name a case for each of them. */
 export type DifferentiableName = keyof typeof WITH_GRADIENT;
+/** The ops `Value` runs (they have a forward on numbers). */
+export type ScalarName = {
+  [K in PrimitiveName]: (typeof OPS)[K] extends { readonly scalar: unknown } ? K : never;
+}[PrimitiveName];
 
 export const DIFFERENTIABLE = Object.keys(WITH_GRADIENT) as DifferentiableName[];
 /** Comparisons, sign, argmax/argmin and selection masks: piecewise constant, no gradient. */

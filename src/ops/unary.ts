@@ -1,86 +1,86 @@
 /** @file Elementwise one-input ops: forward on numbers and arrays, and the derivative rule. */
 
 import * as K from '../kernels/index.js';
-import { defineOp } from './op.js';
+import type { ScalarOp } from './op.js';
 
 // d(−x)/dx = −1
-export const neg = defineOp({
+export const neg: ScalarOp<1> = {
   name: 'neg',
   label: '−',
   arity: 1,
   scalar: (x) => -x,
-  array: ([x]) => K.neg(x!),
+  array: ([x]) => K.neg(x),
   backward: (B, g) => [B.neg(g)],
-});
+};
 
 // d eˣ/dx = eˣ  (reuse the forward result)
-export const exp = defineOp({
+export const exp: ScalarOp<1> = {
   name: 'exp',
   label: 'exp',
   arity: 1,
   scalar: Math.exp,
-  array: ([x]) => K.exp(x!),
+  array: ([x]) => K.exp(x),
   backward: (B, g, { out }) => [B.mul(g, out)],
-});
+};
 
 // d ln x/dx = 1/x
-export const log = defineOp({
+export const log: ScalarOp<1> = {
   name: 'log',
   label: 'log',
   arity: 1,
   scalar: Math.log,
-  array: ([x]) => K.log(x!),
-  backward: (B, g, { ins: [x] }) => [B.div(g, x!)],
-});
+  array: ([x]) => K.log(x),
+  backward: (B, g, { ins: [x] }) => [B.div(g, x)],
+};
 
 // d tanh x/dx = 1 − tanh²x
-export const tanh = defineOp({
+export const tanh: ScalarOp<1> = {
   name: 'tanh',
   label: 'tanh',
   arity: 1,
   scalar: Math.tanh,
-  array: ([x]) => K.tanh(x!),
+  array: ([x]) => K.tanh(x),
   backward: (B, g, { out }) => [B.mul(g, B.sub(1, B.mul(out, out)))],
-});
+};
 
 // dσ(x)/dx = σ(x)(1 − σ(x))
-export const sigmoid = defineOp({
+export const sigmoid: ScalarOp<1> = {
   name: 'sigmoid',
   label: 'σ',
   arity: 1,
   scalar: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  array: ([x]) => K.sigmoid(x!),
+  array: ([x]) => K.sigmoid(x),
   backward: (B, g, { out }) => [B.mul(g, B.mul(out, B.sub(1, out)))],
-});
+};
 
 // d relu(x)/dx = 1 if x > 0 else 0
 // NOTE: 0 at the kink x = 0, as PyTorch.
-export const relu = defineOp({
+export const relu: ScalarOp<1> = {
   name: 'relu',
   label: 'relu',
   arity: 1,
   scalar: (x) => Math.max(x, 0),
-  array: ([x]) => K.relu(x!),
+  array: ([x]) => K.relu(x),
   backward: (B, g, { ins: [x] }) => [B.mul(g, B.gt(x!, 0))],
-});
+};
 
 // d|x|/dx = sign(x)
 // NOTE: 0 at the kink x = 0, as PyTorch.
-export const abs = defineOp({
+export const abs: ScalarOp<1> = {
   name: 'abs',
   label: 'abs',
   arity: 1,
   scalar: Math.abs,
-  array: ([x]) => K.abs(x!),
-  backward: (B, g, { ins: [x] }) => [B.mul(g, B.sign(x!))],
-});
+  array: ([x]) => K.abs(x),
+  backward: (B, g, { ins: [x] }) => [B.mul(g, B.sign(x))],
+};
 
 // d√x/dx = 1 / (2√x)
-export const sqrt = defineOp({
+export const sqrt: ScalarOp<1> = {
   name: 'sqrt',
   label: '√',
   arity: 1,
   scalar: Math.sqrt,
-  array: ([x]) => K.sqrt(x!),
+  array: ([x]) => K.sqrt(x),
   backward: (B, g, { out }) => [B.div(g, B.mul(out, 2))],
-});
+};

@@ -6,7 +6,7 @@ import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
 import { checkFinite, describeValue, formatNumber, readOptions, type Shape } from '../errors.js';
 import { numberBackend } from '../ops/backends.js';
-import type { AnyOp, Backend } from '../ops/op.js';
+import type { AnyOp, Backend, ScalarOp } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
 
 export interface ValueOptions {
@@ -101,13 +101,13 @@ export class Value extends Node {
     return this.grad === null ? null : `grad ${formatNumber(this.grad)}`;
   }
 
-  /** Applies a one-input op. */
-  private unary(op: AnyOp): Value {
+  /** Applies a one-input op; only an op with a forward on numbers type-checks here. */
+  private unary(op: ScalarOp<1>): Value {
     return applyOp(op, this) as Value;
   }
 
   /** Applies a two-input op; a plain number becomes a constant Value. */
-  private binary(op: AnyOp, other: Value | number): Value {
+  private binary(op: ScalarOp<2>, other: Value | number): Value {
     return applyOp(op, this, operand(op.name, other)) as Value;
   }
 

@@ -331,10 +331,15 @@ export class Tensor extends Node {
   mean(axis?: number | readonly number[], keepdim = false): Tensor {
     return this.composite('mean', C.mean(B, this, axis, keepdim));
   }
-  /** Largest element over `axis`; the gradient goes to the selected element (ties share it over all axes). */
+  /**
+   * Largest element over `axis` (a number, a list of axes, or all when left out). Along one axis the
+   * gradient goes to the first largest element, as `torch.max(dim)`; with a list of axes or none,
+   * tied elements share it evenly, as `torch.amax`.
+   */
   max(axis?: number | readonly number[], keepdim = false): Tensor {
     return this.composite('max', C.extreme(B, this, axis, keepdim, 'max'));
   }
+  /** Smallest element over `axis`; ties as in `max` (`torch.min(dim)` along one axis, `torch.amin` otherwise). */
   min(axis?: number | readonly number[], keepdim = false): Tensor {
     return this.composite('min', C.extreme(B, this, axis, keepdim, 'min'));
   }

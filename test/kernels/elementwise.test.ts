@@ -14,7 +14,6 @@ const REFERENCE: Record<K.UnaryName, (v: number) => number> = {
   sqrt: Math.sqrt,
   neg: (v) => -v,
   sign: (v) => (v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? v : 0),
-  step: (v) => (v > 0 ? 1 : 0),
 };
 const KERNEL: Record<K.UnaryName, (x: K.NDArray) => K.NDArray> = {
   exp: K.exp,
@@ -26,7 +25,6 @@ const KERNEL: Record<K.UnaryName, (x: K.NDArray) => K.NDArray> = {
   sqrt: K.sqrt,
   neg: K.neg,
   sign: K.sign,
-  step: K.step,
 };
 const NAMES = Object.keys(KERNEL) as K.UnaryName[];
 
@@ -59,7 +57,6 @@ describe('unary kernels', () => {
     expect(Object.is(K.sign(x).data[0], 0)).toBe(true);
     expect(Array.from(K.relu(x).data)).toEqual([0, 0, Number.NaN, 0, Number.POSITIVE_INFINITY]);
     expect(Object.is(K.relu(x).data[0], 0)).toBe(true);
-    expect(Array.from(K.step(x).data)).toEqual([0, 0, 0, 0, 1]);
     expect(Array.from(K.sigmoid(x).data)).toEqual([0.5, 0.5, Number.NaN, 0, 1]);
   });
 

@@ -1,10 +1,17 @@
 /** @file Choosing the matmul kernel: each path gives the same products; bad choices are refused. */
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { getGemm, kernelPath, matmul, NDArray, useKernels } from '../../src/kernels/index.js';
+import { gemm, kernelPath, matmul, NDArray, setGemm, useKernels } from '../../src/kernels/index.js';
 
 const start = kernelPath();
 afterAll(() => useKernels(start));
+
+/** The gemm installed now (setGemm returns it; it is put straight back). */
+function installed(): ReturnType<typeof setGemm> {
+  const current = setGemm(gemm);
+  setGemm(current);
+  return current;
+}
 
 function naive(a: NDArray, b: NDArray, m: number, k: number, n: number): number[] {
   const out: number[] = [];
@@ -51,9 +58,9 @@ describe('kernel paths', () => {
 
   it('js and wasm install different gemms', () => {
     useKernels('js');
-    const js = getGemm();
+    const js = installed();
     useKernels('wasm');
-    expect(getGemm()).not.toBe(js);
+    expect(installed()).not.toBe(js);
   });
 
   it('refuses an unknown path', () => {

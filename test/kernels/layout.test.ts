@@ -95,12 +95,6 @@ describe('permute', () => {
     expect(() => K.permute(x, [0])).toThrow(RangeError);
     expect(() => K.permute(x, [0, 2])).toThrow('permute: axis 2 is out of range for a tensor of rank 2');
   });
-
-  test('transposeDims swaps two axes of the identity', () => {
-    expect(K.transposeDims(3, -1, -2)).toEqual([0, 2, 1]);
-    expect(K.transposeDims(2, 0, 1)).toEqual([1, 0]);
-    expect(K.transposeDims(4, 1, 1)).toEqual([0, 1, 2, 3]);
-  });
 });
 
 describe('expand', () => {

@@ -187,10 +187,21 @@ describe('selectMask and tieMask', () => {
 
   test('tieMask shares evenly among equal elements, and NaN matches NaN', () => {
     const x = new NDArray(Float64Array.of(3, 1, 3, 3), [2, 2]);
-    expect(Array.from(K.tieMask(x, 3).data)).toEqual([1 / 3, 0, 1 / 3, 1 / 3]);
-    expect(K.tieMask(x, 3).shape).toEqual([2, 2]);
+    const all = K.maxTo(x, [0, 1]).values;
+    expect(Array.from(K.tieMask(x, all).data)).toEqual([1 / 3, 0, 1 / 3, 1 / 3]);
+    expect(K.tieMask(x, all).shape).toEqual([2, 2]);
     const n = new NDArray(Float32Array.of(Number.NaN, 1, Number.NaN), [3]);
-    expect(Array.from(K.tieMask(n, Number.NaN).data)).toEqual([0.5, 0, 0.5]);
+    expect(Array.from(K.tieMask(n, K.maxTo(n, [0]).values).data)).toEqual([0.5, 0, 0.5]);
+  });
+
+  test('tieMask shares within each block of a partial reduction', () => {
+    // blocks over axes [1, 2] of a [2, 2, 2]: [[5, 5], [1, 5]] and [[2, 0], [2, 2]]
+    const x = new NDArray(Float64Array.of(5, 5, 1, 5, 2, 0, 2, 2), [2, 2, 2]);
+    const max = K.maxTo(x, [1, 2]).values;
+    expect(Array.from(K.tieMask(x, max).data)).toEqual([1 / 3, 1 / 3, 0, 1 / 3, 1 / 3, 0, 1 / 3, 1 / 3]);
+    // over axis 0 only: pairs (5, 2), (5, 0), (1, 2), (5, 2)
+    const min = K.minTo(x, [0]).values;
+    expect(Array.from(K.tieMask(x, min).data)).toEqual([0, 0, 1, 0, 1, 1, 0, 1]);
   });
 });
 

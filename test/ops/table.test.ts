@@ -11,6 +11,7 @@ import {
   NON_DIFFERENTIABLE,
   OPS,
   type PrimitiveName,
+  type ScalarName,
 } from '../../src/ops/table.js';
 import { broadcastPairArb, distinctArb, shapeArb, tensorOf, valuesArb } from '../support/arbitraries.js';
 
@@ -199,8 +200,11 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
     ),
 };
 
-/** Value domains for the elementwise ops that `Value` has (a scalar forward). */
-const SCALAR_DOMAIN: Partial<Record<PrimitiveName, [number, number, boolean]>> = {
+/**
+ * Value domains for the differentiable ops that `Value` runs (those with a scalar forward): keyed by
+ * type, so a missing domain does not compile.
+ */
+const SCALAR_DOMAIN: Record<ScalarName & DifferentiableName, [number, number, boolean]> = {
   neg: [-3, 3, false],
   exp: [-3, 3, false],
   log: [0.1, 5, false],
@@ -223,6 +227,10 @@ describe('the rule table', () => {
     expect(Object.keys(CASES).sort()).toEqual([...DIFFERENTIABLE].sort());
     const scalarOps = DIFFERENTIABLE.filter((n) => OPS[n].scalar !== undefined);
     expect(Object.keys(SCALAR_DOMAIN).sort()).toEqual([...scalarOps].sort());
+  });
+
+  it('files each op under its own name', () => {
+    for (const [key, op] of Object.entries(OPS)) expect(op.name, `OPS.${key}`).toBe(key);
   });
 
   it('has a rule exactly for the differentiable ops', () => {

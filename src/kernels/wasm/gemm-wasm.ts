@@ -1,5 +1,6 @@
 /** @file The WebAssembly SIMD gemm: compiles the prebuilt module at import and runs C += A·B in its memory. */
 
+import type { GemmFn } from '../matmul.js';
 import type { Data } from '../ndarray.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 
@@ -135,17 +136,7 @@ function reserve(exports: GemmExports, end: number, what: string): void {
  * const c = new Float64Array(4);
  * wasmGemm(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), c, 2, 2, 2); // c = [19, 22, 43, 50]
  */
-export function wasmGemm(
-  a: Data,
-  b: Data,
-  c: Data,
-  m: number,
-  k: number,
-  n: number,
-  aOff = 0,
-  bOff = 0,
-  cOff = 0,
-): void {
+export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => {
   if (wasm === null) {
     throw new Error(
       'wasmGemm: WebAssembly SIMD is not available here (wasmGemmAvailable is false); use the JS gemm',
@@ -181,7 +172,7 @@ export function wasmGemm(
     kernel(at.pA, at.pB, at.pC, r, k, n, at.pW);
     cRows.set(heap.subarray(at.pC / e, at.pC / e + r * n));
   }
-}
+};
 
 function checkFits(name: string, x: Data, offset: number, size: number): void {
   if (!(Number.isInteger(offset) && offset >= 0 && offset + size <= x.length)) {
