@@ -93,7 +93,7 @@ export class Tensor extends Node {
    * its buffer, and `version` is bumped so that graphs recorded before cannot be backpropagated.
    */
   set data(source: Tensor | Nested) {
-    const src = this.sourceArray('data', source);
+    const src = sourceArray(this, 'data', source);
     if (src.dtype !== this.dtype) {
       throw new TypeError(
         `data: a ${src.dtype} tensor cannot replace ${this.dtype} data; convert it with .to('${this.dtype}') first`,
@@ -106,7 +106,7 @@ export class Tensor extends Node {
         'assign data of the same shape (reshape it first)',
       );
     }
-    this.writeInPlace(src, 'a data setter');
+    writeInPlace(this, src, 'a data setter');
   }
 
   /**
@@ -117,25 +117,14 @@ export class Tensor extends Node {
    * const w = zeros([2]); w.copy_(tensor([1, 2])); w.toArray();   // [1, 2]
    */
   copy_(source: Tensor | Nested): this {
-    const src = this.sourceArray('copy_', source);
-    this.writeInPlace(sameShape(src.shape, this.shape) ? src : expandTo(src, this.shape), 'copy_');
+    const src = sourceArray(this, 'copy_', source);
+    writeInPlace(this, sameShape(src.shape, this.shape) ? src : expandTo(src, this.shape), 'copy_');
     return this;
   }
 
   /** Writes `values` (of this shape, any dtype) into this tensor's array, as an optimizer step. */
   assignInPlace(values: Raw, by: string): void {
-    this.writeInPlace(values as NDArray, by);
-  }
-
-  private writeInPlace(values: NDArray, by: string): void {
-    this.array.data.set(values.data);
-    this.markWritten(by);
-  }
-
-  private sourceArray(op: string, source: unknown): NDArray {
-    if (source instanceof Tensor) return source.array;
-    if (source instanceof Node) throw new TypeError(`${op}: expected a Tensor or nested arrays, got a Value`);
-    return fromNested(source, op, this.dtype);
+    writeInPlace(this, values as NDArray, by);
   }
 
   /** Summary statistics of the data (kept after a backward pass released the array). */
@@ -547,6 +536,19 @@ function scalarConstant(v: number, dtype: DType): Tensor {
   const c = new Tensor(new NDArray(alloc(dtype, 1).fill(v), []), CONSTANT as TensorOptions);
   scalarConstants[slot] = c;
   return c;
+}
+
+/** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */
+function writeInPlace(t: Tensor, values: NDArray, by: string): void {
+  t.array.data.set(values.data);
+  t.markWritten(by);
+}
+
+/** What `data =` and `copy_` take: a Tensor's array, or nested arrays in `t`'s dtype. */
+function sourceArray(t: Tensor, op: string, source: unknown): NDArray {
+  if (source instanceof Tensor) return source.array;
+  if (source instanceof Node) throw new TypeError(`${op}: expected a Tensor or nested arrays, got a Value`);
+  return fromNested(source, op, t.dtype);
 }
 
 /** A released array as a drawing shows it: the same text `describeArray` gave for the array. */
