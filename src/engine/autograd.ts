@@ -70,11 +70,22 @@ export function backwardOptions(
   };
 }
 
-/** A gradient array that no other stored gradient (nor the seed) uses: a copy when it would be shared. */
+/**
+ * A gradient whose array no other stored gradient (nor the seed) uses: a copy when it would be
+ * shared. With `createGraph` the copy is recorded (`g·1`), so it stays differentiable.
+ */
 function own(g: Grad, owned: Set<ArrayBufferLike> | null): Grad {
-  if (owned === null || typeof g === 'number' || g instanceof Node) return g;
-  const mine = owned.has(g.data.buffer) ? new NDArray(g.data.slice(), g.shape) : g;
-  owned.add(mine.data.buffer);
+  if (owned === null || typeof g === 'number') return g;
+  const raw = g instanceof Node ? g.raw : g;
+  if (typeof raw === 'number') return g;
+  let mine: Grad = g;
+  if (owned.has(raw.data.buffer)) {
+    mine =
+      g instanceof Node
+        ? withGradMode(true, () => graph.mul(g, 1))
+        : new NDArray(raw.data.slice(), raw.shape);
+  }
+  owned.add((mine instanceof Node ? (mine.raw as NDArray) : mine).data.buffer);
   return mine;
 }
 

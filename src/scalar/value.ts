@@ -17,6 +17,7 @@ export interface ValueOptions {
 }
 
 const SCALAR: Shape = Object.freeze([]);
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * One number in the graph. Every method records an op, so `backward()` can apply the chain rule.
@@ -28,12 +29,15 @@ const SCALAR: Shape = Object.freeze([]);
  * x.grad;   // dy/dx = 3·(1 − tanh²7) ≈ 4.99e-6
  */
 export class Value extends Node {
-  constructor(data: number, options: ValueOptions = {}) {
+  constructor(data: number, options?: ValueOptions) {
     if (isNodeInit(options)) {
       super(data, options, '');
       return;
     }
-    const o = readOptions('Value', options, { label: 'string', requiresGrad: 'boolean' });
+    const o =
+      options === undefined
+        ? NO_OPTIONS
+        : readOptions('Value', options, { label: 'string', requiresGrad: 'boolean' });
     super(
       checkFinite('Value', data, 'data'),
       leafInit((o.requiresGrad as boolean | undefined) ?? true),

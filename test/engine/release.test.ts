@@ -145,3 +145,21 @@ describe('every gradient a user can see is its own buffer', () => {
     expect(gb!.toArray()).toEqual([1, 1]);
   });
 });
+
+describe('own gradient buffers with createGraph', () => {
+  it('gradients that are graphs do not share arrays either, and stay differentiable', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.mul(b).add(b).sum().backward(undefined, { createGraph: true });
+    const z = tensor([5], { requiresGrad: true });
+    const y = z.add(z.mul(1));
+    y.sum().backward(undefined, { createGraph: true });
+    expect(z.grad!.array.data).not.toBe(y.grad!.array.data);
+    const p = tensor([1, 2], { requiresGrad: true });
+    const q = tensor([3, 4], { requiresGrad: true });
+    p.mul(p).add(q).sum().backward(undefined, { createGraph: true });
+    expect(p.grad!.array.data.buffer).not.toBe(q.grad!.array.data.buffer);
+    p.grad!.sum().backward();
+    expect(p.grad!.toArray()).toEqual([4, 6]); // 2p + d(Σ2p)/dp = 2p + 2
+  });
+});
