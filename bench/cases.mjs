@@ -4,18 +4,32 @@
  * processes (worker.mjs) so both sides agree on what a case id means.
  */
 
-export const LIBS = ['chainrule', 'tfjs-cpu', 'tfjs-wasm'];
-export const PEERS = ['tfjs-cpu', 'tfjs-wasm'];
+export const LIBS = ['chainrule', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch'];
+/** Names `--libs` also accepts, for several libraries at once. */
+export const LIB_GROUPS = { tfjs: ['tfjs-cpu', 'tfjs-wasm'] };
+/** PyTorch runs in float64 (chainrule's default) unless its variant says f32. */
+const FLOAT_VARIANTS = { chainrule: ['f64', 'f32'], torch: ['f64', 'f32'] };
 
 /**
  * One case = one row group of the table.
  * - `libs`: the libraries that run it (others show "–").
- * - `variants`: per-library row variants (chainrule float64 and float32); default `['']`.
+ * - `variants`: per-library row variants (float64 and float32 for chainrule and PyTorch); default
+ *   `['']`. A library without variants appears in every row of its case.
  * - `runs`/`warmup`: per-library overrides of the command-line defaults, for very slow cases.
  * - `rtol`: relative tolerance when comparing losses (and gradient checksums) across libraries;
- *   TF.js computes in float32, chainrule in float64 unless the variant says f32.
- * - `flops`: for GFLOP/s; `steps`: for ms per step; `ops`: for op nodes per second.
+ *   TF.js computes in float32, chainrule and PyTorch in float64 unless the variant says f32.
+ * - `flops`: for GFLOP/s; `steps`: for ms per step (`stepName` names a step); `ops`: for op nodes per
+ *   second.
+ * - `unsupported`: libraries that cannot run the case, and why (the table shows n/a and the reason).
+ * - `memory`: the case measures heap bytes per node (cell = build ms); `growth`: the case measures
+ *   heap growth over a long training (cell = growth in %). Neither gets a speed ratio.
  */
+/** Checked by bench/probes/tfjs-second-order.mjs. */
+const TFJS_NO_SECOND_ORDER =
+  'TF.js 4.22 has no second derivative through exp (Hv of exp(x)·exp(x) comes out half, of Σ exp x it ' +
+  'throws) and none of tf.logSoftmax or tf.logSumExp (they throw), so no softmax cross-entropy';
+
 export const CASES = [
   {
     id: 'W1',
@@ -46,7 +60,7 @@ export const CASES = [
     sizeLabel: `n=${n}`,
     title: '(A @ B).sum(), fwd + bwd to A and B',
     libs: LIBS,
-    variants: { chainrule: ['f64', 'f32'] },
+    variants: FLOAT_VARIANTS,
     flops: 3 * 2 * n ** 3,
     rtol: 1e-3,
   })),
@@ -66,8 +80,33 @@ export const CASES = [
     sizeLabel: '50 steps',
     title: 'MLP 784-128-10 relu, softmax CE, batch 64, SGD lr 0.1',
     libs: LIBS,
-    variants: { chainrule: ['f64', 'f32'] },
+    variants: FLOAT_VARIANTS,
     steps: 50,
+    rtol: 1e-3,
+  },
+  {
+    id: 'W6',
+    workload: 'W6',
+    size: 10,
+    sizeLabel: '10 HVPs',
+    title: "Hessian-vector product of W5's loss (grad with createGraph, then grad of g·v)",
+    libs: ['chainrule', 'torch'],
+    unsupported: Object.fromEntries(['tfjs-cpu', 'tfjs-wasm'].map((l) => [l, TFJS_NO_SECOND_ORDER])),
+    variants: FLOAT_VARIANTS,
+    steps: 10,
+    stepName: 'HVP',
+    rtol: 1e-3,
+  },
+  {
+    id: 'W7',
+    workload: 'W7',
+    size: 10_000,
+    sizeLabel: '10,000 epochs',
+    title: "W4's training for 10,000 epochs: heap after epoch 10,000 against after epoch 100",
+    libs: LIBS,
+    growth: true,
+    runs: { chainrule: 1, 'tfjs-cpu': 1, 'tfjs-wasm': 1, torch: 1 },
+    warmup: { chainrule: 0, 'tfjs-cpu': 0, 'tfjs-wasm': 0, torch: 0 },
     rtol: 1e-3,
   },
   {

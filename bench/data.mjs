@@ -58,7 +58,7 @@ export function normalVector(r, n, scale = 1) {
   return out;
 }
 
-export const SEEDS = { W1: 101, W2: 202, W3: 303, W4: 404, W5: 505 };
+export const SEEDS = { W1: 101, W2: 202, W3: 303, W4: 404, W5: 505, W6: 606 };
 
 /**
  * W1: a 2-16-16-1 tanh MLP built from scalars, 100 samples.
@@ -166,4 +166,60 @@ export function w5Data() {
     steps: 50,
     lr: 0.1,
   };
+}
+
+/**
+ * W6: a Hessian-vector product of W5's loss at W5's initial parameters, along a fixed direction `v`
+ * (one normal array per parameter, in W5's parameter order w0, b0, w1, b1), `hvps` times a run.
+ */
+export function w6Data() {
+  const r = rng(SEEDS.W6);
+  const d = w5Data();
+  return {
+    x: d.x,
+    y: d.y,
+    w0: d.w0,
+    b0: d.b0,
+    w1: d.w1,
+    b1: d.b1,
+    v: [normalMatrix(r, 784, 128), normalVector(r, 128), normalMatrix(r, 128, 10), normalVector(r, 10)],
+    hvps: 10,
+  };
+}
+
+/**
+ * W7: W4's network and data, trained for 10,000 epochs; the heap is read after each checkpoint epoch.
+ * Growth is from the first checkpoint to the last; the one between tells a leak (growing on) from a
+ * one-off (compiled code, caches filled once).
+ */
+export function w7Data() {
+  return { ...w4Data(), checkpoints: [100, 1_000, 10_000] };
+}
+
+/**
+ * The data of one workload as plain JSON-able numbers, for a library that runs outside Node (the
+ * PyTorch worker reads it from a file, so it starts from the very same doubles: JSON.stringify
+ * writes the shortest text that reads back to the same double, and Python's float() reads it so).
+ */
+export function dataFor(workload, size) {
+  switch (workload) {
+    case 'W1': {
+      const d = w1Data();
+      return { ...d, ops: w1OpsPerForward(d) };
+    }
+    case 'W2':
+      return { ...w2Data(), n: size };
+    case 'W3':
+      return w3Data(size);
+    case 'W4':
+      return w4Data();
+    case 'W5':
+      return w5Data();
+    case 'W6':
+      return w6Data();
+    case 'W7':
+      return w7Data();
+    default:
+      throw new Error(`no data for workload ${workload}`);
+  }
 }

@@ -4,11 +4,13 @@
  *
  * 1. installs bench/node_modules if missing (`npm ci --prefix bench`, TF.js lives there only);
  * 2. builds chainrule if dist/index.js is missing or older than src/;
- * 3. runs every selected case in every selected library, one child process per
- *    library × case × variant (`node --expose-gc bench/worker.mjs ...`), one after another, each with
- *    a timeout;
- * 4. checks that every library computed the same loss (and gradient/parameter checksum);
- * 5. prints one table and writes it as JSON to bench/results/latest.json.
+ * 3. finds a Python that imports torch, if PyTorch is selected (skipped with a hint when absent);
+ * 4. runs every selected case in every selected library, one child process per
+ *    library × case × variant (`node --expose-gc bench/worker.mjs ...`, or
+ *    `python3 bench/libs/torch_worker.py ...` with the case's data in a temporary JSON file), one after
+ *    another, each with a timeout;
+ * 5. checks that every library computed the same loss (and gradient/parameter checksum);
+ * 6. prints one table and writes it as JSON to bench/results/latest.json.
  *
  * Exit code: 0 all good, 1 a library computed a different answer, 2 a child failed or timed out
  * (or setup failed).
@@ -20,21 +22,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CASES, LIBS, PEERS } from './cases.mjs';
+import { CASES, LIB_GROUPS, LIBS, PEERS } from './cases.mjs';
+import { dataFor } from './data.mjs';
 import { close, fmtMs, fmtRatio, fmtSi, relDiff, renderTable } from './stats.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const RESULT_MARKER = '@@BENCH_RESULT ';
-const SHORT = { chainrule: 'chainrule', 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm' };
+const SHORT = { chainrule: 'chainrule', 'tfjs-cpu': 'cpu', 'tfjs-wasm': 'wasm', torch: 'torch' };
+const TORCH_WORKER = path.join(BENCH, 'libs', 'torch_worker.py');
+const TORCH_HINT =
+  "PyTorch not found (python3 -c 'import torch' fails): on Debian `apt-get install -y python3-torch`, " +
+  'or set BENCH_PYTHON to a python that has torch';
 
 const HELP = `usage: npm run bench -- [flags]
-  --workloads W1,W3      workloads to run (W1 W2 W3 W4 W5 MEM; default all)
+  --workloads W1,W3      workloads to run (W1 W2 W3 W4 W5 W6 W7 MEM; default all)
   --sizes 128,256        sizes for multi-size workloads (W2: 10k,100k,1M; W3: 128,256,512)
-  --libs a,b             libraries (chainrule,tfjs-cpu,tfjs-wasm; default all)
+  --libs a,b             libraries (chainrule,tfjs-cpu,tfjs-wasm,torch; tfjs = both TF.js backends;
+                         default all, torch only if python3 can import it)
   --runs N               timed runs per case after warm-up (default 5; slow cases may use fewer)
   --warmup N             warm-up runs (default 1)
   --timeout S            seconds before a child process is killed (default 600)
+  --gc-stats             JS libraries: time V8's collector took inside the timed runs (notes column)
   --json PATH            where to write the JSON (default bench/results/latest.json)
   --help`;
 
@@ -65,6 +74,7 @@ function options() {
       warmup: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '600' },
       json: { type: 'string', default: path.join(BENCH, 'results', 'latest.json') },
+      'gc-stats': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -72,9 +82,12 @@ function options() {
     console.log(HELP);
     process.exit(0);
   }
-  const libs = parseList(values.libs) ?? LIBS;
-  for (const l of libs)
-    if (!LIBS.includes(l)) throw new Error(`unknown library ${l} (have ${LIBS.join(', ')})`);
+  const named = parseList(values.libs)?.flatMap((l) => LIB_GROUPS[l] ?? [l]);
+  for (const l of named ?? [])
+    if (!LIBS.includes(l))
+      throw new Error(`unknown library ${l} (have ${[...LIBS, ...Object.keys(LIB_GROUPS)].join(', ')})`);
+  // in LIBS order, each once
+  const libs = named ? LIBS.filter((l) => named.includes(l)) : LIBS;
   const workloads = parseList(values.workloads)?.map((w) => w.toUpperCase());
   const known = new Set(CASES.map((c) => c.workload));
   for (const w of workloads ?? []) if (!known.has(w)) throw new Error(`unknown workload ${w}`);
@@ -84,7 +97,17 @@ function options() {
   const timeout = Number(values.timeout);
   if (!(runs >= 1) || !(warmup >= 0) || !(timeout > 0))
     throw new Error('--runs ≥ 1, --warmup ≥ 0, --timeout > 0');
-  return { libs, workloads, sizes, runs, warmup, timeout, json: values.json };
+  return {
+    libs,
+    libsNamed: named !== undefined,
+    workloads,
+    sizes,
+    runs,
+    warmup,
+    timeout,
+    gcStats: values['gc-stats'],
+    json: values.json,
+  };
 }
 
 /** Cases after --workloads/--sizes; --sizes only filters workloads that come in several sizes. */
@@ -96,7 +119,7 @@ function selectCases(opts) {
     (c) =>
       (!opts.workloads || opts.workloads.includes(c.workload)) &&
       (!opts.sizes || !multiSize.has(c.workload) || opts.sizes.includes(c.size)) &&
-      c.libs.some((l) => opts.libs.includes(l)),
+      [...c.libs, ...Object.keys(c.unsupported ?? {})].some((l) => opts.libs.includes(l)),
   );
 }
 
@@ -145,28 +168,50 @@ function ensureChainruleBuild(libs) {
   return sh('npm', ['run', 'build'], ROOT);
 }
 
+/**
+ * A Python that imports torch: $BENCH_PYTHON, else `python3`, else Debian's /usr/bin/python3 (which
+ * python3-torch installs into, when `python3` on the PATH is another interpreter, pyenv's say).
+ */
+function findTorchPython() {
+  const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ['python3', '/usr/bin/python3'];
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (r.status === 0) return python;
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Children
 // ---------------------------------------------------------------------------------------------
 
-function runChild({ lib, caseId, variant, runs, warmup }, timeoutS) {
-  const args = [
-    '--expose-gc',
-    '--max-old-space-size=8192',
-    path.join(BENCH, 'worker.mjs'),
-    '--lib',
-    lib,
-    '--case',
-    caseId,
-    '--variant',
-    variant,
-    '--runs',
-    String(runs),
-    '--warmup',
-    String(warmup),
-  ];
+/** The command that runs one job, and a clean-up for after it. */
+function childCommand({ lib, caseId, variant, runs, warmup }, c, python, opts) {
+  const common = ['--case', caseId, '--variant', variant, '--runs', String(runs), '--warmup', String(warmup)];
+  if (lib !== 'torch') {
+    const args = ['--expose-gc', '--max-old-space-size=8192', path.join(BENCH, 'worker.mjs'), '--lib', lib];
+    if (opts.gcStats) common.push('--gc-stats');
+    return { cmd: process.execPath, args: [...args, ...common], env: process.env, cleanup: () => {} };
+  }
+  // PyTorch reads the very same doubles from a file (see dataFor in data.mjs).
+  const file = path.join(os.tmpdir(), `chainrule-bench-${process.pid}-${caseId.replace(/\W/g, '_')}.json`);
+  fs.writeFileSync(file, JSON.stringify(dataFor(c.workload, c.size)));
+  // one thread, whatever torch.set_num_threads would find otherwise
+  const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+  return {
+    cmd: python,
+    args: [TORCH_WORKER, ...common, '--data', file],
+    env,
+    cleanup: () => fs.rmSync(file, { force: true }),
+  };
+}
+
+function runChild(job, c, python, opts) {
+  const { lib, caseId, variant } = job;
+  const timeoutS = opts.timeout;
+  const { cmd, args, env, cleanup } = childCommand(job, c, python, opts);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -182,6 +227,7 @@ function runChild({ lib, caseId, variant, runs, warmup }, timeoutS) {
     }, timeoutS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      cleanup();
       const base = { lib, variant, case: caseId };
       if (timedOut) return resolve({ ...base, status: 'timeout', error: `timed out after ${timeoutS} s` });
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
@@ -199,53 +245,73 @@ function runChild({ lib, caseId, variant, runs, warmup }, timeoutS) {
 // Checking and reporting
 // ---------------------------------------------------------------------------------------------
 
-/** Compares every run's loss and checksum of every result of a case with the first result. */
+/**
+ * Libraries that compute in float64 agree far more closely than with float32 TF.js: chainrule and
+ * PyTorch in f64 give the same loss and checksums to about 1e-14 (different summation orders), so a
+ * float64 result more than F64_RTOL away from the first float64 one is an error, not rounding.
+ */
+const F64_RTOL = 1e-9;
+const isFloat64 = (r) => (r.lib === 'chainrule' || r.lib === 'torch') && r.variant !== 'f32';
+
+/**
+ * Compares every run's loss and checksum of every result of a case with the first result (within the
+ * case's tolerance), and every float64 result with the first float64 one (within F64_RTOL).
+ */
 function checkCase(c, results) {
   const ok = results.filter((r) => r.status === 'ok' && r.losses);
   if (ok.length === 0) return { status: 'none' };
-  const ref = ok[0];
   const problems = [];
   let worst = 0;
-  for (const r of ok) {
-    r.losses.forEach((loss, i) => {
-      for (const [what, a, b] of [
-        ['loss', loss, ref.loss],
-        ['check', r.checks[i], ref.check],
-      ]) {
-        const d = relDiff(a, b);
-        if (!close(a, b, c.rtol, c.atol ?? 0))
-          problems.push(`${label(r)} ${what} ${a} vs ${label(ref)} ${b}`);
-        else if (Math.abs(a - b) > (c.atol ?? 0)) worst = Math.max(worst, d);
-      }
-    });
-  }
+  const compare = (group, rtol) => {
+    const ref = group[0];
+    for (const r of group) {
+      r.losses.forEach((loss, i) => {
+        for (const [what, a, b] of [
+          ['loss', loss, ref.loss],
+          ['check', r.checks[i], ref.check],
+        ]) {
+          const d = relDiff(a, b);
+          if (!close(a, b, rtol, c.atol ?? 0))
+            problems.push(`${label(r)} ${what} ${a} vs ${label(ref)} ${b} (tolerance ${rtol})`);
+          else if (Math.abs(a - b) > (c.atol ?? 0)) worst = Math.max(worst, d);
+        }
+      });
+    }
+  };
+  compare(ok, c.rtol);
+  const f64 = ok.filter(isFloat64);
+  if (f64.length > 1) compare(f64, F64_RTOL);
   const unique = [...new Set(problems)];
   return { status: unique.length ? 'mismatch' : ok.length > 1 ? 'match' : 'single', problems: unique, worst };
 }
 
 const label = (r) => (r.variant ? `${r.lib} ${r.variant}` : r.lib);
 
-function notesFor(c, crRes, byLib, opts) {
+const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+
+/** `row` maps each library to its result in this row (chainrule's variant, or the peer's match). */
+function notesFor(c, row, opts) {
   const notes = [];
   const ok = (r) => r && r.status === 'ok';
-  if (c.flops) {
-    const parts = [crRes, ...PEERS.map((p) => byLib[p])]
-      .filter(ok)
-      .map((r) => `${SHORT[r.lib]} ${((c.flops / r.medianMs) * 1e-6).toFixed(2)}`);
-    if (parts.length) notes.push(`GFLOP/s ${parts.join(' · ')}`);
+  const inRow = opts.libs.map((l) => row[l]).filter(ok);
+  if (c.flops && inRow.length) {
+    notes.push(
+      `GFLOP/s ${inRow.map((r) => `${SHORT[r.lib]} ${((c.flops / r.medianMs) * 1e-6).toFixed(2)}`).join(' · ')}`,
+    );
   }
-  if (c.steps) {
-    const parts = [crRes, ...PEERS.map((p) => byLib[p])]
-      .filter(ok)
-      .map((r) => `${SHORT[r.lib]} ${fmtMs(r.medianMs / c.steps)}`);
-    if (parts.length) notes.push(`ms/step ${parts.join(' · ')}`);
+  if (c.steps && inRow.length) {
+    notes.push(
+      `ms/${c.stepName ?? 'step'} ${inRow.map((r) => `${SHORT[r.lib]} ${fmtMs(r.medianMs / c.steps)}`).join(' · ')}`,
+    );
   }
   if (c.workload === 'W1') {
-    const parts = [crRes, ...PEERS.map((p) => byLib[p])]
-      .filter((r) => ok(r) && r.meta?.ops)
+    const parts = inRow
+      .filter((r) => r.meta?.ops)
       .map((r) => `${SHORT[r.lib]} ${fmtSi(r.meta.ops / (r.medianMs / 1000))}`);
     if (parts.length) notes.push(`fwd op nodes/s ${parts.join(' · ')}`);
   }
+  const crRes = row.chainrule;
   if (c.memory && ok(crRes)) {
     const span = crRes.meta?.idSpan;
     const perId =
@@ -256,9 +322,30 @@ function notesFor(c, crRes, byLib, opts) {
       `${crRes.bytesPerNode.toFixed(0)} B per live add node (${fmtSi(c.size)} chain${perId}); cell = build ms`,
     );
   }
+  if (c.growth && inRow.length) {
+    const what = (r) => (r.meta.memory === 'rss' ? 'RSS' : 'heap');
+    const parts = inRow.map(
+      (r) =>
+        `${SHORT[r.lib]} ${what(r)} ${r.meta.readings.map((k) => mb(k.total)).join(' → ')}, ${fmtMs(r.medianMs)} ms`,
+    );
+    const epochs = inRow[0].meta.readings.map((k) => k.epoch.toLocaleString('en-US'));
+    notes.push(
+      `cells = growth from epoch ${epochs[0]} to ${epochs[epochs.length - 1]}; at epochs ${epochs.join(', ')}: ${parts.join(' · ')}`,
+    );
+  }
+  const withGc = inRow.filter((r) => r.gc);
+  if (withGc.length) {
+    const parts = withGc.map(
+      (r) => `${SHORT[r.lib]} ${fmtMs(r.gc.ms)} (${r.gc.minor} minor, ${r.gc.major} major)`,
+    );
+    notes.push(`GC ms/run ${parts.join(' · ')}`);
+  }
+  for (const r of inRow) if (r.meta?.note) notes.push(`${SHORT[r.lib]}: ${r.meta.note}`);
+  const cannot = [...new Set(opts.libs.map((l) => c.unsupported?.[l]).filter(Boolean))];
+  for (const why of cannot) notes.push(`n/a: ${why}`);
   for (const lib of opts.libs) {
-    const r = lib === 'chainrule' ? crRes : byLib[lib];
-    if (r && r.status === 'ok' && (r.runs !== opts.runs || r.warmup !== opts.warmup)) {
+    const r = row[lib];
+    if (ok(r) && (r.runs !== opts.runs || r.warmup !== opts.warmup)) {
       notes.push(`${SHORT[lib]}: ${r.warmup} warm-up + ${r.runs} runs`);
     }
     if (r?.leakedTensors) notes.push(`${SHORT[lib]}: ${r.leakedTensors} tensors leaked`);
@@ -266,11 +353,21 @@ function notesFor(c, crRes, byLib, opts) {
   return notes.join('; ');
 }
 
-function cell(r) {
+function cell(r, c, lib) {
+  if (c.unsupported?.[lib]) return 'n/a';
   if (!r) return '–';
   if (r.status === 'timeout') return 'TIMEOUT';
   if (r.status === 'error') return 'ERROR';
-  return fmtMs(r.medianMs);
+  return c.growth ? pct(r.growth) : fmtMs(r.medianMs);
+}
+
+/**
+ * The rows of one case: the variants (f64, f32) any selected library has, in order; a library without
+ * variants (TF.js computes in float32 only) appears in every row.
+ */
+function rowVariants(c, opts) {
+  const vs = opts.libs.filter((l) => c.libs.includes(l)).flatMap((l) => c.variants?.[l] ?? []);
+  return vs.length ? [...new Set(vs)] : [''];
 }
 
 function buildTable(cases, results, checks, opts) {
@@ -289,46 +386,70 @@ function buildTable(cases, results, checks, opts) {
   const structured = [];
   for (const c of cases) {
     const mine = results.filter((r) => r.case === c.id);
-    const byLib = Object.fromEntries(PEERS.map((p) => [p, mine.find((r) => r.lib === p)]));
-    const crRows = hasCr ? mine.filter((r) => r.lib === 'chainrule') : [];
     const chk = checks.get(c.id);
     const mark = { match: '✓', single: '–', mismatch: '✗', none: '–' }[chk.status];
     const ref = mine.find((r) => r.status === 'ok' && r.loss !== undefined);
-    for (const cr of crRows.length ? crRows : [null]) {
-      const row = [c.workload, c.sizeLabel + (cr?.variant ? ` ${cr.variant}` : '')];
+    for (const variant of rowVariants(c, opts)) {
+      const pick = (lib) =>
+        mine.find((r) => r.lib === lib && r.variant === variant) ??
+        mine.find((r) => r.lib === lib && r.variant === '');
+      const byLib = Object.fromEntries(opts.libs.map((l) => [l, pick(l)]));
+      const cr = byLib.chainrule;
+      const row = [c.workload, c.sizeLabel + (variant ? ` ${variant}` : '')];
       const srow = {
         case: c.id,
         workload: c.workload,
         size: c.size,
-        variant: cr?.variant ?? null,
+        variant: variant || null,
         ms: {},
         ratio: {},
       };
       if (hasCr) {
-        row.push(cell(cr));
+        row.push(cell(cr, c, 'chainrule'));
         if (cr?.status === 'ok') srow.ms.chainrule = cr.medianMs;
       }
       for (const p of peers) {
         const r = byLib[p];
-        row.push(cell(r));
+        row.push(cell(r, c, p));
         if (r?.status === 'ok') srow.ms[p] = r.medianMs;
         if (hasCr) {
-          const ratio =
-            cr?.status === 'ok' && r?.status === 'ok' && !c.memory ? r.medianMs / cr.medianMs : null;
+          const timed = !c.memory && !c.growth;
+          const ratio = timed && cr?.status === 'ok' && r?.status === 'ok' ? r.medianMs / cr.medianMs : null;
           row.push(fmtRatio(ratio));
           if (ratio) srow.ratio[p] = ratio;
         }
       }
-      row.push(ref ? Number(ref.loss).toPrecision(7) : '–', mark, notesFor(c, cr, byLib, opts));
+      row.push(ref ? Number(ref.loss).toPrecision(7) : '–', mark, notesFor(c, byLib, opts));
       srow.loss = ref?.loss ?? null;
       srow.same = chk.status;
       if (cr?.bytesPerNode !== undefined) srow.bytesPerNode = cr.bytesPerNode;
+      if (c.growth) {
+        srow.growth = Object.fromEntries(
+          Object.entries(byLib)
+            .filter(([, r]) => r?.status === 'ok')
+            .map(([l, r]) => [l, r.growth]),
+        );
+      }
       srow.notes = row[row.length - 1];
       rows.push(row);
       structured.push(srow);
     }
   }
   return { text: renderTable(header, rows, rightCols), structured };
+}
+
+/** "PyTorch 1.13.1 (Python 3.11.2, 1 thread, reference BLAS /usr/lib/…/libblas.so.3)". */
+function torchLine(t) {
+  const lib = t.blasLibrary ?? '';
+  const kind = /openblas/i.test(lib)
+    ? 'OpenBLAS'
+    : /mkl/i.test(lib)
+      ? 'MKL'
+      : /\/blas\//.test(lib)
+        ? 'reference BLAS'
+        : `BLAS ${t.blasInfo ?? '?'}`;
+  const threads = `${t.threads} thread${t.threads === 1 ? '' : 's'}`;
+  return `PyTorch ${t.version} (Python ${t.python}, ${threads}, ${kind}${lib ? ` ${lib}` : ''})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,6 +462,20 @@ async function main() {
     console.error(`${e.message}\n\n${HELP}`);
     process.exit(2);
   }
+  let python = null;
+  let torchMissing = false;
+  if (opts.libs.includes('torch')) {
+    python = findTorchPython();
+    if (!python && opts.libsNamed) {
+      console.error(TORCH_HINT);
+      process.exit(2);
+    }
+    if (!python) {
+      // not asked for by name: run the others, and say under the table how to get PyTorch
+      torchMissing = true;
+      opts.libs = opts.libs.filter((l) => l !== 'torch');
+    }
+  }
   const cases = selectCases(opts);
   if (cases.length === 0) {
     console.error('no case matches these flags');
@@ -351,9 +486,7 @@ async function main() {
     process.exit(2);
   }
   if (!ensureChainruleBuild(opts.libs)) {
-    console.error(
-      'chainrule build failed (npm run build); bench the peers only with --libs tfjs-cpu,tfjs-wasm',
-    );
+    console.error('chainrule build failed (npm run build); bench the peers only with --libs tfjs,torch');
     process.exit(2);
   }
 
@@ -377,10 +510,18 @@ async function main() {
   for (const [i, job] of jobs.entries()) {
     const tag = `[${i + 1}/${jobs.length}] ${job.caseId} ${job.lib}${job.variant ? ` ${job.variant}` : ''}`;
     process.stderr.write(`${tag} ... `);
-    const r = await runChild(job, opts.timeout);
+    const r = await runChild(
+      job,
+      cases.find((c) => c.id === job.caseId),
+      python,
+      opts,
+    );
     results.push(r);
     if (r.status === 'ok') {
-      const what = r.bytesPerNode !== undefined ? `${r.bytesPerNode.toFixed(0)} B/node` : `loss ${r.loss}`;
+      const what =
+        r.bytesPerNode !== undefined
+          ? `${r.bytesPerNode.toFixed(0)} B/node`
+          : `loss ${r.loss}${r.growth !== undefined ? `, growth ${(r.growth * 100).toFixed(2)}%` : ''}`;
       process.stderr.write(`${fmtMs(r.medianMs)} ms (${what})\n`);
     } else
       process.stderr.write(
@@ -409,10 +550,12 @@ async function main() {
   console.log(
     `\nmedian ms per run (${opts.warmup} warm-up + ${opts.runs} timed runs unless noted); × = peer ms / chainrule ms (> 1: chainrule faster)`,
   );
+  const torch = results.find((r) => r.lib === 'torch' && r.info)?.info;
   console.log(
-    `node ${process.version}, ${os.cpus().length} × ${cpu}${info ? `, TF.js ${info.version}${wasmNote}` : ''}\n`,
+    `node ${process.version}, ${os.cpus().length} × ${cpu}${info ? `, TF.js ${info.version}${wasmNote}` : ''}${torch ? `, ${torchLine(torch)}` : ''}\n`,
   );
   console.log(text);
+  if (torchMissing) console.log(`\ntorch: not run. ${TORCH_HINT}`);
   if (busy) {
     console.log(
       `\n! load average ${load.toFixed(1)} on ${os.cpus().length} cores at the end: other work was running, timings are noisy`,
@@ -434,6 +577,7 @@ async function main() {
     cpus: os.cpus().length,
     loadavg: os.loadavg(),
     tfjs: info?.version ?? null,
+    torch: torch ?? null,
     options: { ...opts, json: undefined },
     rows: structured,
     checks: Object.fromEntries(checks),

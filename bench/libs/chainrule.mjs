@@ -12,7 +12,17 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { w1Data, w1OpsPerForward, w1ParamList, w2Data, w3Data, w4Data, w5Data } from '../data.mjs';
+import {
+  w1Data,
+  w1OpsPerForward,
+  w1ParamList,
+  w2Data,
+  w3Data,
+  w4Data,
+  w5Data,
+  w6Data,
+  w7Data,
+} from '../data.mjs';
 import { w1Layers, w1Loss } from '../w1-model.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,7 +35,7 @@ export async function init() {
   const spec = process.env.CHAINRULE_MODULE || defaultModule;
   const url = spec.startsWith('file:') ? spec : pathToFileURL(spec).href;
   cr = await import(url);
-  for (const name of ['Value', 'tensor', 'SGD']) {
+  for (const name of ['Value', 'tensor', 'SGD', 'grad']) {
     if (!(name in cr)) throw new Error(`chainrule module ${spec} does not export ${name}`);
   }
   return { module: spec === defaultModule ? 'dist/index.js' : spec, update: 'SGD' };
@@ -62,6 +72,10 @@ export async function setup(c, variant) {
       return w4(dtype);
     case 'W5':
       return w5(dtype);
+    case 'W6':
+      return w6(dtype);
+    case 'W7':
+      return w7(dtype);
     case 'MEM':
       return mem(c.size);
     default:
@@ -125,33 +139,37 @@ function w3(n, dtype) {
   };
 }
 
-/** Trains params with plain SGD for `steps` steps; the loss is the last step's (before its update). */
+/**
+ * Trains params with plain SGD: `train(n)` runs n more steps, `step()` runs `steps` of them; the loss is
+ * the last step's (before its update).
+ */
 function trainer(initial, dtype, lossFn, steps, lr) {
   let params;
   let optimizer;
+  const train = (n) => {
+    let loss = 0;
+    for (let e = 0; e < n; e++) {
+      optimizer.zeroGrad();
+      const E = lossFn(params);
+      E.backward();
+      if (e === n - 1) loss = E.item();
+      optimizer.step();
+    }
+    return loss;
+  };
   return {
     reset() {
       params = initial.map((v) => leaf(v, dtype));
       optimizer = new cr.SGD(params, { lr });
     },
-    step() {
-      let loss = 0;
-      for (let e = 0; e < steps; e++) {
-        optimizer.zeroGrad();
-        const E = lossFn(params);
-        E.backward();
-        if (e === steps - 1) loss = E.item();
-        optimizer.step();
-      }
-      return loss;
-    },
+    train,
+    step: () => train(steps),
     result: (loss) => ({ loss, check: sumAbs(params) }),
   };
 }
 
 /** W4: the lesson's 2-3-1 sigmoid network, binary cross-entropy, full-batch gradient descent. */
-function w4(dtype) {
-  const d = w4Data();
+function w4(dtype, d = w4Data()) {
   const X = constant(d.x, dtype);
   const Y = constant(d.y, dtype);
   const oneMinusY = constant(
@@ -170,18 +188,53 @@ function w4(dtype) {
   return trainer([d.w0, d.b0, d.w1, d.b1], dtype, lossFn, d.epochs, d.lr);
 }
 
-/** W5: 784-128-10 relu MLP, softmax cross-entropy, 50 SGD steps on one fixed batch. */
-function w5(dtype) {
-  const d = w5Data();
+/** W5's loss as a function of its parameters [w0, b0, w1, b1]. */
+function w5Loss(d, dtype) {
   const X = constant(d.x, dtype);
   const Y = constant(d.y, dtype);
-  const lossFn = ([w0, b0, w1, b1]) => {
+  return ([w0, b0, w1, b1]) => {
     const h = X.matmul(w0).add(b0).relu();
     const logits = h.matmul(w1).add(b1);
     // E = -mean over the batch of Σ_classes y · logSoftmax(logits)
     return logits.logSoftmax(-1).mul(Y).sum(1).mean().neg();
   };
-  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, lossFn, d.steps, d.lr);
+}
+
+/** W5: 784-128-10 relu MLP, softmax cross-entropy, 50 SGD steps on one fixed batch. */
+function w5(dtype) {
+  const d = w5Data();
+  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, w5Loss(d, dtype), d.steps, d.lr);
+}
+
+/**
+ * W6: Hessian-vector products of W5's loss at its initial parameters: g = grad(E, params) with
+ * `createGraph`, then Hv = grad(Σ g·v, params), `hvps` times a run. Loss column: g·v; check: Σ|Hv|.
+ */
+function w6(dtype) {
+  const d = w6Data();
+  const lossFn = w5Loss(d, dtype);
+  const params = [d.w0, d.b0, d.w1, d.b1].map((v) => leaf(v, dtype));
+  const v = d.v.map((x) => constant(x, dtype));
+  return {
+    step() {
+      let gv;
+      let hv;
+      for (let k = 0; k < d.hvps; k++) {
+        const g = cr.grad(lossFn(params), params, { createGraph: true });
+        gv = g[0].mul(v[0]).sum();
+        for (let i = 1; i < g.length; i++) gv = gv.add(g[i].mul(v[i]).sum());
+        hv = cr.grad(gv, params);
+      }
+      return { loss: gv.item(), hv };
+    },
+    result: ({ loss, hv }) => ({ loss, check: sumAbs(hv) }),
+  };
+}
+
+/** W7: W4's training, `train(n)` at a time (the worker reads the heap in between). */
+function w7(dtype) {
+  const d = w7Data();
+  return { ...w4(dtype, d), checkpoints: d.checkpoints };
 }
 
 /** MEM: heap bytes per node while a chain of `n` scalar nodes (y = y.add(1)) is alive. */

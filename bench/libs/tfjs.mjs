@@ -7,17 +7,22 @@
  *
  * Runner interface (shared with libs/chainrule.mjs):
  *   init(options)              once per process
- *   setup(caseSpec, variant)   -> { reset?(), step(), result(out), meta? }
+ *   setup(caseSpec, variant)   -> { reset?(), step(), result(out), meta?, train?(n), growth? }
  *     reset()   untimed: put the model back to its initial state before a run
  *     step()    timed: one run of the workload; returns its materialized outputs
  *     result()  untimed: { loss, check } from step's outputs (check = a gradient/parameter checksum)
+ *     meta      numbers for the notes; `meta.note` is printed in the table's notes
+ *
+ * W6 (second derivatives) has no TF.js version: see `unsupported` in cases.mjs.
+ *     train(n)  (W7) n more training steps, returning the last loss; `checkpoints` (epochs) tell
+ *               the worker when to read the heap
  */
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { w1Data, w1OpsPerForward, w1ParamList, w2Data, w3Data, w4Data, w5Data } from '../data.mjs';
+import { w1Data, w1OpsPerForward, w1ParamList, w2Data, w3Data, w4Data, w5Data, w7Data } from '../data.mjs';
 import { w1Layers, w1Loss } from '../w1-model.mjs';
 
 const require = createRequire(import.meta.url);
@@ -60,6 +65,8 @@ export async function setup(c) {
       return w4();
     case 'W5':
       return w5();
+    case 'W7':
+      return w7();
     default:
       throw new Error(`tfjs: workload ${c.workload} not implemented`);
   }
@@ -134,25 +141,30 @@ function w3(n) {
   };
 }
 
-/** Trains `vars` with plain SGD for `steps` steps; returns the loss of the last step (before its update). */
+/**
+ * Trains `vars` with plain SGD: `train(n)` runs n more steps, `step()` runs `steps` of them; both
+ * return the loss of the last step (before its update).
+ */
 function trainer(vars, init, lossFn, steps, lr) {
   const opt = tf.train.sgd(lr);
+  const train = (n) => {
+    let last = null;
+    for (let e = 0; e < n; e++) {
+      const cost = opt.minimize(lossFn, e === n - 1, vars);
+      if (cost) last = cost;
+    }
+    const loss = last.dataSync()[0];
+    last.dispose();
+    return loss;
+  };
   return {
     reset() {
       vars.forEach((v, i) => {
         v.assign(init[i]);
       });
     },
-    step() {
-      let last = null;
-      for (let e = 0; e < steps; e++) {
-        const cost = opt.minimize(lossFn, e === steps - 1, vars);
-        if (cost) last = cost;
-      }
-      const loss = last.dataSync()[0];
-      last.dispose();
-      return loss;
-    },
+    train,
+    step: () => train(steps),
     result(loss) {
       return { loss, check: sumAbs(vars.map((v) => v.dataSync())) };
     },
@@ -160,8 +172,7 @@ function trainer(vars, init, lossFn, steps, lr) {
 }
 
 /** W4: the lesson's 2-3-1 sigmoid network, binary cross-entropy, full-batch gradient descent. */
-function w4() {
-  const d = w4Data();
+function w4(d = w4Data()) {
   const X = tf.tensor2d(d.x);
   const Y = tf.tensor2d(d.y);
   const one = tf.scalar(1);
@@ -196,6 +207,12 @@ function w5() {
     return tf.logSoftmax(logits, -1).mul(Y).sum(1).mean().neg();
   };
   return trainer(vars, init, lossFn, d.steps, d.lr);
+}
+
+/** W7: W4's training, `train(n)` at a time (the worker reads the heap in between). */
+function w7() {
+  const d = w7Data();
+  return { ...w4(d), checkpoints: d.checkpoints };
 }
 
 /** For leak checks in the worker. */
