@@ -12,11 +12,28 @@ const EMPTY32 = new Float32Array(0);
  */
 const FIELDS = 7;
 
-/** The numbers kept of `a`, in the order `unpack` reads them. */
-function pack(a: NDArray): number[] {
-  if (a.size === 1) return [a.data[0]!];
-  const s = summarize(a);
-  return [s.min, s.max, s.mean, s.std, s.norm, s.nanCount, s.infCount];
+/** The numbers kept of `x` and its gradient `g`, in the order `unpack` reads them: one array, exact length. */
+function pack(x: NDArray, g: NDArray | null): number[] {
+  if (x.size === 1) return g === null ? [x.data[0]!] : [x.data[0]!, g.data[0]!];
+  const s = summarize(x);
+  if (g === null) return [s.min, s.max, s.mean, s.std, s.norm, s.nanCount, s.infCount];
+  const t = summarize(g);
+  return [
+    s.min,
+    s.max,
+    s.mean,
+    s.std,
+    s.norm,
+    s.nanCount,
+    s.infCount,
+    t.min,
+    t.max,
+    t.mean,
+    t.std,
+    t.norm,
+    t.nanCount,
+    t.infCount,
+  ];
 }
 
 /**
@@ -32,8 +49,7 @@ export class ReleasedArray extends NDArray {
 
   constructor(x: NDArray, grad: NDArray | null) {
     super(x.dtype === 'float32' ? EMPTY32 : EMPTY64, x.shape);
-    // NOTE: concat allocates the exact length (push would leave spare capacity in every stand-in).
-    this.stats = grad === null ? pack(x) : pack(x).concat(pack(grad));
+    this.stats = pack(x, grad);
   }
 
   /** How many numbers one summary takes here. */

@@ -186,13 +186,14 @@ export class Tensor extends Node {
     const raw = this.raw as NDArray;
     if (this.isReleased) return null;
     if (this.op === null && (this.requiresGrad || raw.size <= KEPT_CONSTANT_SIZE)) return null;
-    const init = makeInit();
+    const init = STAND_IN;
     init.id = this.id;
     init.op = this.op;
     init.p0 = this.p0;
     init.p1 = this.p1;
     init.requiresGrad = this.requiresGrad;
     const copy = new Tensor(new ReleasedArray(raw, this.gradRaw as NDArray | null), init as TensorOptions);
+    init.p0 = init.p1 = null; // the reused init must not keep a graph alive
     this.copyExtraTo(copy);
     return copy;
   }
@@ -555,6 +556,9 @@ function sourceArray(t: Tensor, op: string, source: unknown): NDArray {
 function describeReleased(what: string, shape: Shape, first: number): string {
   return sizeOf(shape) === 1 ? `${what} ${formatNumber(first)}` : `${what} ${fmt(shape)}`;
 }
+
+/** Reused for every released stand-in: the constructor copies it before anything else runs. */
+const STAND_IN = makeInit();
 
 /** Constants up to this many elements stay in a released graph (a plain number shows in drawings). */
 const KEPT_CONSTANT_SIZE = 1;
