@@ -98,7 +98,11 @@ export interface AnyRuleContext<T> {
   readonly need: readonly boolean[];
 }
 
-/** Identity that checks an op literal against `Op<A, N>`, for ops outside the table (tests, custom ops). */
+/**
+ * Identity that checks an op literal against `Op<A, N>`, for ops outside the table (tests, custom ops).
+ * Table entries are annotated instead (`: ScalarOp<1>`): the backend their rules use is derived from the
+ * table, so inferring an entry's type from its rule would be circular.
+ */
 export function defineOp<A, N extends Arity>(op: Op<A, N>): Op<A, N> {
   return op;
 }
