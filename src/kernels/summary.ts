@@ -46,7 +46,7 @@ export function summarize(a: NDArray): TensorSummary {
     const v = d[i]!;
     if (v - v !== 0) {
       notFinite++;
-      if (v !== v) nanCount++;
+      if (Number.isNaN(v)) nanCount++;
       continue;
     }
     if (v < min) min = v;
@@ -56,7 +56,7 @@ export function summarize(a: NDArray): TensorSummary {
     s2 += e * e;
     sq += v * v;
   }
-  for (let i = 0; i < first; i++) if (d[i] !== d[i]) nanCount++;
+  for (let i = 0; i < first; i++) if (Number.isNaN(d[i])) nanCount++;
   notFinite += first;
   const count = n - notFinite;
   const none = count === 0;

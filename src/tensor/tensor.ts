@@ -500,7 +500,7 @@ function isOptionsLike(v: unknown): boolean {
     v !== null &&
     !Array.isArray(v) &&
     !(v instanceof Tensor) &&
-    ('createGraph' in v || 'retainGraph' in v)
+    (Object.hasOwn(v, 'createGraph') || Object.hasOwn(v, 'retainGraph'))
   );
 }
 
