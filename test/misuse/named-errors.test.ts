@@ -101,3 +101,16 @@ describe('a named error for every bad input', () => {
     expect(() => W.mul(tensor([1, 2]))).toThrow(/^mul: cannot broadcast myWeights \[2, 3\] with \[2\]/);
   });
 });
+
+describe('optimizer options of the wrong type', () => {
+  it('are TypeErrors; numbers out of range stay RangeErrors', () => {
+    const w = tensor([1], { requiresGrad: true });
+    expect(() => new SGD([w], { lr: '0.1' as never })).toThrow(TypeError);
+    expect(() => new SGD([w], { lr: 0.1, nesterov: 'yes' as never })).toThrow(
+      /^SGD: nesterov must be a boolean/,
+    );
+    expect(() => new Adam([w], { eps: '1e-8' as never })).toThrow(TypeError);
+    expect(() => new SGD([w], { lr: -1 })).toThrow(RangeError);
+    expect(() => new SGD([w], null as never)).toThrow(/^SGD: options must be an object/);
+  });
+});
