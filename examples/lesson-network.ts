@@ -41,11 +41,14 @@ loss.backward();
 console.log(
   `sample x = (${sample.x1}, ${sample.x2}), y = ${sample.y}:  ŷ = ${yHat.data.toFixed(6)}, E = ${loss.data.toFixed(6)}`,
 );
-console.log('∇E from autograd (rows: x1, x2, bias; columns: W0·1, W0·2, W1·1):');
-console.log(`        ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}${'W1·1'.padStart(10)}`);
-['x1   ', 'x2   ', 'bias '].forEach((name, i) => {
+console.log("∇E from autograd, one column per weight column: W⁰'s two columns, then W¹'s one.");
+console.log(
+  "Row i of W⁰ multiplies input i (x1, x2, the bias's 1); row i of W¹ multiplies σ(h1), σ(h2), the bias's 1.",
+);
+console.log(`  row (W⁰ | W¹)   ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}${'W1·1'.padStart(10)}`);
+['x1   | σ(h1)', 'x2   | σ(h2)', 'bias | bias '].forEach((name, i) => {
   const row = [weights.W0[i]![0]!, weights.W0[i]![1]!, weights.W1[i]![0]!].map((w) => f(w.grad!));
-  console.log(`  ${name} ${row.join('')}`);
+  console.log(`  ${name}   ${row.join('')}`);
 });
 
 section("3. ∂E/∂W0₁₁ by the lesson's chain rule, factor by factor");
@@ -132,6 +135,36 @@ writeFileSync(join(outDir, 'lesson-network.dot'), dot);
 writeFileSync(join(outDir, 'lesson-network.svg'), await renderSvg(dot));
 writeFileSync(join(outDir, 'lesson-network-heat.svg'), await renderSvg(toDot(loss, { heat: true })));
 console.log(
-  `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT),`,
+  `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT): every box is a value`,
 );
-console.log('  and out/lesson-network-heat.svg: the same graph coloured by the size of each gradient');
+console.log(
+  '  (label, data, gradient), every ellipse the op that made the next box. Read it from E back to the weights.',
+);
+console.log(
+  '  Near E are the primitive ops binaryCrossEntropy is built from, E = −(y·log ŷ + (1 − y)·log(1 − ŷ)):',
+);
+console.log(
+  '    max 3.7201e-44   max(p, e⁻¹⁰⁰) before each log, so ŷ = 0 or 1 gives a large but finite loss (as PyTorch)',
+);
+console.log(
+  `    * 1 and * 0      multiplying by y = ${sample.y} and by 1 − y = ${1 - sample.y}: the (1 − y)·log(1 − ŷ) branch`,
+);
+console.log('                     is multiplied by 0 for this sample, so the gradient it passes back is 0');
+console.log('    − and + 1        1 − ŷ, and the leading minus sign');
+const magnitudes = (ws: Value[][]) => ws.flat().map((w) => Math.abs(w.grad!));
+console.log(
+  '  and out/lesson-network-heat.svg: the same graph, each value coloured by the size of its gradient on a log',
+);
+console.log(
+  '  scale, light blue (smallest) to red (largest), grey for exactly 0 (the legend box states the range).',
+);
+console.log(
+  `  The W⁰ weights (largest |gradient| ${Math.max(...magnitudes(weights.W0)).toFixed(4)}) are bluer than the W¹ weights (smallest ` +
+    `${Math.min(...magnitudes(weights.W1)).toFixed(4)}):`,
+);
+console.log(
+  '  every path from E to a W⁰ weight passes one more sigmoid, whose σ′ = σ(1 − σ) is at most 1/4, and a W¹',
+);
+console.log(
+  '  weight (at most 0.7 here). This is the start of vanishing gradients: npm run example:vanishing stacks ten layers.',
+);

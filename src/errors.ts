@@ -35,6 +35,9 @@ export class ShapeError extends Error {
 /**
  * A broken engine invariant: a derivative rule returned the wrong number or shape of gradients.
  * Seeing one means a bug in an op definition, never in the user's model.
+ *
+ * @example
+ * try { loss.backward(); } catch (e) { if (e instanceof AutogradError) reportBug(e.message); }
  */
 export class AutogradError extends Error {
   override readonly name = 'AutogradError';

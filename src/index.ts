@@ -41,6 +41,9 @@ export { binaryCrossEntropy, crossEntropy, mseLoss } from './nn/losses.js';
 export { Adam, type AdamOptions } from './optim/adam.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 
+// data (issue 10): the numeric CSVs the examples and the tutorial read
+export { type Csv, type ReadCsvOptions, readCsv } from './data/read-csv.js';
+
 // pictures
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';

@@ -8,6 +8,7 @@ import { describeValue, readOptions } from '../errors.js';
 import { Rng } from '../kernels/create.js';
 import { NDArray } from '../kernels/ndarray.js';
 
+/** Tolerances and steps of `gradcheck`: `gradcheck(f, inputs, { atol: 1e-6, secondOrder: false })`. */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   readonly eps?: number;
@@ -31,6 +32,7 @@ export interface Mismatch {
   readonly numeric: number;
 }
 
+/** What `gradcheck` found: `ok`, every mismatch, the largest error, and a printable `message`. */
 export interface GradcheckReport {
   readonly ok: boolean;
   readonly mismatches: readonly Mismatch[];

@@ -7,6 +7,7 @@ import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { markReleaseDone, Node, type Raw } from './node.js';
 
+/** Options of `backward()`: `loss.backward({ createGraph: true })` records the gradients as graphs. */
 export interface BackwardOptions {
   /** Record the backward pass, so the gradients are graphs and can be differentiated again. */
   readonly createGraph?: boolean;

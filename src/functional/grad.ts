@@ -7,6 +7,7 @@ import type { Nested } from '../kernels/nested.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Options of `grad()`: `grad(y, [x], { createGraph: true })` for a gradient that is a graph itself. */
 export interface GradOptions<N> extends EngineGradOptions {
   /**
    * One gradient per output (a node of its shape, a number for a Value or a one-element tensor, or

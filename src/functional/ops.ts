@@ -59,9 +59,9 @@ export const mul = binary('mul');
 export const div = binary('div');
 /** xʸ; either may be a number. @example pow(2, x) */
 export const pow = binary('pow');
-/** Elementwise larger of x and y (ties split the gradient, as PyTorch). */
+/** Elementwise larger of x and y (ties split the gradient, as PyTorch). @example maximum(x, 0)   // relu by hand */
 export const maximum = binary('maximum');
-/** Elementwise smaller of x and y. */
+/** Elementwise smaller of x and y. @example minimum(p, 1) */
 export const minimum = binary('minimum');
 
 /** `cond ? x : y` elementwise, with broadcasting; `cond` is read as nonzero = true. @example where(x.gt(0), x, 0) */

@@ -44,7 +44,7 @@ export function useKernels(path: KernelPath): void {
   current = path;
 }
 
-/** The kernel path in use. */
+/** The matrix-product kernel path in use (`'auto'` unless `useKernels` or CHAINRULE_KERNELS chose one). @example kernelPath();   // 'auto' */
 export function kernelPath(): KernelPath {
   return current;
 }

@@ -6,6 +6,7 @@ import { rand } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
+/** Options of `Linear`: `new Linear(4, 2, { bias: false, dtype: 'float32' })`. */
 export interface LinearOptions {
   /** Add a learned bias (default true). */
   readonly bias?: boolean;

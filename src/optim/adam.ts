@@ -5,6 +5,7 @@ import { show } from '../errors.js';
 import type { Backend } from '../ops/op.js';
 import { checkRate, Optimizer, optionsOf } from './optimizer.js';
 
+/** Options of `Adam`, as `torch.optim.Adam`: `new Adam(params, { lr: 1e-3, betas: [0.9, 0.999] })`. */
 export interface AdamOptions {
   readonly lr?: number;
   readonly betas?: readonly [number, number];

@@ -4,6 +4,7 @@ import type { Node, Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
 import { checkRate, Optimizer, optionsOf } from './optimizer.js';
 
+/** Options of `SGD`, as `torch.optim.SGD`: `new SGD(params, { lr: 0.1, momentum: 0.9 })`. */
 export interface SGDOptions {
   readonly lr: number;
   readonly momentum?: number;

@@ -9,6 +9,7 @@ import { numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend, ScalarOp } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
 
+/** Options of `new Value(data, options)`: `new Value(0.5, { label: 'w1' })`. */
 export interface ValueOptions {
   /** What drawings call this value (`w1`). */
   readonly label?: string;

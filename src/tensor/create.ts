@@ -137,12 +137,12 @@ export function randn(shape: number | readonly number[], options: TensorOptions 
   );
 }
 
-/** Zeros shaped like `t`. */
+/** Zeros shaped like `t` (and of its dtype). @example zerosLike(tensor([[1, 2]])).toArray();   // [[0, 0]] */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, ...options });
 }
 
-/** Ones shaped like `t`. */
+/** Ones shaped like `t` (and of its dtype). @example onesLike(tensor([[1, 2]])).toArray();   // [[1, 1]] */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return ones(t.shape, { dtype: t.dtype, ...options });
 }

@@ -18,6 +18,7 @@ import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
 
+/** Options of `tensor()` and the creation functions: `tensor([1, 2], { requiresGrad: true, label: 'b' })`. */
 export interface TensorOptions {
   /** Whether gradients flow to it; false by default, as in PyTorch. */
   readonly requiresGrad?: boolean;

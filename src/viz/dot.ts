@@ -6,6 +6,7 @@ import { describeValue, formatNumber, readOptions } from '../errors.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { heatOf } from './heat.js';
 
+/** Options of `toDot`: `toDot(loss, { heat: true, rankdir: 'TB' })`. */
 export interface DotOptions {
   /** Layout direction: 'LR' (default, inputs on the left) or 'TB', 'RL', 'BT'. */
   readonly rankdir?: 'LR' | 'TB' | 'RL' | 'BT';

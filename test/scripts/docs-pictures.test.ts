@@ -1,0 +1,45 @@
+/** @file `npm run docs` still runs: the tutorial's pictures are drawn from code, into a temporary directory here. */
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { writeDocPictures } from '../../scripts/docs-pictures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'chainrule-doc-pictures-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the pictures script writes every picture the tutorial shows', async () => {
+  const written = await writeDocPictures(dir);
+  for (const name of written) expect(readFileSync(join(dir, name), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+  const tutorial = resolve(import.meta.dirname, '../../docs/tutorial');
+  const shown = readdirSync(tutorial)
+    .filter((f) => f.endsWith('.md'))
+    .flatMap((f) =>
+      [...readFileSync(join(tutorial, f), 'utf8').matchAll(/\]\(img\/([\w.-]+)\)/g)].map((m) => m[1]!),
+    );
+  expect(shown.length).toBeGreaterThan(0);
+  for (const name of shown) {
+    expect(written, `docs/tutorial shows img/${name}, which the script does not draw`).toContain(name);
+    expect(existsSync(join(tutorial, 'img', name)), `run npm run docs: img/${name} is missing`).toBe(true);
+  }
+});
+
+/** Node ids count every node made in the process, so they differ between runs; the picture does not. */
+const withoutIds = (svg: string) => svg.replace(/\b(v|op)\d+\b/g, '$1#');
+
+test('the committed pictures are the ones the script draws today (else: npm run docs)', async () => {
+  const tutorialImg = resolve(import.meta.dirname, '../../docs/tutorial/img');
+  const fresh = mkdtempSync(join(tmpdir(), 'chainrule-doc-pictures-fresh-'));
+  try {
+    for (const name of await writeDocPictures(fresh)) {
+      const committed = withoutIds(readFileSync(join(tutorialImg, name), 'utf8'));
+      expect(
+        withoutIds(readFileSync(join(fresh, name), 'utf8')) === committed,
+        `img/${name} is stale: run npm run docs`,
+      ).toBe(true);
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});
