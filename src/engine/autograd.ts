@@ -103,7 +103,7 @@ function release(order: readonly Node[]): void {
       const stand = n.parent(i).acc;
       if (stand !== null) n.relink(i, stand as Node);
     }
-    n.acc = n.op === null ? leafStandIn(n) : n.releasedCopy();
+    n.acc = n.op !== null ? n.releasedCopy() : n.requiresGrad ? null : leafStandIn(n);
   }
   markReleaseDone();
 }
