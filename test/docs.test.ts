@@ -31,17 +31,41 @@ async function run(code: string, name: string): Promise<string> {
   return printed.join('\n');
 }
 
-/** Each expectation must appear in the output, after the one before it. */
+/**
+ * Each expectation must appear in the output, after the one before it, as a whole: not inside a longer
+ * number or word (`6` is not found in `16`, `0.6` or `6.5`; `0.027` not in `-0.027`; `true` not in
+ * `untrue`). Leading and trailing spaces of the expectation's lines do not count.
+ */
 function expectInOrder(printed: string, expectations: readonly string[]): void {
   let from = 0;
-  for (const want of expectations) {
-    const at = printed.indexOf(want, from);
+  for (const raw of expectations) {
+    const want = raw
+      .split('\n')
+      .map((l) => l.trim())
+      .join('\n');
+    const at = findWhole(printed, want, from);
     expect(
       at,
-      `expected the output to contain, after what was matched so far:\n${want}\n\noutput:\n${printed}`,
+      `expected the output to contain, as a whole, after what was matched so far:\n${want}\n\noutput:\n${printed}`,
     ).toBeGreaterThanOrEqual(0);
     from = at + want.length;
   }
+}
+
+/** The first place at or after `from` where `want` stands with no number or word glued to either end. */
+function findWhole(text: string, want: string, from: number): number {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .join('\n');
+  for (let at = lines.indexOf(want, from); at >= 0; at = lines.indexOf(want, at + 1)) {
+    const before = lines[at - 1] ?? '';
+    const after = lines[at + want.length] ?? '';
+    const gluedBefore = /[\w.]/.test(want[0] ?? '') && /[\w.-]/.test(before);
+    const gluedAfter = /[\w.]/.test(want[want.length - 1] ?? '') && /[\w.]/.test(after);
+    if (!gluedBefore && !gluedAfter) return at;
+  }
+  return -1;
 }
 
 for (const path of markdownFiles(root)) {
@@ -120,5 +144,10 @@ describe('the expectation syntax', () => {
     expect(() => expectInOrder('a\nb', ['b', 'a'])).toThrow();
     expect(() => expectInOrder('0.7064', ['0.7065'])).toThrow();
     expect(() => expectInOrder('a\nb', ['a', 'b'])).not.toThrow();
+    for (const printed of ['16', '0.6', '6.5', 'x = -6'])
+      expect(() => expectInOrder(printed, ['6'])).toThrow();
+    expect(() => expectInOrder('untrue', ['true'])).toThrow();
+    expect(() => expectInOrder('dz/dx = 6 (exactly)', ['6'])).not.toThrow();
+    expect(() => expectInOrder('  1    -0.027041', ['1    -0.027041'])).not.toThrow();
   });
 });

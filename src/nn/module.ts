@@ -4,8 +4,8 @@ import { Tensor } from '../tensor/tensor.js';
 
 /**
  * A model part with trainable parameters. As in PyTorch, a subclass needs no bookkeeping: its own
- * enumerable properties are registered in declaration order. A `Tensor` that requires a gradient is a
- * parameter, a `Module` is a sub-module, and an array of them registers each element under
+ * enumerable properties are registered in declaration order. A leaf `Tensor` that requires a gradient
+ * is a parameter (one computed from others, such as a kept activation, is not), a `Module` is a sub-module, and an array of them registers each element under
  * `name.index`. Names are dotted paths (`hidden.weight`, `layers.0.bias`), as in PyTorch.
  *
  * @example
@@ -21,16 +21,16 @@ export abstract class Module {
 
   /**
    * This module's own parameters with their names, not its children's. By default, every own
-   * enumerable property that is a tensor requiring a gradient (or an array of them); override to
+   * enumerable property that is a leaf tensor requiring a gradient (or an array of them); override to
    * register differently.
    */
   protected namedOwnParameters(): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [key, v] of Object.entries(this)) {
-      if (isParameter(v, this, key)) out.push([key, v]);
+      if (isParameter(v)) out.push([key, v]);
       else if (Array.isArray(v)) {
         v.forEach((item, i) => {
-          if (isParameter(item, this, `${key}.${i}`)) out.push([`${key}.${i}`, item]);
+          if (isParameter(item)) out.push([`${key}.${i}`, item]);
         });
       }
     }
@@ -110,14 +110,10 @@ export abstract class Module {
   }
 }
 
-/** A tensor that trains: requires a gradient. One computed from others cannot be trained, so it is an error. */
-function isParameter(v: unknown, owner: Module, name: string): v is Tensor {
-  if (!(v instanceof Tensor) || !v.requiresGrad) return false;
-  if (!v.isLeaf) {
-    throw new TypeError(
-      `${owner.constructor.name}: parameter '${name}' is computed from other tensors (made by ${v.gradFn}), so an optimizer cannot update it; ` +
-        'make it a leaf: const w = randn(shape).mul(0.1).detach(); w.requiresGrad = true',
-    );
-  }
-  return true;
+/**
+ * A parameter: a leaf tensor that requires a gradient. A tensor computed from others (an activation
+ * kept for later) is an attribute, not a parameter, as in PyTorch: an optimizer could not update it.
+ */
+function isParameter(v: unknown): v is Tensor {
+  return v instanceof Tensor && v.requiresGrad && v.isLeaf;
 }

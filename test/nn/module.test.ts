@@ -1,7 +1,7 @@
 /** @file Module registration: parameters and sub-modules found from properties, named as PyTorch names them. */
 
 import { describe, expect, it } from 'vitest';
-import { Linear, Module, randn, Sequential, type Tensor, tensor } from '../../src/index.js';
+import { Linear, Module, Sequential, type Tensor, tensor } from '../../src/index.js';
 
 class Block extends Module {
   hidden = new Linear(2, 3);
@@ -84,16 +84,19 @@ describe('Module registration', () => {
     expect(p.namedParameters().map(([n]) => n)).toEqual(['child.w']);
   });
 
-  it('a tensor computed from others is refused with the property name and a fix, not silently skipped', () => {
-    class Wrong extends Module {
-      w = randn([3], { requiresGrad: true }).mul(0.1);
+  it('a tensor computed from others (a kept activation) is an attribute, not a parameter, as in PyTorch', () => {
+    class Keeps extends Module {
+      l = new Linear(2, 1);
+      last: Tensor | null = null;
       forward(x: Tensor): Tensor {
-        return x.mul(this.w);
+        this.last = this.l.forward(x);
+        return this.last;
       }
     }
-    expect(() => new Wrong().parameters()).toThrow(
-      /Wrong: parameter 'w' is computed from other tensors.*detach/,
-    );
+    const m = new Keeps();
+    m.forward(tensor([[1, 2]]));
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['l.weight', 'l.bias']);
+    expect(() => m.zeroGrad()).not.toThrow();
   });
 
   it('trains every registered parameter: each gets a gradient', () => {

@@ -3,14 +3,18 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeDocPictures } from '../../scripts/docs-pictures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainrule-doc-pictures-'));
+let written: string[] = [];
+// NOTE: drawn once for both tests: the script trains the lesson's network, which takes a while
+beforeAll(async () => {
+  written = await writeDocPictures(dir);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the pictures script writes every picture the tutorial shows', async () => {
-  const written = await writeDocPictures(dir);
+test('the pictures script writes every picture the tutorial shows', () => {
   for (const name of written) expect(readFileSync(join(dir, name), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
   const tutorial = resolve(import.meta.dirname, '../../docs/tutorial');
   const shown = readdirSync(tutorial)
@@ -28,18 +32,13 @@ test('the pictures script writes every picture the tutorial shows', async () => 
 /** Node ids count every node made in the process, so they differ between runs; the picture does not. */
 const withoutIds = (svg: string) => svg.replace(/\b(v|op)\d+\b/g, '$1#');
 
-test('the committed pictures are the ones the script draws today (else: npm run docs)', async () => {
+test('the committed pictures are the ones the script draws today (else: npm run docs)', () => {
   const tutorialImg = resolve(import.meta.dirname, '../../docs/tutorial/img');
-  const fresh = mkdtempSync(join(tmpdir(), 'chainrule-doc-pictures-fresh-'));
-  try {
-    for (const name of await writeDocPictures(fresh)) {
-      const committed = withoutIds(readFileSync(join(tutorialImg, name), 'utf8'));
-      expect(
-        withoutIds(readFileSync(join(fresh, name), 'utf8')) === committed,
-        `img/${name} is stale: run npm run docs`,
-      ).toBe(true);
-    }
-  } finally {
-    rmSync(fresh, { recursive: true, force: true });
+  for (const name of written) {
+    const committed = withoutIds(readFileSync(join(tutorialImg, name), 'utf8'));
+    expect(
+      withoutIds(readFileSync(join(dir, name), 'utf8')) === committed,
+      `img/${name} is stale: run npm run docs`,
+    ).toBe(true);
   }
 });

@@ -5,7 +5,7 @@ import { describeBrowser, launchBrowser, serveStatic, watchPage } from './browse
 
 describeBrowser('browser support', () => {
   test('a page served on 127.0.0.1 runs its module script, with no outside request', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const dir = await mkdtemp(join(tmpdir(), 'chainrule-smoke-'));
@@ -24,6 +24,7 @@ describeBrowser('browser support', () => {
     } finally {
       await browser.close();
       await server.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
