@@ -1,15 +1,28 @@
 /**
  * @file The lesson's network, built from chainrule's scalar `Value`s: the chain-rule warm-up, one
  * sample's gradient table checked against the hand-derived chain rule, the single-neuron update
- * rule, gradient-descent training on the two-blobs data, and the loss graph drawn as DOT and SVG.
+ * rule, gradient-descent training on the two-blobs data, and the loss graph drawn as DOT and SVG,
+ * as numbered frames of its backward pass, and as an interactive page (out/lesson-network.html).
  *
  * Run: npm run demo
  */
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binaryCrossEntropy, manualSeed, noGrad, randn, renderSvg, toDot, Value } from '../src/index.js';
+import {
+  binaryCrossEntropy,
+  explain,
+  manualSeed,
+  noGrad,
+  randn,
+  renderSvg,
+  toDot,
+  toHtml,
+  traceBackward,
+  traceFrames,
+  Value,
+} from '../src/index.js';
 import { forward, loadTwoBlobs, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from './lesson/two-layer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,7 +47,7 @@ section('1. Warm-up: y = 3x, z = 2y');
 section('2. The two-layer network: one sample, the 3×3 gradient table');
 const sample = SAMPLE;
 const weights = makeWeights(SAMPLE_W0, SAMPLE_W1);
-const { activations, yHat } = forward(weights, sample.x1, sample.x2);
+const { yHat } = forward(weights, sample.x1, sample.x2);
 const loss = binaryCrossEntropy(yHat, sample.y);
 loss.label = 'E';
 loss.backward();
@@ -51,25 +64,12 @@ console.log(`  row (W⁰ | W¹)   ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}
   console.log(`  ${name}   ${row.join('')}`);
 });
 
-section("3. ∂E/∂W0₁₁ by the lesson's chain rule, factor by factor");
+section("3. ∂E/∂W0₁₁ by the lesson's chain rule: explain() lists the paths and their factors");
 {
-  const y = sample.y;
-  const p = yHat.data;
-  const s1 = activations[0]!.data;
-  const dEdyHat = -y / p + (1 - y) / (1 - p);
-  const dyHatdh = p * (1 - p);
-  const dhdh1 = weights.W1[0]![0]!.data * s1 * (1 - s1);
-  const dh1dW = sample.x1;
-  const product = dEdyHat * dyHatdh * dhdh1 * dh1dW;
-  console.log(`  ∂E/∂ŷ    = −y/ŷ + (1−y)/(1−ŷ)       = ${f(dEdyHat)}`);
-  console.log(`  ∂ŷ/∂h    = ŷ(1−ŷ)                    = ${f(dyHatdh)}`);
-  console.log(`  ∂h/∂h1   = W1₁₁·σ(h1)(1−σ(h1))       = ${f(dhdh1)}`);
-  console.log(`  ∂h1/∂W0₁₁ = x1                        = ${f(dh1dW)}`);
-  console.log(`  product                              = ${f(product, 12)}`);
-  console.log(`  autograd                             = ${f(weights.W0[0]![0]!.grad!, 12)}`);
-  console.log(
-    `  difference                           = ${Math.abs(product - weights.W0[0]![0]!.grad!).toExponential(2)}`,
-  );
+  // Every path from W0₁₁ to E, the local derivative on each edge (each from the op's own rule), the
+  // lesson's four factors through the labelled values h1, h, ŷ, and the textbook forms checked.
+  const why = explain(loss, weights.W0[0]![0]!);
+  console.log(String(why).replace(/^/gm, '  '));
 }
 
 section('4. A single neuron: autograd against the update rule wᵢ ← wᵢ + α(y − ŷ)xᵢ');
@@ -127,13 +127,14 @@ console.log(
 );
 
 // ─── 6. The picture ───────────────────────────────────────────────────────────────────────────
-section('6. The loss graph of the one sample in section 2');
+section('6. The loss graph of the one sample in section 2: drawings, frames and the viewer');
 const outDir = join(here, '..', 'out');
-mkdirSync(outDir, { recursive: true });
+const framesDir = join(outDir, 'lesson-network-frames');
+rmSync(framesDir, { recursive: true, force: true });
+mkdirSync(framesDir, { recursive: true });
 const dot = toDot(loss);
 writeFileSync(join(outDir, 'lesson-network.dot'), dot);
 writeFileSync(join(outDir, 'lesson-network.svg'), await renderSvg(dot));
-writeFileSync(join(outDir, 'lesson-network-heat.svg'), await renderSvg(toDot(loss, { heat: true })));
 console.log(
   `  wrote out/lesson-network.dot and out/lesson-network.svg (${dot.split('\n').length} lines of DOT): every box is a value`,
 );
@@ -153,13 +154,13 @@ console.log('                     is multiplied by 0 for this sample, so the gra
 console.log('    − and + 1        1 − ŷ, and the leading minus sign');
 const magnitudes = (ws: Value[][]) => ws.flat().map((w) => Math.abs(w.grad!));
 console.log(
-  '  and out/lesson-network-heat.svg: the same graph, each value coloured by the size of its gradient on a log',
+  '  and out/lesson-network-gradient.svg: the same graph, each value coloured by its gradient: blue below 0, red',
 );
 console.log(
-  '  scale, light blue (smallest) to red (largest), grey for exactly 0 (the legend box states the range).',
+  '  above, darker for larger magnitudes on a log scale, grey for exactly 0 (the legend bar states the scale).',
 );
 console.log(
-  `  The W⁰ weights (largest |gradient| ${Math.max(...magnitudes(weights.W0)).toFixed(4)}) are bluer than the W¹ weights (smallest ` +
+  `  The W⁰ weights (largest |gradient| ${Math.max(...magnitudes(weights.W0)).toFixed(4)}) are paler than the W¹ weights (smallest ` +
     `${Math.min(...magnitudes(weights.W1)).toFixed(4)}):`,
 );
 console.log(
@@ -168,3 +169,21 @@ console.log(
 console.log(
   '  weight (at most 0.7 here). This is the start of vanishing gradients: npm run example:vanishing stacks ten layers.',
 );
+writeFileSync(
+  join(outDir, 'lesson-network-gradient.svg'),
+  await renderSvg(toDot(loss, { colour: 'gradient', composites: true })),
+);
+// the backward pass of section 2 again, recorded rule by rule (accumulate: false leaves .grad alone)
+const trace = traceBackward(loss, { accumulate: false });
+const frames = traceFrames(loss, trace, { colour: 'gradient', composites: true });
+for (const [k, frame] of frames.entries()) {
+  writeFileSync(join(framesDir, `frame-${String(k).padStart(3, '0')}.svg`), await renderSvg(frame));
+}
+writeFileSync(
+  join(outDir, 'lesson-network.html'),
+  await toHtml(loss, { trace, title: 'The lesson network' }),
+);
+console.log(
+  `  out/lesson-network-frames/: ${frames.length} frames, one per backward step (${trace.steps.length} rules);`,
+);
+console.log('  out/lesson-network.html: the viewer; open it in a browser (works offline, from file://)');

@@ -48,5 +48,30 @@ export { type Csv, type ReadCsvOptions, readCsv } from './data/read-csv.js';
 export { type DotOptions, toDot } from './viz/dot.js';
 export { renderSvg } from './viz/render.js';
 
+// seeing gradient flow (issue 9): a traced backward pass, one gradient as a sum over paths, frames, a viewer
+export type { ColourMode } from './viz/colour.js';
+export type { ModuleNames } from './viz/modules.js';
+export {
+  type BackwardTrace,
+  type TraceOptions,
+  type TraceStep,
+  type Traced,
+  type TracedArray,
+  type TracedInput,
+  type TracedNode,
+  traceBackward,
+} from './viz/trace.js';
+export {
+  type ChainFactor,
+  type ExplainOptions,
+  type Explanation,
+  explain,
+  type GradientPath,
+  type PathEdge,
+  type TextbookFactor,
+} from './viz/explain.js';
+export { type FrameOptions, traceFrames } from './viz/frames.js';
+export { type HtmlOptions, toHtml } from './viz/html.js';
+
 // errors
 export { AutogradError, ShapeError } from './errors.js';

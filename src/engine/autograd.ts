@@ -2,7 +2,7 @@
 
 import { readOptions } from '../errors.js';
 import { NDArray } from '../kernels/ndarray.js';
-import { type Grad, walk } from './backward.js';
+import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { markReleaseDone, Node, type Raw } from './node.js';
@@ -46,17 +46,28 @@ function seedFor(seed: Node, createGraph: boolean): Grad {
  * Backpropagates from `root` (seeded with `seed`, a node of root's shape) and stores every reached
  * node's gradient: leaves add it to what they had (as in PyTorch), other nodes keep this pass's.
  */
-export function backwardFrom(root: Node, seed: Node, options: BackwardOptions = {}): void {
+export function backwardFrom(
+  root: Node,
+  seed: Node,
+  options: BackwardOptions = {},
+  observer: RuleObserver | null = null,
+): void {
   const { createGraph, retainGraph } = backwardOptions('backward', options);
   requireGrad('backward', root, 'the output');
   const scalar = typeof root.raw === 'number';
-  walk([root], [seedFor(seed, createGraph)], createGraph, (order) => {
-    // NOTE: a rule may hand one array to two inputs (add's g, g), and a reshape shares its data:
-    // every stored gradient gets a buffer of its own, so editing one never changes another.
-    const owned = scalar ? null : new Set<ArrayBufferLike>([(seed.raw as NDArray).data.buffer]);
-    for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph, owned);
-    if (!(retainGraph ?? createGraph) && !scalar) release(order);
-  });
+  walk(
+    [root],
+    [seedFor(seed, createGraph)],
+    createGraph,
+    (order) => {
+      // NOTE: a rule may hand one array to two inputs (add's g, g), and a reshape shares its data:
+      // every stored gradient gets a buffer of its own, so editing one never changes another.
+      const owned = scalar ? null : new Set<ArrayBufferLike>([(seed.raw as NDArray).data.buffer]);
+      for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph, owned);
+      if (!(retainGraph ?? createGraph) && !scalar) release(order);
+    },
+    observer,
+  );
 }
 
 /** The options of `backward`, read as own properties and checked. */
@@ -148,6 +159,7 @@ export function gradOf(
   inputs: readonly Node[],
   seeds: readonly Node[],
   options: GradOptions = {},
+  observer: RuleObserver | null = null,
 ): (Node | null)[] {
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
@@ -157,15 +169,20 @@ export function gradOf(
   const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));
   const owned = new Set<ArrayBufferLike>();
   for (const s of seeds) if (typeof s.raw !== 'number') owned.add(s.raw.data.buffer);
-  return walk(outputs, seedsForWalk, createGraph, () =>
-    inputs.map((x, i) => {
-      const g = x.acc === null ? null : own(x.acc, owned);
-      if (g === null && !allowUnused) {
-        throw new TypeError(
-          `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
-        );
-      }
-      return g === null ? null : g instanceof Node ? g : x.constant(g);
-    }),
+  return walk(
+    outputs,
+    seedsForWalk,
+    createGraph,
+    () =>
+      inputs.map((x, i) => {
+        const g = x.acc === null ? null : own(x.acc, owned);
+        if (g === null && !allowUnused) {
+          throw new TypeError(
+            `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+          );
+        }
+        return g === null ? null : g instanceof Node ? g : x.constant(g);
+      }),
+    observer,
   );
 }

@@ -11,6 +11,22 @@ import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
 
+/** What a pass reports at each rule application, after the engine has accumulated its results. */
+export interface RuleStep {
+  /** The node whose rule ran. */
+  readonly node: Node;
+  /** The gradient that reached it (after its hooks). */
+  readonly upstream: Grad;
+  /**
+   * What each input received from this rule, fitted to the input's shape (null: nothing). Each
+   * input's running sum is `node.parent(i).acc`. Reused between steps: copy what you keep.
+   */
+  readonly contributions: readonly (Grad | null)[];
+}
+
+/** Watches every rule application of a pass (a trace, an anomaly check); read once per pass. */
+export type RuleObserver = (step: RuleStep) => void;
+
 /** Shape of a gradient of either form. */
 function shapeOf(g: Grad): readonly number[] {
   return g instanceof Node ? g.shape : typeof g === 'number' ? [] : g.shape;
@@ -76,6 +92,7 @@ export function walk<R>(
   seeds: readonly Grad[],
   createGraph: boolean,
   use: (order: readonly Node[]) => R,
+  observer: RuleObserver | null = null,
 ): R {
   if (walking) {
     throw new TypeError(
@@ -102,7 +119,7 @@ export function walk<R>(
         if (node.hooks) node.acc = runHooks(node, node.acc);
         if (node.op === null) continue;
         if (node.id < lastWrite) checkSaved(node); // one compare: only nodes older than a write
-        propagate(node, createGraph);
+        propagate(node, createGraph, observer);
       }
     });
     return use(order);
@@ -206,8 +223,18 @@ function contextOf(node: Node, n: number, createGraph: boolean): AnyRuleContext<
   return ctx;
 }
 
-/** Applies the rule of `node.op` and adds each input's gradient into that input's `acc`. */
-function propagate(node: Node, createGraph: boolean): void {
+/** The step handed to an observer, reused (an observer copies what it keeps). */
+const step: { node: Node; upstream: Grad; contributions: (Grad | null)[] } = {
+  node: null as unknown as Node,
+  upstream: 0,
+  contributions: [],
+};
+
+/**
+ * Applies the rule of `node.op` and adds each input's gradient into that input's `acc`; then tells
+ * `observer`, if any, what the rule sent (the only place a rule runs, so a trace sees every step).
+ */
+function propagate(node: Node, createGraph: boolean, observer: RuleObserver | null): void {
   const op = node.op!;
   const n = node.arity;
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
@@ -222,5 +249,22 @@ function propagate(node: Node, createGraph: boolean): void {
     if (gi == null || !p.requiresGrad) continue;
     const fitted = fitToInput(B, node, i, gi, createGraph);
     p.acc = p.acc === null ? fitted : B.add(p.acc, fitted);
+    if (observer) step.contributions[i] = fitted;
   }
+  if (observer) notify(observer, node, grads);
+}
+
+/** Hands the step of `node` to `observer`: inputs that received nothing get null. */
+function notify(observer: RuleObserver, node: Node, grads: readonly (Grad | null)[]): void {
+  const c = step.contributions;
+  c.length = grads.length;
+  for (let i = 0; i < grads.length; i++) {
+    if (grads[i] == null || !node.parent(i).requiresGrad) c[i] = null;
+  }
+  step.node = node;
+  step.upstream = node.acc!;
+  observer(step);
+  step.node = null as unknown as Node;
+  step.upstream = 0;
+  c.fill(null);
 }

@@ -18,6 +18,8 @@ interface Extra {
   label: string;
   /** The name of the method that made this node, when it was a composite (`sum` over `sumTo`). */
   madeBy: string | null;
+  /** The id of the composite's first node: its nodes are this node's ancestors with ids from here on. */
+  madeFrom: number;
   attrs: unknown;
   hooks: Hook<Node>[] | null;
   /** Inputs after the first two (`where`, `cat`). */
@@ -64,6 +66,11 @@ export interface NodeInit {
   requiresGrad: boolean;
   /** An id to reuse (a released stand-in keeps its original's); 0 for a fresh one. */
   id: number;
+}
+
+/** How many nodes have been made so far: the id the next node gets. */
+export function nodesMade(): number {
+  return nextId;
 }
 
 /** The inputs of a node that has none. */
@@ -211,6 +218,7 @@ export abstract class Node {
     e.madeBy = this.extra.madeBy;
     e.attrs = this.extra.attrs;
     e.rest = this.extra.rest;
+    e.madeFrom = this.extra.madeFrom;
   }
 
   /** What drawings call this node (`w1`). */
@@ -229,10 +237,22 @@ export abstract class Node {
     return this.op === null ? null : (this.extra?.madeBy ?? this.op.name);
   }
 
-  /** Records that a composite method made this node (see `gradFn`). */
-  madeBy(method: string): this {
-    if (this.op !== null) this.ensureExtra().madeBy = method;
+  /**
+   * Records that a composite method made this node (see `gradFn`); `from` (see `nodesMade()`) marks
+   * where its nodes start, so that a drawing can show the whole composite as one node.
+   */
+  madeBy(method: string, from = -1): this {
+    if (this.op !== null) {
+      const extra = this.ensureExtra();
+      extra.madeBy = method;
+      extra.madeFrom = from;
+    }
     return this;
+  }
+
+  /** The id of the first node of the composite that made this node, or -1 when not recorded. */
+  get madeFrom(): number {
+    return this.extra?.madeFrom ?? -1;
   }
 
   /** The op's attributes (an axis, a shape), if it takes any. */
@@ -326,6 +346,7 @@ function newExtra(label: string, attrs: unknown, rest: readonly Node[]): Extra {
   return {
     label,
     madeBy: null,
+    madeFrom: -1,
     attrs,
     hooks: null,
     rest,

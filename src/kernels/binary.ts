@@ -9,6 +9,7 @@ export type ArrayOrNumber = NDArray | number;
 /** The names of the binary kernels. */
 export type BinaryName =
   | 'add'
+  | 'sub'
   | 'mul'
   | 'div'
   | 'pow'
@@ -41,6 +42,9 @@ function run(
   switch (name) {
     case 'add':
       for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! + y[q]!;
+      break;
+    case 'sub':
+      for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! - y[q]!;
       break;
     case 'mul':
       for (; o < end; o++, p += sx, q += sy) out[o] = x[p]! * y[q]!;
@@ -117,6 +121,15 @@ export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op:
     run(name, out, 0, x.data, 0, sx, y.data, 0, sy, row);
     return new NDArray(out, shape);
   }
+  if (d === 0) {
+    // NOTE: one leading axis ([n, k] + [k], [n, k] · [n, 1]): row r reads row r of an operand, or row 0
+    // of one that repeats; no offset arrays (two typed arrays of n per call) for this common case.
+    const stepX = px[0] === 1 ? 0 : rowX;
+    const stepY = py[0] === 1 ? 0 : rowY;
+    for (let r = 0; r < shape[0]!; r++)
+      run(name, out, r * row, x.data, r * stepX, sx, y.data, r * stepY, sy, row);
+    return new NDArray(out, shape);
+  }
   const offX = broadcastOffsets(px.slice(0, d + 1), lead);
   const offY = broadcastOffsets(py.slice(0, d + 1), lead);
   for (let r = 0; r < offX.length; r++) {
@@ -128,6 +141,11 @@ export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op:
 /** a + b with broadcasting. @example add(x, 1) */
 export function add(a: ArrayOrNumber, b: ArrayOrNumber, op = 'add'): NDArray {
   return binary(a, b, 'add', op);
+}
+
+/** a − b with broadcasting (IEEE: exactly a + (−b)). @example sub(x, 1) */
+export function sub(a: ArrayOrNumber, b: ArrayOrNumber, op = 'sub'): NDArray {
+  return binary(a, b, 'sub', op);
 }
 
 /** a · b elementwise with broadcasting. @example mul(x, 2) */

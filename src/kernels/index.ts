@@ -16,6 +16,7 @@ export {
   minimum,
   mul,
   pow,
+  sub,
   where,
 } from './binary.js';
 export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcast.js';
@@ -34,6 +35,7 @@ export {
   unary,
 } from './elementwise.js';
 export { formatArray } from './format.js';
+export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice } from './layout.js';
 export { type GemmFn, gemm, matmul, setGemm } from './matmul.js';

@@ -121,9 +121,15 @@ export function expand(x: NDArray, shape: readonly number[], op = 'expand'): NDA
     else if (have !== undefined && have !== 1 && have !== want)
       throw problem(`axis ${i}: ${have} vs ${want}`);
   }
+  const src = x.data;
+  if (x.size === 1) {
+    // NOTE: one element (a mean's or a sum's gradient) is a fill: no offset array of the result's size.
+    const data = alloc(x.dtype, sizeOf(out));
+    data.fill(src[0]!);
+    return new NDArray(data, out);
+  }
   const off = broadcastOffsets(x.shape, out);
   const data = alloc(x.dtype, off.length);
-  const src = x.data;
   for (let i = 0; i < off.length; i++) data[i] = src[off[i]!]!;
   return new NDArray(data, out);
 }

@@ -1,7 +1,7 @@
 /** @file Losses, composed from primitives: binary cross-entropy, mean squared error, cross-entropy. */
 
 import { graph as B } from '../engine/graph-backend.js';
-import type { Node } from '../engine/node.js';
+import { type Node, nodesMade } from '../engine/node.js';
 import { checkFinite, fmt, ShapeError } from '../errors.js';
 import { sameShape } from '../kernels/ndarray.js';
 import { logSoftmax, mean } from '../ops/composites.js';
@@ -70,10 +70,11 @@ function clampedLog(p: Node): Node {
 export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N | number): N {
   checkPair('binaryCrossEntropy', pred, target);
   checkProbabilities(pred);
+  const from = nodesMade();
   const y = target as Node | number;
   const oneMinusY = typeof y === 'number' ? 1 - y : B.sub(1, y);
   const e = B.neg(B.add(B.mul(y, clampedLog(pred)), B.mul(oneMinusY, clampedLog(B.sub(1, pred)))));
-  return meanAll(e) as N;
+  return meanAll(e).madeBy('binaryCrossEntropy', from) as N;
 }
 
 /**
@@ -84,8 +85,9 @@ export function binaryCrossEntropy<N extends Value | Tensor>(pred: N, target: N 
  */
 export function mseLoss<N extends Value | Tensor>(pred: N, target: N | number): N {
   checkPair('mseLoss', pred, target);
+  const from = nodesMade();
   const d = B.sub(pred, target as Node | number);
-  return meanAll(B.mul(d, d)) as N;
+  return meanAll(B.mul(d, d)).madeBy('mseLoss', from) as N;
 }
 
 /**
@@ -108,10 +110,11 @@ export function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
       'reshape the logits to 2-D',
     );
   }
+  const from = nodesMade();
   const rows = targets.ndim === 1 ? oneHot(targets, logits) : targets;
   checkPair('crossEntropy', logits, rows);
   const perRow = B.neg(B.sumTo(B.mul(rows, logSoftmax(B, logits, 1)), [logits.shape[0]!, 1]));
-  return mean(B, perRow, undefined, false) as Tensor;
+  return mean(B, perRow, undefined, false).madeBy('crossEntropy', from) as Tensor;
 }
 
 /** One-hot rows [batch, classes] from class indices [batch]. */

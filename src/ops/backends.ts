@@ -72,3 +72,6 @@ export const arrayBackend: Backend<NDArray> = makeBackend<NDArray>({
   full: (shape, value, like) => K.full(shape, value, like.dtype),
   detach: (x) => x,
 });
+// NOTE: x − y in one kernel, not add(x, neg(y)): the same numbers (IEEE defines x − y as x + (−y)),
+// one kernel call and one array fewer in every optimizer step (p − lr·g) and rule that subtracts.
+arrayBackend.sub = (x, y) => K.sub(x, y);

@@ -40,7 +40,7 @@ export const tanh: ScalarOp<1> = {
   arity: 1,
   scalar: Math.tanh,
   array: ([x]) => K.tanh(x),
-  backward: (B, g, { out }) => [B.mul(g, B.sub(1, B.mul(out, out)))],
+  backward: (B, g, { out }) => [B.tanhBackward(g, out)], // g·(1 − out²), one kernel (fused.ts)
 };
 
 // dσ(x)/dx = σ(x)(1 − σ(x))
@@ -50,7 +50,7 @@ export const sigmoid: ScalarOp<1> = {
   arity: 1,
   scalar: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   array: ([x]) => K.sigmoid(x),
-  backward: (B, g, { out }) => [B.mul(g, B.mul(out, B.sub(1, out)))],
+  backward: (B, g, { out }) => [B.sigmoidBackward(g, out)], // g·out(1 − out), one kernel (fused.ts)
 };
 
 // d relu(x)/dx = 1 if x > 0 else 0
@@ -61,7 +61,7 @@ export const relu: ScalarOp<1> = {
   arity: 1,
   scalar: (x) => Math.max(x, 0),
   array: ([x]) => K.relu(x),
-  backward: (B, g, { ins: [x] }) => [B.mul(g, B.gt(x!, 0))],
+  backward: (B, g, { ins: [x] }) => [B.reluBackward(g, x)], // g·[x > 0], one kernel (fused.ts)
 };
 
 // d|x|/dx = sign(x)

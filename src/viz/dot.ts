@@ -2,29 +2,63 @@
 
 import { type Node, Node as NodeClass } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { describeValue, formatNumber, readOptions } from '../errors.js';
+import { describeValue, readOptions } from '../errors.js';
+import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleOf } from './colour.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
-import { heatOf } from './heat.js';
+import { type ModuleNames, moduleKinds, moduleMembers, parameterNames } from './modules.js';
+import { localDerivatives } from './rule.js';
+import {
+  boxId,
+  boxText,
+  collapsedModules,
+  composites,
+  groupText,
+  type Inputs,
+  isConstant,
+  isInlined,
+  opText,
+  unitGroups,
+} from './summarise.js';
+import { dataOf, gradOf, rawText, type Shown, short } from './text.js';
 
 /** Options of `toDot`: `toDot(loss, { heat: true, rankdir: 'TB' })`. */
 export interface DotOptions {
-  /** Layout direction: 'LR' (default, inputs on the left) or 'TB', 'RL', 'BT'. */
-  readonly rankdir?: 'LR' | 'TB' | 'RL' | 'BT';
   /**
-   * Most value nodes drawn (default 2000): the ones nearest the root (fewest steps back) are kept
-   * and the rest are summarised in one box, since Graphviz cannot lay out huge graphs. `Infinity`
-   * draws everything.
+   * Layout direction: 'LR' (inputs on the left), 'TB', 'RL', 'BT', or 'auto' (the default): the one
+   * whose drawing is closer to a screen's shape, so a deep graph is not a long strip.
+   */
+  readonly rankdir?: 'LR' | 'TB' | 'RL' | 'BT' | 'auto';
+  /**
+   * Most value nodes drawn (default 2000). Past it, known modules are collapsed first; then the values
+   * nearest the root (fewest steps back) are kept and the rest summarised in one box, since Graphviz
+   * cannot lay out huge graphs legibly. `Infinity` draws everything.
    */
   readonly maxNodes?: number;
   /**
-   * Colour each value by the size of its gradient (log scale, light blue for the smallest, red for
-   * the largest, grey for exactly 0) instead of by its role, with a legend: where gradients vanish
-   * or explode shows at a glance. Default false.
+   * What the fill colours show (default 'role': parameter, constant, output): 'gradient', 'value' or
+   * 'product' (gradient × value) on a diverging scale, negative blue, positive red, log magnitude;
+   * 'magnitude': |gradient| from light blue (smallest) to red (largest).
    */
+  readonly colour?: ColourMode;
+  /** Same as `colour: 'magnitude'`: where gradients vanish or explode, at a glance. */
   readonly heat?: boolean;
+  /** Draw the legend (default true). */
+  readonly legend?: boolean;
+  /** The local derivative ∂out/∂in on each edge of a Value graph (default: on up to 300 values). */
+  readonly edgeLabels?: boolean;
+  /** Parameter names by module path (`0.weight`), and clusters per module. See `ModuleNames`. */
+  readonly modules?: ModuleNames;
+  /** Draw these modules (or all, with true) as one box each: parameter count and gradient norm. */
+  readonly collapse?: boolean | readonly string[];
+  /** Leave out constant values (tensors that take no gradient): only what gradients flow through. */
+  readonly hideConstants?: boolean;
+  /** Draw each composite a function recorded (binaryCrossEntropy, mseLoss) as one node. */
+  readonly composites?: boolean;
+  /** For frames of a trace: the gradient to show per node id, a number or a summary (missing: none yet). */
+  readonly gradients?: ReadonlyMap<number, Shown | null>;
+  /** For frames of a trace: the id of the node whose rule is running, drawn highlighted. */
+  readonly highlight?: number;
 }
-
-const FILL = { param: '#dbeafe', constant: '#f3f4f6', output: '#fde68a', inner: '#ffffff' } as const;
 
 /**
  * A value used by many ops far apart (`x` in `Σ x·i`) would drag long edges across the whole
@@ -34,52 +68,22 @@ const FILL = { param: '#dbeafe', constant: '#f3f4f6', output: '#fde68a', inner: 
  */
 const FAN_OUT = 3;
 const SPAN = 4;
-
-function fill(n: Node, root: Node): string {
-  if (n === root) return FILL.output;
-  if (n.op !== null) return FILL.inner;
-  return n.requiresGrad ? FILL.param : FILL.constant;
-}
-
-/** A plain number that an op took (`x.mul(3)`): drawn inside the op's ellipse, not as a node. */
-function isInlined(n: Node): boolean {
-  return n.op === null && !n.requiresGrad && n.label === '' && n.shape.length === 0;
-}
-
-function scalarOf(n: Node): number {
-  return typeof n.raw === 'number' ? n.raw : n.raw.data[0]!;
-}
-
-/** The record fields of a value: its label (if any), its data, its gradient or "no gradient yet". */
-function fields(n: Node): string[] {
-  const grad = n.requiresGrad ? (n.describeGrad() ?? 'no gradient yet') : 'no gradient (constant)';
-  const out = [n.describeData(), grad];
-  return n.label ? [n.label, ...out] : out;
-}
-
-/** `3.0000` → `3`, `0.5000` → `0.5`, `1.0000e+10` → `1e+10`: the number as a label reads best. */
-function trimZeros(text: string): string {
-  const [mantissa, exponent] = text.split('e');
-  const trimmed = mantissa!.includes('.') ? mantissa!.replace(/\.?0+$/, '') : mantissa!;
-  return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
-}
-
-function opText(n: Node): string {
-  const op = n.op!;
-  const constants = n.parents.filter(isInlined).map((p) => trimZeros(formatNumber(scalarOf(p))));
-  const head = constants.length > 0 ? `${op.label} ${constants.join(', ')}` : op.label;
-  const attrs = op.describe?.(n.attrs);
-  return attrs ? `${head}\n${attrs}` : head;
-}
+const HIGHLIGHT = '#dc2626';
+const EDGE_LABELS_UP_TO = 300;
 
 /** The `count` values closest to `root` (fewest steps back through inputs), found breadth first. */
-function nearest(root: Node, count: number): Set<Node> {
+function nearest(
+  root: Node,
+  count: number,
+  inputsOf: (n: Node) => readonly (readonly [Node, number])[],
+  skip: (n: Node) => boolean,
+): Set<Node> {
   const kept = new Set<Node>([root]);
   const queue: Node[] = [root];
   for (let head = 0; head < queue.length && kept.size < count; head++) {
-    for (const p of queue[head]!.parents) {
+    for (const [p] of inputsOf(queue[head]!)) {
       if (kept.size >= count) break;
-      if (kept.has(p) || isInlined(p)) continue;
+      if (kept.has(p) || skip(p)) continue;
       kept.add(p);
       queue.push(p);
     }
@@ -88,37 +92,17 @@ function nearest(root: Node, count: number): Set<Node> {
 }
 
 /**
- * Where each drawn value would sit if placed as late as possible: the root at 0, every other value one
- * step before its earliest use. An edge's length is the difference, as Graphviz will roughly draw it.
- */
-function latestRanks(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, number> {
-  const rank = new Map<Node, number>();
-  for (let k = drawn.length - 1; k >= 0; k--) {
-    const n = drawn[k]!;
-    const r = rank.get(n) ?? 0;
-    rank.set(n, r);
-    for (const p of n.parents) if (shown.has(p)) rank.set(p, Math.min(rank.get(p) ?? r - 1, r - 1));
-  }
-  return rank;
-}
-
-/** How many drawn ops use each drawn value. */
-function useCounts(drawn: readonly Node[], shown: ReadonlySet<Node>): Map<Node, number> {
-  const uses = new Map<Node, number>();
-  for (const n of drawn) for (const p of n.parents) if (shown.has(p)) uses.set(p, (uses.get(p) ?? 0) + 1);
-  return uses;
-}
-
-/**
- * Graphviz DOT for everything `root` depends on: a record per value (label, data, gradient), an
- * ellipse per op (plain numbers it took shown inside), one edge per use of a value (`x.mul(x)`
- * shows two). Pure text, never starts a process; walks iteratively, so any depth of graph works.
+ * Graphviz DOT for everything `root` depends on: a record per value (label or module path, data,
+ * gradient; tensors with shape, norm and range), an ellipse per op (plain numbers it took shown
+ * inside), one edge per use of a value (`x.mul(x)` shows two) with its local derivative in `Value`
+ * graphs, clusters per module, a legend. Pure text, never starts a process; walks iteratively, so any
+ * depth of graph works.
  *
  * @example
  * const x = new Value(2, { label: 'x' });
  * const y = x.mul(x);
  * y.backward();
- * toDot(y);   // 'digraph chainrule { … }'
+ * toDot(y, { colour: 'gradient' });   // 'digraph chainrule { … }'
  */
 export function toDot(root: Node, options: DotOptions = {}): string {
   if (!(root instanceof NodeClass)) {
@@ -126,64 +110,276 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       `toDot: expected a Value or a Tensor to draw (got ${describeValue(root)}); pass the output of your computation, e.g. toDot(loss)`,
     );
   }
-  const o = readOptions('toDot', options, { rankdir: 'string', maxNodes: 'number', heat: 'boolean' });
-  const { rankdir = 'LR', maxNodes = 2000, heat = false } = o as DotOptions;
-  if (!['LR', 'TB', 'RL', 'BT'].includes(rankdir)) {
-    throw new TypeError(`toDot: rankdir must be 'LR', 'TB', 'RL' or 'BT' (got ${JSON.stringify(rankdir)})`);
+  readOptions('toDot', options, {
+    rankdir: 'string',
+    maxNodes: 'number',
+    heat: 'boolean',
+    legend: 'boolean',
+    colour: 'string',
+  });
+  const { rankdir = 'auto', maxNodes = 2000, legend = true } = options;
+  const mode: ColourMode = options.colour ?? (options.heat ? 'magnitude' : 'role');
+  if (!['LR', 'TB', 'RL', 'BT', 'auto'].includes(rankdir)) {
+    throw new TypeError(
+      `toDot: rankdir must be 'LR', 'TB', 'RL', 'BT' or 'auto' (got ${JSON.stringify(rankdir)})`,
+    );
+  }
+  if (!['role', 'gradient', 'magnitude', 'value', 'product'].includes(mode)) {
+    throw new TypeError(
+      `toDot: colour must be 'role', 'gradient', 'magnitude', 'value' or 'product' (got ${JSON.stringify(mode)})`,
+    );
   }
   if (!(maxNodes >= 1))
     throw new RangeError(
       `toDot: maxNodes must be at least 1 (got ${maxNodes}); pass a positive number, or Infinity`,
     );
-  const order = topoSort([root]).filter((n) => n === root || !isInlined(n));
-  const shown = order.length <= maxNodes ? new Set<Node>(order) : nearest(root, maxNodes);
-  const drawn = order.filter((n) => shown.has(n));
-  const hidden = order.length - drawn.length;
-  const rank = latestRanks(drawn, shown);
-  const uses = useCounts(drawn, shown);
+  const all = topoSort([root]);
+  const whole = options.composites
+    ? composites(all)
+    : { inside: new Map<Node, Node>(), inputs: new Map() as Inputs };
+  // a step inside a composite drawn whole lights the composite
+  const insideLit = [...whole.inside].find(([n]) => n.id === options.highlight)?.[1];
+  const highlight = insideLit ? insideLit.id : options.highlight;
+  const skip = (n: Node) =>
+    n !== root && (isInlined(n) || whole.inside.has(n) || (options.hideConstants === true && isConstant(n)));
+  const inputsOf = (n: Node): readonly (readonly [Node, number])[] =>
+    whole.inputs.get(n) ?? n.parents.map((p, i) => [p, i] as const);
+  const order = all.filter((n) => !skip(n));
+
+  const names = parameterNames(options.modules);
+  const kinds = moduleKinds(options.modules);
+  const moduleTitle = (m: string) => (kinds.has(m) ? `${m} (${kinds.get(m)})` : m);
+  const members = names.size > 0 ? moduleMembers(all, names) : new Map<Node, string>();
+  const collapsed = collapsedModules(options.collapse, members, order.length > maxNodes);
+  const boxOf = (n: Node) => {
+    const m = members.get(n);
+    return m !== undefined && collapsed.has(m) ? m : null;
+  };
+
+  // Constants used only inside collapsed modules (a layer's inputs) are counted in the box, not drawn.
+  const absorbed = new Map<Node, string>();
+  if (collapsed.size > 0) {
+    const outside = new Set<Node>();
+    for (const n of order) {
+      if (n.op === null) continue;
+      const box = boxOf(n);
+      for (const [p] of inputsOf(n)) {
+        if (!isConstant(p) || outside.has(p)) continue;
+        if (box === null || (absorbed.has(p) && absorbed.get(p) !== box)) {
+          outside.add(p);
+          absorbed.delete(p);
+        } else absorbed.set(p, box);
+      }
+    }
+  }
+  const constantsOf = (m: string) => [...absorbed.values()].filter((b) => b === m).length;
+  const groups =
+    collapsed.size > 0 ? unitGroups(order, root, boxOf, inputsOf, skip) : new Map<Node, Node[]>();
+  const groupOf = new Map<Node, Node>();
+  for (const [head, members] of groups) for (const m of members) groupOf.set(m, head);
+  const visible = order.filter(
+    (n) => n === root || (boxOf(n) === null && !absorbed.has(n) && !groupOf.has(n)),
+  );
+  const budget = maxNodes - collapsed.size;
+  const shown =
+    visible.length <= budget
+      ? new Set<Node>(visible)
+      : nearest(root, Math.max(1, budget), inputsOf, (n) => skip(n) || boxOf(n) !== null);
+  const drawn = visible.filter((n) => shown.has(n));
+  const hidden = visible.length - drawn.length;
+  const rank = latestRanks(drawn, shown, inputsOf);
+  const uses = useCounts(drawn, shown, inputsOf);
+  const shownGrad = (n: Node): Shown | null =>
+    options.gradients ? (options.gradients.get(n.id) ?? null) : gradOf(n);
+  const scale: Scale | null =
+    mode === 'role'
+      ? null
+      : scaleOf(
+          drawn.map((n) => metric(n, mode, shownGrad(n))),
+          mode === 'magnitude',
+        );
+  const fillOf = (n: Node): string => fillFor(n, root, mode, scale, shownGrad(n));
+  const edgeLabels =
+    options.edgeLabels ?? (typeof root.raw === 'number' && drawn.length <= EDGE_LABELS_UP_TO);
+
+  const dir = rankdir === 'auto' ? autoRankdir(drawn, rank) : rankdir;
   const lines = [
     'digraph chainrule {',
-    `  rankdir=${rankdir}; nslimit=2; mclimit=0.5;`,
-    '  node [fontname="Helvetica", fontsize=11]; edge [color="#555555"];',
+    `  rankdir=${dir}; nslimit=2; mclimit=0.5; newrank=true; ranksep=0.3; nodesep=0.2;`,
+    '  node [fontname="Helvetica", fontsize=11, height=0.3]; edge [color="#555555", fontname="Helvetica", fontsize=9, arrowsize=0.6];',
   ];
-  const heatMap = heat ? heatOf(drawn) : null;
-  if (heatMap) lines.push(`  legend [shape=note, label="${escapeQuoted(heatMap.legend)}"];`);
+  if (legend)
+    lines.push(`  legend [id="legend", shape=plaintext, margin=0, label=${legendLabel(mode, scale)}];`);
   if (hidden > 0) {
     lines.push(
-      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})"];`,
+      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})${names.size === 0 ? '\\npass modules to draw layers as boxes' : ''}"];`,
     );
   }
-  // NOTE: a record's fields run across the rank direction; braces turn them, so they always stack.
-  const [open, close] = rankdir === 'LR' || rankdir === 'RL' ? ['', ''] : ['{ ', ' }'];
-  for (const n of drawn) {
-    const label = fields(n).map(escapeRecord).join(' | ');
+  const clusters = new Map<string, string[]>();
+  const place = (n: Node, line: string) => {
+    const m = members.get(n);
+    if (m === undefined || collapsed.has(m)) lines.push(line);
+    else {
+      if (!clusters.has(m)) clusters.set(m, []);
+      clusters.get(m)!.push(line);
+    }
+  };
+  for (const m of collapsed)
     lines.push(
-      `  v${n.id} [shape=record, style=filled, fillcolor="${heatMap?.colour(n) ?? fill(n, root)}", label="${open}${label}${close}"];`,
+      `  ${boxId(m)} [id="${boxId(m)}", shape=box3d, style=filled, fillcolor="${ROLE.param}", label="${escapeQuoted(boxText(m, moduleTitle(m), members, names, constantsOf(m)))}"];`,
+    );
+
+  for (const [head, members] of groups) {
+    const title = `${members.length} × ${opText(head, false)}`;
+    const text = [
+      title,
+      groupText(
+        'data',
+        members.map((m) => m.raw as number),
+      ),
+    ];
+    const grads = members.map(shownGrad);
+    if (grads.every((g) => typeof g === 'number')) text.push(groupText('grad', grads as number[]));
+    lines.push(
+      `  g${head.id} [id="g${head.id}", shape=record, style="filled,bold", fillcolor="${ROLE.inner}", label="${text.map(escapeRecord).join(' | ')}"];`,
+      `  gop${head.id} [shape=ellipse, margin=0.03, label="${escapeQuoted(`${members.length} × ${opText(head, false)}`)}"];`,
+      `  gop${head.id} -> g${head.id};`,
+    );
+    const from = new Set<string>();
+    for (const m of members) for (const [p] of inputsOf(m)) if (boxOf(p) !== null) from.add(boxOf(p)!);
+    for (const b of from) lines.push(`  ${boxId(b)} -> gop${head.id};`);
+  }
+
+  // NOTE: a record's fields run across the rank direction: stacked in LR, side by side in TB, which
+  // keeps each rank of a deep graph one line high.
+  const [open, close] = ['', ''];
+  const boxEdges = new Set<string>();
+  for (const n of drawn) {
+    const title = names.get(n) ?? n.label;
+    const label = fields(n, title, shownGrad(n)).map(escapeRecord).join(' | ');
+    const lit = highlight === n.id ? `, penwidth=3, color="${HIGHLIGHT}"` : '';
+    place(
+      n,
+      `  v${n.id} [id="v${n.id}", shape=record, style=filled, fillcolor="${fillOf(n)}"${lit}, label="${open}${label}${close}"];`,
     );
     if (n.op === null) continue;
-    lines.push(
-      `  op${n.id} [shape=ellipse, label="${escapeQuoted(opText(n))}"];`,
-      `  op${n.id} -> v${n.id};`,
+    place(
+      n,
+      `  op${n.id} [id="op${n.id}", shape=ellipse, margin=0.03${lit}, label="${escapeQuoted(opText(n, whole.inputs.has(n)))}"];`,
     );
+    lines.push(`  op${n.id} -> v${n.id}${highlight === n.id ? ` [color="${HIGHLIGHT}", penwidth=2]` : ''};`);
+    const locals = edgeLabels && !whole.inputs.has(n) ? localDerivatives(n) : null;
     let fromHidden = false;
-    for (const [i, p] of n.parents.entries()) {
-      if (isInlined(p)) continue;
+    for (const [p, i] of inputsOf(n)) {
+      if (skip(p)) continue;
+      const head = groupOf.get(p);
+      const box = head ? `g${head.id}` : boxOf(p);
+      if (box !== null) {
+        const edge = `  ${head ? box : boxId(box)} -> op${n.id};`;
+        if (!boxEdges.has(edge)) lines.push(edge);
+        boxEdges.add(edge);
+        continue;
+      }
       if (!shown.has(p)) {
         fromHidden = true;
         continue;
       }
+      const attrs: string[] = [];
+      const local = locals?.[i];
+      if (typeof local === 'number') attrs.push(`label="×${short(local)}"`);
+      if (highlight === n.id) attrs.push(`color="${HIGHLIGHT}", penwidth=2`);
+      const tail = attrs.length > 0 ? ` [${attrs.join(', ')}]` : '';
       if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
-        const name = escapeQuoted(p.label || `v${p.id}`);
+        const name = escapeQuoted(names.get(p) ?? (p.label || `v${p.id}`));
         lines.push(
           `  ref${n.id}_${i} [shape=box, style="dashed,rounded", fontsize=9, label="${name}"];`,
-          `  ref${n.id}_${i} -> op${n.id} [style=dashed];`,
+          `  ref${n.id}_${i} -> op${n.id}${tail.replace(']', ', style=dashed]') || ' [style=dashed]'};`,
         );
       } else {
-        lines.push(`  v${p.id} -> op${n.id};`);
+        lines.push(`  v${p.id} -> op${n.id}${tail};`);
       }
     }
     if (fromHidden) lines.push(`  hidden -> op${n.id} [style=dashed];`);
   }
+  // edges out of collapsed modules into drawn ops are above; edges from drawn values into a box:
+  for (const n of order) {
+    const box = boxOf(n);
+    if (box === null || n.op === null) continue;
+    for (const [p] of inputsOf(n)) {
+      if (skip(p) || boxOf(p) !== null || absorbed.has(p)) continue;
+      const head = groupOf.get(p);
+      if (!head && !shown.has(p)) continue;
+      const edge = `  ${head ? `g${head.id}` : `v${p.id}`} -> ${boxId(box)};`;
+      if (!boxEdges.has(edge)) lines.push(edge);
+      boxEdges.add(edge);
+    }
+  }
+  let k = 0;
+  for (const [m, body] of clusters) {
+    lines.push(
+      `  subgraph cluster_${k++} {`,
+      `    id="cluster_${escapeQuoted(m)}"; label="${escapeQuoted(moduleTitle(m))}"; style="rounded,dashed"; color="#6b7280"; fontname="Helvetica";`,
+      ...body.map((l) => `  ${l}`),
+      '  }',
+    );
+  }
   lines.push('}');
   return lines.join('\n');
+}
+
+/** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */
+function fields(n: Node, title: string, grad: Shown | null): string[] {
+  const g = n.requiresGrad
+    ? grad === null
+      ? 'no gradient yet'
+      : rawText('grad', grad)
+    : 'no gradient (constant)';
+  const out = [rawText('data', dataOf(n)), g];
+  return title ? [title, ...out] : out;
+}
+
+/**
+ * Where each drawn value would sit if placed as late as possible: the root at 0, every other value one
+ * step before its earliest use. An edge's length is the difference, as Graphviz will roughly draw it.
+ */
+function latestRanks(
+  drawn: readonly Node[],
+  shown: ReadonlySet<Node>,
+  inputsOf: (n: Node) => readonly (readonly [Node, number])[],
+): Map<Node, number> {
+  const rank = new Map<Node, number>();
+  for (let k = drawn.length - 1; k >= 0; k--) {
+    const n = drawn[k]!;
+    const r = rank.get(n) ?? 0;
+    rank.set(n, r);
+    for (const [p] of inputsOf(n)) if (shown.has(p)) rank.set(p, Math.min(rank.get(p) ?? r - 1, r - 1));
+  }
+  return rank;
+}
+
+/** How many drawn ops use each drawn value. */
+function useCounts(
+  drawn: readonly Node[],
+  shown: ReadonlySet<Node>,
+  inputsOf: (n: Node) => readonly (readonly [Node, number])[],
+): Map<Node, number> {
+  const uses = new Map<Node, number>();
+  for (const n of drawn) for (const [p] of inputsOf(n)) if (shown.has(p)) uses.set(p, (uses.get(p) ?? 0) + 1);
+  return uses;
+}
+
+/**
+ * LR or TB, whichever gives a drawing closer to a 16:10 screen: ranks (value, then op) run along the
+ * direction, the widest rank across it. A deep, narrow graph goes top to bottom.
+ */
+function autoRankdir(drawn: readonly Node[], rank: ReadonlyMap<Node, number>): 'LR' | 'TB' {
+  const perRank = new Map<number, number>();
+  for (const n of drawn) perRank.set(rank.get(n)!, (perRank.get(rank.get(n)!) ?? 0) + 1);
+  const depth = 2 * perRank.size;
+  const width = Math.max(1, ...perRank.values());
+  const off = (w: number, h: number) => Math.abs(Math.log(w / h / 1.6));
+  // sizes per rank and per node measured on the lesson network and a 2-16-16-1 MLP of Values
+  const lr = off(depth * 50, width * 110);
+  const tb = off(width * 250, depth * 27);
+  return tb < lr ? 'TB' : 'LR';
 }

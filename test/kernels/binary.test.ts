@@ -20,6 +20,7 @@ const { NDArray } = K;
 const REFERENCE: Record<K.BinaryName, (a: number, b: number) => number> = BINARY_REFERENCE;
 const KERNEL = {
   add: K.add,
+  sub: K.sub,
   mul: K.mul,
   div: K.div,
   pow: K.pow,

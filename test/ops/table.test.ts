@@ -49,6 +49,17 @@ const binary = (
       .map(([a, b]) => ({ inputs: [tensorOf(s, a), tensorOf(t, b)], apply: call(name) })),
   );
 
+/** A backward primitive (dy, y): one shape, as its rule calls it (the fused loop), or broadcast (the composed path). */
+const backwardPrimitive = (name: string, lo: number, hi: number): fc.Arbitrary<Case> =>
+  fc.oneof(
+    shapeArb().chain((s) =>
+      fc
+        .tuple(valuesArb(s, 0, 3, true), valuesArb(s, lo, hi, true))
+        .map(([a, b]) => ({ inputs: [tensorOf(s, a), tensorOf(s, b)], apply: call(name) })),
+    ),
+    binary(name, [0, lo], [3, hi]),
+  );
+
 /** maximum/minimum on distinct values, so no tie sits inside a finite-difference step. */
 const extremum = (name: string): fc.Arbitrary<Case> =>
   broadcastPairArb.chain(([s, t]) => {
@@ -79,6 +90,9 @@ const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
   tanh: unary('tanh', -3, 3),
   sigmoid: unary('sigmoid', -6, 6),
   relu: unary('relu', 0.1, 3, true), // NOTE: away from the kink at 0; its value there is tested by value
+  sigmoidBackward: backwardPrimitive('sigmoidBackward', 0, 1.5),
+  tanhBackward: backwardPrimitive('tanhBackward', 0, 1.5),
+  reluBackward: backwardPrimitive('reluBackward', 0.1, 3), // NOTE: x away from the kink at 0, as relu
   abs: unary('abs', 0.1, 3, true),
   sqrt: unary('sqrt', 0.1, 5),
   add: binary('add', [0, 0], [3, 3]),
@@ -211,6 +225,9 @@ const SCALAR_DOMAIN: Record<ScalarName & DifferentiableName, [number, number, bo
   tanh: [-3, 3, false],
   sigmoid: [-6, 6, false],
   relu: [0.1, 3, true],
+  sigmoidBackward: [-3, 3, false],
+  tanhBackward: [-3, 3, false],
+  reluBackward: [0.1, 3, true],
   abs: [0.1, 3, true],
   sqrt: [0.1, 5, false],
   add: [-3, 3, false],
@@ -228,6 +245,9 @@ const METHOD_OF: Partial<Record<DifferentiableName, string>> = {
   minTo: 'min',
   sumTo: 'sum',
   cast: 'to',
+  sigmoidBackward: 'sigmoid',
+  tanhBackward: 'tanh',
+  reluBackward: 'relu',
 };
 
 describe('the rule table', () => {

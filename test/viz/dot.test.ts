@@ -1,7 +1,21 @@
 /** @file DOT export: exact text, escaping of hostile labels, SVG rendering, huge graphs. */
 
 import { describe, expect, it } from 'vitest';
-import { renderSvg, tensor, toDot, Value } from '../../src/index.js';
+import { valueMlp } from '../../examples/lesson/viz-models.js';
+import {
+  binaryCrossEntropy,
+  explain,
+  Linear,
+  manualSeed,
+  mseLoss,
+  randn,
+  renderSvg,
+  Sequential,
+  type Tensor,
+  tensor,
+  toDot,
+  Value,
+} from '../../src/index.js';
 
 /** Ids are global creation order; drawings compare after renumbering them from 0. */
 function renumber(dot: string): string {
@@ -13,29 +27,29 @@ function renumber(dot: string): string {
 }
 
 describe('toDot', () => {
-  it('draws a small graph exactly: records, op ellipses, one edge per use, gradients', () => {
+  it('draws a small graph exactly: records, op ellipses, one edge per use with its derivative, gradients', () => {
     const x = new Value(2, { label: 'x' });
     const b = new Value(-1, { label: 'b' });
     const y = x.mul(x).add(b);
     y.label = 'y';
     y.backward();
-    expect(renumber(toDot(y))).toBe(
+    expect(renumber(toDot(y, { rankdir: 'LR', legend: false }))).toBe(
       [
         'digraph chainrule {',
-        '  rankdir=LR; nslimit=2; mclimit=0.5;',
-        '  node [fontname="Helvetica", fontsize=11]; edge [color="#555555"];',
-        '  v0 [shape=record, style=filled, fillcolor="#dbeafe", label="x | data 2.0000 | grad 4.0000"];',
-        '  v1 [shape=record, style=filled, fillcolor="#ffffff", label="data 4.0000 | grad 1.0000"];',
-        '  op1 [shape=ellipse, label="*"];',
+        '  rankdir=LR; nslimit=2; mclimit=0.5; newrank=true; ranksep=0.3; nodesep=0.2;',
+        '  node [fontname="Helvetica", fontsize=11, height=0.3]; edge [color="#555555", fontname="Helvetica", fontsize=9, arrowsize=0.6];',
+        '  v0 [id="v0", shape=record, style=filled, fillcolor="#dbeafe", label="x | data 2.0000 | grad 4.0000"];',
+        '  v1 [id="v1", shape=record, style=filled, fillcolor="#ffffff", label="data 4.0000 | grad 1.0000"];',
+        '  op1 [id="op1", shape=ellipse, margin=0.03, label="*"];',
         '  op1 -> v1;',
-        '  v0 -> op1;',
-        '  v0 -> op1;',
-        '  v2 [shape=record, style=filled, fillcolor="#dbeafe", label="b | data -1.0000 | grad 1.0000"];',
-        '  v3 [shape=record, style=filled, fillcolor="#fde68a", label="y | data 3.0000 | grad 1.0000"];',
-        '  op3 [shape=ellipse, label="+"];',
+        '  v0 -> op1 [label="×2"];',
+        '  v0 -> op1 [label="×2"];',
+        '  v2 [id="v2", shape=record, style=filled, fillcolor="#dbeafe", label="b | data -1.0000 | grad 1.0000"];',
+        '  v3 [id="v3", shape=record, style=filled, fillcolor="#fde68a", label="y | data 3.0000 | grad 1.0000"];',
+        '  op3 [id="op3", shape=ellipse, margin=0.03, label="+"];',
         '  op3 -> v3;',
-        '  v1 -> op3;',
-        '  v2 -> op3;',
+        '  v1 -> op3 [label="×1"];',
+        '  v2 -> op3 [label="×1"];',
         '}',
       ].join('\n'),
     );
@@ -62,13 +76,12 @@ describe('toDot', () => {
       .add(tensor([1, 1]))
       .sum(1);
     const dot = toDot(s);
-    expect(dot).toContain('"W | data [2, 2] | no gradient yet"');
+    expect(dot).toContain('"W | data [2, 2] ‖·‖ 5.48 ∈ [1, 4] | no gradient yet"');
     expect(dot).toContain('label="* 2"');
-    expect(dot).toContain('fillcolor="#f3f4f6", label="data [2] | no gradient (constant)"');
+    expect(dot).toContain('fillcolor="#f3f4f6", label="data [2] ‖·‖ 1.41 ∈ [1, 1] | no gradient (constant)"');
     expect(dot).toContain('label="Σ\\n[2, 1]"');
-    const tb = toDot(s, { rankdir: 'TB' });
-    expect(tb).toContain('rankdir=TB;');
-    expect(tb).toContain('label="{ W | data [2, 2] | no gradient yet }"');
+    expect(toDot(s, { rankdir: 'TB' })).toContain('rankdir=TB;');
+    expect(toDot(s, { hideConstants: true })).not.toContain('no gradient (constant)');
   });
 
   const hostile = 'a "quoted" {brace} <tag> | pipe \\ back\nnew line';
@@ -151,28 +164,164 @@ describe('toDot details', () => {
   });
 });
 
-describe('gradient heat', () => {
-  it('colours values by |gradient| on a log scale, grey for exactly 0, with a legend', () => {
+describe('colour modes and the legend', () => {
+  function vanishing() {
     const x = new Value(0.5, { label: 'x' });
     let y = x;
     for (let i = 0; i < 6; i++) y = y.mul(8).sigmoid(); // gradients shrink towards x
     const dead = new Value(-1, { label: 'dead' });
-    const z = y.add(dead.relu());
+    const neg = new Value(2, { label: 'neg' });
+    const z = y.add(dead.relu()).sub(neg.mul(3));
     z.backward();
-    const dot = toDot(z, { heat: true });
-    expect(dot).toMatch(
-      /legend \[shape=note, label="\|gradient\|: [\d.e+-]+ \(blue\) to 1\.0000 \(red\); grey: exactly 0"\]/,
-    );
-    const fillOf = (label: string) =>
-      dot.match(new RegExp(`fillcolor="(#[0-9a-f]+)", label="${label} \\|`))?.[1];
-    expect(fillOf('x')).toBe('#dbeafe');
-    expect(fillOf('dead')).toBe('#e5e7eb');
-    expect(dot).toContain('fillcolor="#f87171"');
-    expect(toDot(z)).not.toContain('legend');
+    return z;
+  }
+  const fillOf = (dot: string, label: string) =>
+    dot.match(new RegExp(`fillcolor="(#[0-9a-f]+)", label="${label} \\|`))?.[1];
+
+  it('colours by signed gradient on a diverging scale: blue below 0, red above, grey for exactly 0', () => {
+    const dot = toDot(vanishing(), { colour: 'gradient' });
+    expect(fillOf(dot, 'x')).toBe('#fde0d2'); // smallest positive gradient: lightest red
+    expect(fillOf(dot, 'neg')).toBe('#5b95c9'); // −3, the largest magnitude: darkest blue
+    expect(fillOf(dot, 'dead')).toBe('#9ca3af'); // exactly 0: mid grey, not the constants' light grey
+    expect(dot).toContain('<B>colour: gradient</B>');
+    expect(dot).toMatch(/ALIGN="LEFT">−3<\/TD>/); // the bar's scale runs from −max…
+    expect(dot).toContain('exactly 0</TD>');
+    expect(dot).toContain('constant (no gradient)</TD>');
+    const heat = toDot(vanishing(), { heat: true });
+    expect(heat).toContain('<B>colour: |gradient|</B>');
+    expect(fillOf(heat, 'x')).toBe('#e0f2fe'); // |gradient| smallest: light blue, whatever its sign
+    expect(fillOf(heat, 'neg')).toBe('#f87171'); // largest: red
+    expect(fillOf(heat, 'dead')).toBe('#9ca3af');
   });
 
-  it('leaves values no pass reached in their usual colours', () => {
+  it('draws a legend in every mode, and colours by value or gradient × value', () => {
+    const z = vanishing();
+    expect(toDot(z)).toContain('<B>colour: role</B>');
+    expect(toDot(z)).toContain('parameter (takes a gradient)');
+    expect(toDot(z, { legend: false })).not.toContain('legend');
+    const blues = ['#deebf7', '#b3d3ea', '#85b6dc', '#5b95c9'];
+    expect(blues).toContain(fillOf(toDot(z, { colour: 'value' }), 'dead')); // −1: a value below 0
+    const product = toDot(z, { colour: 'product' });
+    expect(product).toContain('<B>colour: gradient × value</B>');
+    expect(fillOf(product, 'dead')).toBe('#9ca3af');
+    expect(() => toDot(z, { colour: 'size' as never })).toThrow(/toDot: colour must be/);
+  });
+
+  it('says when no pass has reached the graph yet', () => {
     const x = new Value(1, { label: 'x' });
-    expect(toDot(x.tanh(), { heat: true })).toContain('legend [shape=note, label="no nonzero gradient yet"]');
+    const dot = toDot(x.tanh(), { colour: 'gradient' });
+    expect(dot).toContain('no nonzero gradient yet');
+    expect(fillOf(dot, 'x')).toBe('#ffffff');
+  });
+});
+
+describe('modules, composites and layout', () => {
+  function mlp() {
+    manualSeed(1);
+    const model = new Sequential(new Linear(4, 3), (x: Tensor) => x.relu(), new Linear(3, 2));
+    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    loss.backward();
+    return { loss, model, names: model.namedParameters() };
+  }
+
+  it('names parameters by module path and draws one cluster per module', () => {
+    const { loss, model, names } = mlp();
+    const dot = toDot(loss, { modules: model });
+    expect(dot).toContain('label="0.weight | data [3, 4]');
+    expect(dot).toContain('label="2.bias | data [2]');
+    expect(dot.match(/subgraph cluster_\d+ \{/g)).toHaveLength(2);
+    expect(dot).toMatch(/label="0 \(Linear\)"; style="rounded,dashed"/);
+    expect(toDot(loss, { modules: names })).toMatch(/label="0"; style="rounded,dashed"/); // plain pairs
+    expect(dot).toContain('label="transpose"'); // Linear's Wᵀ, not permute [1, 0]
+  });
+
+  it('collapses modules into boxes with their parameter count and gradient norm', () => {
+    const { loss, names } = mlp();
+    const dot = toDot(loss, { modules: names, collapse: ['0'] });
+    const [w, b] = [names[0]![1], names[1]![1]];
+    const norm = Math.hypot(...w.grad!.array.data, ...b.grad!.array.data);
+    expect(dot).toContain(`shape=box3d`);
+    expect(dot).toContain(`label="0\\n15 parameters\\n‖grad‖ ${trim(norm)}\\n1 constant input"`);
+    const { loss: again, model } = mlp();
+    expect(toDot(again, { modules: model, collapse: true })).toContain('label="0 (Linear)\\n15 parameters');
+    expect(dot).not.toContain('0.weight');
+    expect(dot).toContain('2.weight');
+    expect(() => toDot(loss, { modules: names, collapse: ['9'] })).toThrow(/no module named "9"/);
+    expect(() => toDot(loss, { modules: 5 as never })).toThrow(/toDot: modules must/);
+  });
+
+  it('past the budget, collapses modules and draws a layer of like units as one record', async () => {
+    const { loss, names } = valueMlp([784, 32, 10, 1]);
+    const dot = toDot(loss, { modules: names, maxNodes: 500 });
+    expect(dot).toContain('label="0\\n25120 parameters');
+    expect(dot).toContain('784 constant inputs');
+    expect(dot).toMatch(/label="32 × tanh \| data ‖·‖ [\d.]+ ∈ \[[-\d.]+, [-\d.]+\] \| grad ‖·‖/);
+    expect(dot).toMatch(/label="10 × tanh \|/);
+    expect(dot.match(/shape=record/g)!.length).toBeLessThan(30);
+    const svg = await renderSvg(dot);
+    const [, w, h] = svg.match(/width="([\d.]+)pt" height="([\d.]+)pt"/)!.map(Number);
+    expect(w! * h!).toBeLessThan(1500 * 2000);
+    expect(toDot(loss, { maxNodes: 500 })).toContain('pass modules to draw layers as boxes');
+  }, 60_000);
+
+  it('draws a loss recorded as a composite as one node when asked', () => {
+    const p = new Value(0.7, { label: 'p' });
+    const loss = binaryCrossEntropy(p.sigmoid(), 1);
+    const expanded = toDot(loss);
+    const whole = toDot(loss, { composites: true });
+    expect(expanded).toContain('max 3.7201e-44');
+    expect(whole).not.toContain('max 3.7201e-44');
+    expect(whole).toContain('label="binaryCrossEntropy"');
+    expect(whole.match(/shape=record/g)).toHaveLength(3); // p, σ(p), the loss
+  });
+
+  it('lays a deep narrow graph out top to bottom and a wide shallow one left to right', () => {
+    let deep = new Value(1, { label: 'x' });
+    for (let i = 0; i < 30; i++) deep = deep.tanh();
+    expect(toDot(deep)).toContain('rankdir=TB;');
+    const xs = Array.from({ length: 40 }, (_, i) => new Value(i, { label: `x${i}` }));
+    const wide = xs.slice(1).reduce((acc, x) => acc.add(x), xs[0]!);
+    expect(toDot(wide.tanh())).toMatch(/rankdir=(LR|TB);/);
+  });
+
+  it('escapes NUL and lone surrogates in labels instead of breaking the DOT', async () => {
+    const x = new Value(1, { label: 'bad\u0000nul \uD800x' });
+    const dot = toDot(x.mul(2));
+    expect(dot).not.toContain('\u0000');
+    expect(dot).toContain('bad␀nul �x');
+    expect(await renderSvg(dot)).toContain('bad␀nul �x');
+  });
+});
+
+function trim(v: number): string {
+  return v.toFixed(4).replace(/\.?0+$/, '');
+}
+
+describe('drawing what a released graph keeps', () => {
+  it('reads the summaries a released tensor node keeps instead of its arrays', () => {
+    const W = tensor([[1, -2]], { requiresGrad: true, label: 'W' });
+    const h = W.mul(3);
+    const loss = h.sum();
+    loss.backward();
+    const summary = {
+      shape: [1, 2],
+      dtype: 'float64',
+      size: 2,
+      min: -6,
+      max: 3,
+      mean: -1.5,
+      std: 4.5,
+      norm: 6.7082,
+      nanCount: 0,
+      infCount: 0,
+    };
+    // what a pass that releases the graph leaves on a node (issue 8): summaries, no arrays
+    Object.defineProperty(h, 'releasedSummary', {
+      value: { data: summary, grad: { ...summary, min: 1, max: 1, norm: 1.41 } },
+    });
+    const dot = toDot(loss, { colour: 'gradient' });
+    expect(dot).toContain('data [1, 2] ‖·‖ 6.71 ∈ [-6, 3] | grad [1, 2] ‖·‖ 1.41 ∈ [1, 1]');
+    Object.defineProperty(h, 'isReleased', { value: true });
+    expect(() => explain(loss, W, { index: 0 })).toThrow(/explain: this graph was released by backward\(\)/);
   });
 });

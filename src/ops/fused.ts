@@ -1,0 +1,46 @@
+/**
+ * @file Backward primitives (PyTorch's `sigmoid_backward`, `tanh_backward`, `threshold_backward`): an
+ * op's derivative applied to an upstream gradient, as one op, so that a first-order pass makes one
+ * kernel call where the composed rule made four. Each has its own rule, so second order works as before.
+ * Internal: rules call them through `B`; they are not `Value` or `Tensor` methods.
+ */
+
+import * as K from '../kernels/index.js';
+import type { ScalarOp } from './op.js';
+
+// sigmoidBackward(dy, y) = dy·y(1 − y), y = σ(x):  ∂/∂dy = y(1 − y),  ∂/∂y = dy·(1 − 2y)
+export const sigmoidBackward: ScalarOp<2> = {
+  name: 'sigmoidBackward',
+  label: 'σ′',
+  arity: 2,
+  scalar: (dy, y) => dy * (y * (1 - y)),
+  array: ([dy, y]) => K.sigmoidBackward(dy, y),
+  backward: (B, g, { ins: [dy, y], need }) => [
+    need[0] ? B.sigmoidBackward(g, y) : null,
+    need[1] ? B.mul(B.mul(g, dy), B.sub(1, B.mul(y, 2))) : null,
+  ],
+};
+
+// tanhBackward(dy, y) = dy·(1 − y²), y = tanh x:  ∂/∂dy = 1 − y²,  ∂/∂y = −2y·dy
+export const tanhBackward: ScalarOp<2> = {
+  name: 'tanhBackward',
+  label: 'tanh′',
+  arity: 2,
+  scalar: (dy, y) => dy * (1 - y * y),
+  array: ([dy, y]) => K.tanhBackward(dy, y),
+  backward: (B, g, { ins: [dy, y], need }) => [
+    need[0] ? B.tanhBackward(g, y) : null,
+    need[1] ? B.mul(B.mul(g, dy), B.mul(y, -2)) : null,
+  ],
+};
+
+// reluBackward(dy, x) = dy·[x > 0]:  ∂/∂dy = [x > 0],  ∂/∂x = 0 (piecewise constant in x)
+// NOTE: a product with the mask, not a select, so that it equals the composed rule bit for bit (∞·0 = NaN).
+export const reluBackward: ScalarOp<2> = {
+  name: 'reluBackward',
+  label: 'relu′',
+  arity: 2,
+  scalar: (dy, x) => dy * +(x > 0),
+  array: ([dy, x]) => K.reluBackward(dy, x),
+  backward: (B, g, { ins: [, x], need }) => [need[0] ? B.reluBackward(g, x) : null, null],
+};

@@ -1,0 +1,229 @@
+/** @file toHtml: one self-contained page to explore a graph: pan and zoom, tooltips, colours, step-through backward, explain. */
+
+import type { Node } from '../engine/node.js';
+import { topoSort } from '../engine/topo.js';
+import type { Value } from '../scalar/value.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type ColourMode, escapeHtml, fillFor, legendHtml, metric, scaleOf } from './colour.js';
+import { type DotOptions, toDot } from './dot.js';
+import { explain, nameOf } from './explain.js';
+import { parameterNames } from './modules.js';
+import { renderSvg } from './render.js';
+import { dataOf, gradOf, type Shown, summaryOf } from './text.js';
+import { type BackwardTrace, type Traced, traceBackward } from './trace.js';
+import { SVG_PAN_ZOOM_SOURCE, SVG_PAN_ZOOM_VERSION } from './vendor/svg-pan-zoom.generated.js';
+import { VIEWER_CSS, VIEWER_SCRIPT } from './viewer.js';
+
+/** Options of `toHtml`: `toHtml(loss, { modules: model, colour: 'magnitude' })`. */
+export interface HtmlOptions
+  extends Pick<DotOptions, 'rankdir' | 'maxNodes' | 'modules' | 'hideConstants' | 'composites'> {
+  /** The page's title (default: "chainrule: " and the root's name). */
+  readonly title?: string;
+  /** The colour mode shown first (default 'gradient'). */
+  readonly colour?: ColourMode;
+  /**
+   * The backward pass to step through. Default: a trace taken now, by `traceBackward(root)` when no
+   * backward pass has reached `root` yet (filling `.grad` as `backward()` would), else by
+   * `traceBackward(root, { accumulate: false })`, which leaves every `.grad` as it is.
+   */
+  readonly trace?: BackwardTrace;
+  /** Most parameters given an explain() panel (default 500; a tensor parameter explains its element 0). */
+  readonly maxExplain?: number;
+  /** Most backward steps the page can step through (default 20,000): past it, stepping is left out. */
+  readonly maxSteps?: number;
+}
+
+const MODES: readonly ColourMode[] = ['gradient', 'magnitude', 'value', 'product', 'role'];
+
+function traced(x: Shown): Traced {
+  if (typeof x === 'number') return x;
+  const s = summaryOf(x);
+  return { ...s, shape: [...s.shape] };
+}
+
+/** JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. */
+function scriptJson(data: unknown): string {
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+async function sha256(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(text);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  let binary = '';
+  for (const b of digest) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/**
+ * A single HTML file that shows the graph behind `root` and lets a learner explore it offline: pan and
+ * zoom (svg-pan-zoom, inlined), tooltips with value, gradient, shape and statistics, the colour modes
+ * with their legend, step-through of the backward pass (buttons, ← → Home End, space to play) with
+ * `input.grad += local × upstream` in numbers at each step, an explain() panel for each parameter
+ * (click it), and modules collapsed or expanded when `modules` is given. Everything is inline
+ * (SVG, CSS, scripts, data) under a Content-Security-Policy that forbids every remote load, so the
+ * file opens from `file://` with no network. Works in Node and in browsers.
+ *
+ * @example
+ * loss.backward();
+ * writeFileSync('out/graph.html', await toHtml(loss));
+ */
+export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): Promise<string> {
+  const dotOptions: DotOptions = {
+    rankdir: options.rankdir,
+    maxNodes: options.maxNodes,
+    modules: options.modules,
+    hideConstants: options.hideConstants,
+    composites: options.composites,
+  };
+  const first = options.colour ?? 'gradient';
+  if (!MODES.includes(first)) {
+    throw new TypeError(`toHtml: colour must be one of ${MODES.join(', ')} (got ${JSON.stringify(first)})`);
+  }
+  const maxSteps = options.maxSteps ?? 20_000;
+  const all = topoSort([root]);
+  // NOTE: past maxSteps nodes the page cannot step anyway: trace only to fill .grad when it is empty
+  const fresh = gradOf(root) === null;
+  const trace =
+    options.trace ??
+    (all.length <= maxSteps || fresh
+      ? traceBackward(root, { accumulate: fresh, local: all.length <= maxSteps })
+      : null);
+  const steps = trace !== null && trace.steps.length <= maxSteps ? trace.steps : [];
+  const svg = await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first }));
+  const collapsedSvg =
+    options.modules !== undefined
+      ? await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first, collapse: true }))
+      : null;
+
+  const drawnIds = new Set([...svg.matchAll(/id="v(\d+)"/g)].map((m) => Number(m[1])));
+  const drawn = all.filter((n) => drawnIds.has(n.id));
+  const names = parameterNames(options.modules);
+  const displayName = (n: Node) => names.get(n) ?? nameOf(n);
+
+  const scales = Object.fromEntries(
+    MODES.map((m) => [
+      m,
+      m === 'role'
+        ? null
+        : scaleOf(
+            drawn.map((n) => metric(n, m, gradOf(n))),
+            m === 'magnitude',
+          ),
+    ]),
+  );
+
+  const nodes: Record<number, unknown> = {};
+  const namesById: Record<number, string> = {};
+  for (const n of all) {
+    if (drawnIds.has(n.id) || n === root) namesById[n.id] = displayName(n);
+  }
+  for (const n of drawn) {
+    nodes[n.id] = {
+      name: displayName(n),
+      op: n.gradFn,
+      role: n === root ? 'output' : n.op !== null ? 'inner' : n.requiresGrad ? 'parameter' : 'constant',
+      requiresGrad: n.requiresGrad,
+      data: traced(dataOf(n)),
+      fills: Object.fromEntries(MODES.map((m) => [m, fillFor(n, root, m, scales[m]!, gradOf(n))])),
+    };
+  }
+  for (const step of steps) {
+    namesById[step.node.id] ??= step.node.label || `${step.node.op}#${step.node.id}`;
+    for (const i of step.inputs) namesById[i.id] ??= i.label || `${i.op ?? 'leaf'}#${i.id}`;
+  }
+
+  const explained: Record<number, unknown> = {};
+  // explain() needs one number at the root (a loss); a tensor root of several elements gets no panels
+  const maxExplain = typeof root.raw === 'number' || root.raw.size === 1 ? (options.maxExplain ?? 500) : 0;
+  for (const n of drawn) {
+    if (Object.keys(explained).length >= maxExplain) break;
+    if (n.op !== null || !n.requiresGrad || gradOf(n) === null) continue;
+    const e = explain(root, n as Value, { maxPaths: 12, index: typeof n.raw === 'number' ? undefined : 0 });
+    explained[n.id] = { text: String(e), sum: e.sum, grad: e.grad, index: e.index };
+  }
+
+  const boxes: Record<string, string> = {};
+  if (collapsedSvg) {
+    for (const m of collapsedSvg.matchAll(/<g id="(m_[^"]+)"[\s\S]*?<\/g>/g)) {
+      boxes[m[1]!] = [...m[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]).join('\n');
+    }
+  }
+  const stepping = steps.length > 0 || trace?.steps.length === 0;
+  const data = {
+    root: root.id,
+    first,
+    seed: trace?.seed ?? traced(gradOf(root) ?? 1),
+    steps,
+    nodes,
+    names: namesById,
+    explain: explained,
+    boxes,
+    legends: Object.fromEntries(MODES.map((m) => [m, legendHtml(m, scales[m]!)])),
+  };
+  const title = options.title ?? `chainrule: ${displayName(root)}`;
+  const vendor = `${SVG_PAN_ZOOM_SOURCE}\n`;
+  const csp = [
+    "default-src 'none'",
+    `script-src 'sha256-${await sha256(vendor)}' 'sha256-${await sha256(VIEWER_SCRIPT)}'`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const radios = MODES.map(
+    (m) =>
+      `<label><input type="radio" name="colour" value="${m}"${m === first ? ' checked' : ''}> ${m === 'product' ? 'gradient × value' : m === 'magnitude' ? '|gradient|' : m}</label>`,
+  ).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="chainrule toHtml; svg-pan-zoom ${SVG_PAN_ZOOM_VERSION} (BSD-2-Clause, inlined)">
+<title>${escapeHtml(title)}</title>
+<style>${VIEWER_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(title)}</h1>
+<span>
+<button id="first" title="first step (Home)">|◀</button>
+<button id="prev" title="previous step (←)">◀ prev</button>
+<button id="play" title="play (space)">▶ play</button>
+<button id="next" title="next step (→)">next ▶</button>
+<button id="last" title="last step (End)">▶|</button>
+<span id="step-counter" data-testid="step-counter"></span>
+</span>
+<fieldset><legend hidden>colour</legend>${radios}</fieldset>
+${collapsedSvg ? '<button id="collapse">collapse modules</button>' : ''}
+</header>
+<main>
+<div class="view" id="graph-full">${svg}</div>
+${collapsedSvg ? `<div class="view" id="graph-collapsed" style="display:none">${collapsedSvg}</div>` : ''}
+<aside>
+<h2>Legend</h2>
+<div id="legend" data-testid="legend"></div>
+<h2>Backward step</h2>
+<div id="step" data-testid="step">${stepping ? '' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
+<div id="explain" data-testid="explain">
+<h2 id="explain-title"></h2>
+<div>sum over paths: <span id="explain-sum" data-testid="explain-sum"></span></div>
+<div>.grad: <span id="explain-grad" data-testid="explain-grad"></span></div>
+<pre id="explain-text"></pre>
+</div>
+<h2>How to use</h2>
+<div>Drag to pan, wheel to zoom. Hover a value for its statistics; click a parameter to see its gradient as a sum over paths. Step with ← → (Home, End; space plays).</div>
+</aside>
+</main>
+<div id="tooltip" data-testid="tooltip"></div>
+<script type="application/json" id="chainrule-data">${scriptJson(data)}</script>
+<script>${vendor}</script>
+<script>${VIEWER_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,66 @@
+/** @file How drawings and the viewer write a value or gradient: a number, or a tensor's shape and statistics. */
+
+import type { Node, Raw } from '../engine/node.js';
+import { fmt, formatNumber } from '../errors.js';
+import { NDArray } from '../kernels/ndarray.js';
+import { summarize, type TensorSummary } from '../kernels/summary.js';
+
+/** Three significant digits: enough to compare, short enough for a record. */
+export function short(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
+
+/** `[128, 784] ‖·‖ 16.3 ∈ [−0.0357, 0.0357]`, plus NaN/Inf counts when there are any. */
+export function summaryText(s: TensorSummary): string {
+  const bad = [s.nanCount > 0 ? `${s.nanCount} NaN` : '', s.infCount > 0 ? `${s.infCount} Inf` : '']
+    .filter(Boolean)
+    .join(', ');
+  const range = s.size === 0 ? 'empty' : `‖·‖ ${short(s.norm)} ∈ [${short(s.min)}, ${short(s.max)}]`;
+  return `${fmt(s.shape)} ${range}${bad ? ` (${bad})` : ''}`;
+}
+
+/** A number, an array, or an array's summary (what a trace keeps of a tensor gradient). */
+export type Shown = Raw | TensorSummary;
+
+/** The summary of an array (a summary stays as it is). */
+export function summaryOf(x: NDArray | TensorSummary): TensorSummary {
+  return x instanceof NDArray ? summarize(x) : x;
+}
+
+/** One record field: `data 2.0000`, or for a tensor its shape, norm and range. */
+export function rawText(what: string, raw: Shown): string {
+  if (typeof raw === 'number') return `${what} ${formatNumber(raw)}`;
+  const s = summaryOf(raw);
+  if (s.size === 1)
+    return `${what} ${formatNumber(raw instanceof NDArray ? raw.data[0]! : s.nanCount > 0 ? Number.NaN : s.min)}`;
+  return `${what} ${summaryText(s)}`;
+}
+
+/**
+ * What a backward pass that released a graph keeps of a tensor node: summaries of its data and
+ * gradient (absent, or null, while the node still holds its arrays).
+ */
+type Kept = { readonly data: TensorSummary; readonly grad: TensorSummary | null } | null | undefined;
+
+function kept(n: Node): Kept {
+  return (n as { readonly releasedSummary?: Kept }).releasedSummary;
+}
+
+/** A node's data as drawings show it: its number or array, or the summary a released node keeps. */
+export function dataOf(n: Node): Shown {
+  return kept(n)?.data ?? n.raw;
+}
+
+/** A node's gradient as drawings show it (null before any pass): raw, or a released node's summary. */
+export function gradOf(n: Node): Shown | null {
+  const k = kept(n);
+  return k ? k.grad : n.gradRaw;
+}
+
+/** True when a backward pass released this node's arrays: rules can no longer run on it. */
+export function isReleased(n: Node): boolean {
+  return (n as { readonly isReleased?: boolean }).isReleased === true;
+}

@@ -1,0 +1,159 @@
+/** @file The toHtml viewer in Debian's Chromium, opened from file://: stepping, explain, tooltips, no network. */
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { lessonLoss, valueMlp } from '../../examples/lesson/viz-models.js';
+import { formatNumber } from '../../src/errors.js';
+import {
+  Linear,
+  manualSeed,
+  mseLoss,
+  type Node,
+  randn,
+  Sequential,
+  type Tensor,
+  toHtml,
+  type Value,
+} from '../../src/index.js';
+import { describeBrowser, launchBrowser, watchPage } from '../support/browser.js';
+
+/** Distinct byte values in a PNG's pixel data: a blank screenshot has a handful, a drawing many. */
+function pixelVariety(png: Buffer): number {
+  const chunks: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  return new Set(inflateSync(Buffer.concat(chunks))).size;
+}
+
+async function open(browser: Browser, html: string): Promise<{ page: Page; problems: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'chainrule-viewer-'));
+  const file = join(dir, 'viewer.html');
+  await writeFile(file, html);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const { problems } = watchPage(page);
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 20_000 });
+  return { page, problems };
+}
+
+/** The gradient text each drawn record shows, by node id. */
+function shownGradients(page: Page): Promise<Record<string, string>> {
+  // NOTE: a string, evaluated in the page (this project compiles without the DOM's types)
+  return page.evaluate(`(() => {
+    const out = {};
+    for (const g of document.querySelectorAll('#graph-full g.node')) {
+      if (!/^v\\d+$/.test(g.id)) continue;
+      for (const t of g.querySelectorAll('text')) {
+        const s = t.textContent || '';
+        if (s.startsWith('grad ') || s === 'no gradient yet') out[g.id.slice(1)] = s;
+      }
+    }
+    return out;
+  })()`);
+}
+
+function nodesOf(root: Node): Map<string, Node> {
+  const seen = new Map<string, Node>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(String(n.id))) continue;
+    seen.set(String(n.id), n);
+    stack.push(...n.parents);
+  }
+  return seen;
+}
+
+describeBrowser('the viewer in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function checkValueViewer(loss: Value, params: readonly Value[], names?: [string, Value][]) {
+    const { page, problems } = await open(browser, await toHtml(loss, names ? { modules: names } : {}));
+    try {
+      // from the first step to the last, by keys: every record then shows its .grad
+      await page.keyboard.press('Home');
+      expect(await page.textContent('[data-testid=step-counter]')).toMatch(/^step 0 \//);
+      const before = await shownGradients(page);
+      expect(Object.values(before).filter((t) => t === 'no gradient yet').length).toBeGreaterThan(0);
+      await page.keyboard.press('ArrowRight');
+      expect(await page.textContent('[data-testid=step]')).toMatch(/\.grad \+= .* × .* = /);
+      await page.keyboard.press('End');
+      const after = await shownGradients(page);
+      const nodes = nodesOf(loss);
+      expect(Object.keys(after).length).toBeGreaterThan(10);
+      for (const [id, text] of Object.entries(after)) {
+        const n = nodes.get(id)!;
+        expect(text).toBe(`grad ${formatNumber(n.gradRaw as number)}`);
+      }
+      // click a parameter: its explain panel's sum equals its gradient
+      const w = params[0]!;
+      await page.click(`#v${w.id}`, { force: true });
+      const sum = Number(await page.textContent('[data-testid=explain-sum]'));
+      const grad = Number(await page.textContent('[data-testid=explain-grad]'));
+      expect(Math.abs(sum - w.grad!)).toBeLessThan(1e-12);
+      expect(grad).toBe(w.grad);
+      // hovering shows the value and gradient
+      await page.hover(`#v${params[1]!.id}`, { force: true });
+      const tip = await page.textContent('[data-testid=tooltip]');
+      expect(tip).toContain(`value: ${formatNumber(params[1]!.data)}`);
+      expect(tip).toContain(`gradient: ${formatNumber(params[1]!.grad!)}`);
+      // colour modes change fills and the legend
+      await page.check('input[value=value]');
+      expect(await page.textContent('[data-testid=legend]')).toContain('colour: value');
+      const png = await page.screenshot();
+      expect(pixelVariety(png)).toBeGreaterThan(64);
+      expect(problems).toEqual([]);
+      return png;
+    } finally {
+      await page.close();
+    }
+  }
+
+  test('the lesson network: steps to every .grad, explains, shows tooltips, loads nothing', async () => {
+    const { loss, params } = lessonLoss();
+    await checkValueViewer(loss, params);
+  }, 60_000);
+
+  test('a 2-16-16-1 MLP of Values, with its modules collapsible', async () => {
+    const { loss, params, names } = valueMlp([2, 16, 16, 1]);
+    await checkValueViewer(loss, params, names);
+  }, 120_000);
+
+  test('a tensor MLP: hovering shows shape, min/max/mean/std/norm and NaN/Inf counts; modules collapse', async () => {
+    manualSeed(2);
+    const model = new Sequential(new Linear(8, 6), (x: Tensor) => x.relu(), new Linear(6, 3));
+    const [a] = model.layers as [Linear];
+    const loss = mseLoss(model.forward(randn([4, 8])), randn([4, 3]));
+    loss.backward(undefined, { retainGraph: true }); // the viewer traces the graph again
+    const { page, problems } = await open(browser, await toHtml(loss, { modules: model }));
+    try {
+      await page.hover(`#v${a.weight.id}`);
+      const tip = (await page.textContent('[data-testid=tooltip]'))!;
+      for (const word of ['shape [6, 8]', 'min', 'max', 'mean', 'std', 'norm', 'NaN 0', 'Inf 0'])
+        expect(tip).toContain(word);
+      await page.click(`#v${a.weight.id}`);
+      const sum = Number(await page.textContent('[data-testid=explain-sum]'));
+      expect(sum).toBeCloseTo(a.weight.grad!.array.data[0]!, 12);
+      await page.click('#collapse');
+      expect(await page.isVisible('#graph-collapsed')).toBe(true);
+      expect(await page.textContent('#graph-collapsed')).toContain('54 parameters');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});
