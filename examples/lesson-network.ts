@@ -1,6 +1,7 @@
 /**
  * @file The lesson's network, built from chainrule's scalar `Value`s: the chain-rule warm-up, one
- * sample's gradient table checked against the hand-derived chain rule, the single-neuron update
+ * sample's gradient table, its backward pass worked node by node (traceBackward), the gradient of
+ * one weight as the hand-derived chain rule (explain), the single-neuron update
  * rule, gradient-descent training on the two-blobs data, and the loss graph drawn as DOT and SVG,
  * as numbered frames of its backward pass, and as an interactive page (out/lesson-network.html).
  *
@@ -9,7 +10,7 @@
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   binaryCrossEntropy,
   explain,
@@ -23,6 +24,7 @@ import {
   traceFrames,
   Value,
 } from '../src/index.js';
+import { backwardPassLines, num } from './lesson/backward-pass.js';
 import { forward, loadTwoBlobs, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from './lesson/two-layer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,7 +66,33 @@ console.log(`  row (W⁰ | W¹)   ${'W0·1'.padStart(10)}${'W0·2'.padStart(10)}
   console.log(`  ${name}   ${row.join('')}`);
 });
 
-section("3. ∂E/∂W0₁₁ by the lesson's chain rule: explain() lists the paths and their factors");
+section('3. The backward pass of section 2, rule by rule (traceBackward)');
+// the same backward pass again, recorded rule by rule (accumulate: false leaves .grad alone)
+const trace = traceBackward(loss, { accumulate: false });
+console.log(
+  '  From E back to the weights, in the order the engine ran the rules. Each step is one node: the',
+);
+console.log('  gradient that reached it (upstream), then for each input its local derivative ∂node/∂input ×');
+console.log(
+  '  upstream = the contribution sent. An input used more than once (fan-out) sums what it receives;',
+);
+console.log(
+  '  the sum is its gradient once every user has sent. y, x1, x2 and the constants take no gradient.',
+);
+console.log('  Unlabelled nodes are named op#id (creation order), as explain() in section 4 names them.');
+for (const line of backwardPassLines(trace)) console.log(`  ${line}`);
+{
+  const w = weights.W0[0]![0]!;
+  const last = trace.steps
+    .flatMap((s) => s.inputs)
+    .filter((i) => i.label === w.label)
+    .at(-1)!;
+  console.log(
+    `  After its last contribution, ${w.label}'s sum is its .grad: ${num(last.accumulated as number)} = ${num(w.grad!)} (section 2's table).`,
+  );
+}
+
+section("4. ∂E/∂W0₁₁ by the lesson's chain rule: explain() lists the paths and their factors");
 {
   // Every path from W0₁₁ to E, the local derivative on each edge (each from the op's own rule), the
   // lesson's four factors through the labelled values h1, h, ŷ, and the textbook forms checked.
@@ -72,7 +100,7 @@ section("3. ∂E/∂W0₁₁ by the lesson's chain rule: explain() lists the pat
   console.log(String(why).replace(/^/gm, '  '));
 }
 
-section('4. A single neuron: autograd against the update rule wᵢ ← wᵢ + α(y − ŷ)xᵢ');
+section('5. A single neuron: autograd against the update rule wᵢ ← wᵢ + α(y − ŷ)xᵢ');
 {
   const [x1, x2, y] = [0.3, 0.7, 0];
   const w1 = new Value(0.6, { label: 'w1' });
@@ -90,7 +118,7 @@ section('4. A single neuron: autograd against the update rule wᵢ ← wᵢ + α
 }
 
 // ─── 5. Training on the two-blobs data ────────────────────────────────────────────────────────
-section('5. Gradient descent on the two-blobs data (100 points, full batch)');
+section('6. Gradient descent on the two-blobs data (100 points, full batch)');
 const data = loadTwoBlobs();
 manualSeed(7);
 const init = (rows: number, cols: number) => randn([rows, cols]).mul(0.5).toArray() as number[][];
@@ -127,7 +155,7 @@ console.log(
 );
 
 // ─── 6. The picture ───────────────────────────────────────────────────────────────────────────
-section('6. The loss graph of the one sample in section 2: drawings, frames and the viewer');
+section('7. The loss graph of the one sample in section 2: drawings, frames and the viewer');
 const outDir = join(here, '..', 'out');
 const framesDir = join(outDir, 'lesson-network-frames');
 rmSync(framesDir, { recursive: true, force: true });
@@ -145,7 +173,7 @@ console.log(
   '  Near E are the primitive ops binaryCrossEntropy is built from, E = −(y·log ŷ + (1 − y)·log(1 − ŷ)):',
 );
 console.log(
-  '    max 3.7201e-44   max(p, e⁻¹⁰⁰) before each log, so ŷ = 0 or 1 gives a large but finite loss (as PyTorch)',
+  `    max ${Math.exp(-100).toExponential(4)}   max(p, e⁻¹⁰⁰) before each log, so ŷ = 0 or 1 gives a large but finite loss (as PyTorch)`,
 );
 console.log(
   `    * 1 and * 0      multiplying by y = ${sample.y} and by 1 − y = ${1 - sample.y}: the (1 − y)·log(1 − ŷ) branch`,
@@ -164,17 +192,16 @@ console.log(
     `${Math.min(...magnitudes(weights.W1)).toFixed(4)}):`,
 );
 console.log(
-  '  every path from E to a W⁰ weight passes one more sigmoid, whose σ′ = σ(1 − σ) is at most 1/4, and a W¹',
+  '  every path from E to a W⁰ weight passes through one more sigmoid (σ′ ≤ 1/4) and through a W¹ weight',
 );
 console.log(
-  '  weight (at most 0.7 here). This is the start of vanishing gradients: npm run example:vanishing stacks ten layers.',
+  `  (|W¹| ≤ ${Math.max(...weights.W1.flat().map((w) => Math.abs(w.data)))} here). This is the start of vanishing gradients:`,
 );
+console.log('  npm run example:vanishing stacks ten layers.');
 writeFileSync(
   join(outDir, 'lesson-network-gradient.svg'),
   await renderSvg(toDot(loss, { colour: 'gradient', composites: true })),
 );
-// the backward pass of section 2 again, recorded rule by rule (accumulate: false leaves .grad alone)
-const trace = traceBackward(loss, { accumulate: false });
 const frames = traceFrames(loss, trace, { colour: 'gradient', composites: true });
 for (const [k, frame] of frames.entries()) {
   writeFileSync(join(framesDir, `frame-${String(k).padStart(3, '0')}.svg`), await renderSvg(frame));
@@ -186,4 +213,9 @@ writeFileSync(
 console.log(
   `  out/lesson-network-frames/: ${frames.length} frames, one per backward step (${trace.steps.length} rules);`,
 );
-console.log('  out/lesson-network.html: the viewer; open it in a browser (works offline, from file://)');
+console.log(
+  '  out/lesson-network.html: the viewer of this graph and of the backward pass of section 3, step by step,',
+);
+console.log('  with explain() for any value. Open the file in a browser (it works offline, from file://):');
+console.log(`    ${pathToFileURL(join(outDir, 'lesson-network.html')).href}`);
+console.log('  (or: xdg-open out/lesson-network.html on Linux, open … on macOS, start … on Windows).');

@@ -1,7 +1,7 @@
 /**
  * @file The tutorial's pictures, drawn by the library from the same code the chapters run:
  * `npm run docs` writes them into docs/tutorial/img/ (toDot + renderSvg for graphs, the examples' plot
- * writer for the heat map). test/scripts/docs-pictures.test.ts runs it into a temporary directory.
+ * writer for the heat map, traceFrames for the frames of a backward pass). test/scripts/docs-pictures.test.ts runs it into a temporary directory.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ import {
   type Node,
   renderSvg,
   toDot,
+  traceBackward,
+  traceFrames,
   Value,
 } from '../src/index.js';
 
@@ -68,8 +70,8 @@ function network(): Node {
   return E;
 }
 
-/** Chapter 5: y = 2x·eˣ at x = 0.5, before and after backward. */
-function fanOut(run: boolean): Node {
+/** Chapter 5: y = 2x·eˣ at x = 0.5, its backward pass recorded as frames (the seed, then one per rule). */
+function fanOutFrames(): string[] {
   const x = new Value(0.5, { label: 'x' });
   const a = x.mul(2);
   a.label = 'a';
@@ -77,8 +79,7 @@ function fanOut(run: boolean): Node {
   b.label = 'b';
   const y = a.mul(b);
   y.label = 'y';
-  if (run) y.backward();
-  return y;
+  return traceFrames(y, traceBackward(y), { colour: 'gradient' });
 }
 
 /** Writes every picture of the tutorial into `dir`; returns the file names written. */
@@ -86,15 +87,18 @@ export async function writeDocPictures(dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const graphs: [string, Node, DotOptions][] = [
     ['01-chain.svg', chainRule(), {}],
-    ['02-neuron.svg', neuron(), {}],
-    ['03-network.svg', network(), {}],
-    ['05-before.svg', fanOut(false), {}],
-    ['05-after.svg', fanOut(true), {}],
+    ['02-neuron.svg', neuron(), { composites: true }],
+    ['03-network.svg', network(), { composites: true }],
     ['07-sigmoid-heat.svg', gradientNorms('sigmoid', 4).loss, { heat: true }],
   ];
   const written: string[] = [];
   for (const [name, root, options] of graphs) {
     writeFileSync(join(dir, name), await renderSvg(toDot(root, options)));
+    written.push(name);
+  }
+  for (const [k, frame] of fanOutFrames().entries()) {
+    const name = `05-frame-${k}.svg`;
+    writeFileSync(join(dir, name), await renderSvg(frame));
     written.push(name);
   }
   // Chapter 3: the network trained on the two blobs, as examples/two-blobs.ts trains it

@@ -1,8 +1,9 @@
 /** @file The lesson's golden numbers: autograd against the hand-derived chain rule, number for number. */
 
 import { describe, expect, it } from 'vitest';
+import { backwardPassLines, nodeName } from '../../examples/lesson/backward-pass.js';
 import { forward, makeWeights, SAMPLE, SAMPLE_W0, SAMPLE_W1 } from '../../examples/lesson/two-layer.js';
-import { binaryCrossEntropy, Value } from '../../src/index.js';
+import { binaryCrossEntropy, traceBackward, Value } from '../../src/index.js';
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -77,5 +78,63 @@ describe('the two-layer network', () => {
     for (const v of [...w.W0.flat(), ...w.W1.flat()]) v.data -= 0.5 * v.grad!;
     const after = binaryCrossEntropy(forward(w, x1, x2).yHat, y);
     expect(after.data).toBeLessThan(before.data);
+  });
+});
+
+describe("the demo's worked backward pass (section 3)", () => {
+  const { x1, x2, y } = SAMPLE;
+  const weights = makeWeights(SAMPLE_W0, SAMPLE_W1);
+  const loss = binaryCrossEntropy(forward(weights, x1, x2).yHat, y);
+  loss.backward();
+  const trace = traceBackward(loss, { accumulate: false });
+  const lines = backwardPassLines(trace);
+  const numbers = (line: string) =>
+    [...line.matchAll(/-?\d+(?:\.\d+)?(?:e[-+]\d+)?/g)].map((m) => Number(m[0]));
+  const close = (printed: number, exact: number) =>
+    expect(Math.abs(printed - exact)).toBeLessThanOrEqual(1e-5 * Math.abs(exact) + 1e-300);
+
+  it('prints one line per rule and one per input that takes a gradient, with the trace’s numbers', () => {
+    let k = 0;
+    for (const step of trace.steps) {
+      const head = lines[k++]!;
+      expect(head).toContain(`${step.step + 1}. ${nodeName(step.node)}`);
+      close(numbers(head).at(-1)!, step.upstream as number);
+      for (const input of step.inputs) {
+        if (input.contribution === null) continue;
+        const line = lines[k++]!;
+        expect(line).toContain(`→ ${nodeName(input)}: local`);
+        const [local, upstream, contribution] = numbers(line.slice(line.indexOf(': local')));
+        close(local!, input.local as number);
+        close(upstream!, step.upstream as number);
+        close(contribution!, input.contribution as number);
+        // local × upstream = contribution, in the trace itself
+        expect(input.contribution as number).toBeCloseTo(
+          (input.local as number) * (step.upstream as number),
+          15,
+        );
+      }
+    }
+    expect(k).toBe(lines.length);
+  });
+
+  it('shows the fan-out at ŷ (used by both logs of the loss) as the sum of its contributions', () => {
+    const fanOut = lines.filter((l) => l.includes('fan-out'));
+    expect(fanOut.some((l) => l.includes("ŷ's sum of 2 contributions"))).toBe(true);
+    const toYHat = trace.steps.flatMap((s) => s.inputs).filter((i) => i.label === 'ŷ');
+    expect(toYHat).toHaveLength(2);
+    expect(toYHat[1]!.accumulated).toBeCloseTo(
+      (toYHat[0]!.contribution as number) + (toYHat[1]!.contribution as number),
+      15,
+    );
+  });
+
+  it('ends, for every weight, on its .grad', () => {
+    for (const w of [...weights.W0.flat(), ...weights.W1.flat()]) {
+      const last = trace.steps
+        .flatMap((s) => s.inputs)
+        .filter((i) => i.label === w.label)
+        .at(-1)!;
+      expect(last.accumulated).toBe(w.grad);
+    }
   });
 });
