@@ -73,5 +73,34 @@ export {
 export { type FrameOptions, traceFrames } from './viz/frames.js';
 export { type HtmlOptions, toHtml } from './viz/html.js';
 
+// issue 11: function transforms, custom ops, anomaly detection
+export {
+  type Differentiable,
+  type Fn,
+  jvp,
+  type OneOrMany,
+  type TransformOptions,
+  valueAndGrad,
+  vjp,
+} from './functional/transforms.js';
+export { hessian, hvp, type JacobianOptions, jacobian } from './functional/jacobian.js';
+export {
+  type CustomOp,
+  type CustomOpDefinition,
+  type CustomRule,
+  type CustomRuleContext,
+  type CustomTangent,
+  customOp,
+  type ElementwiseDefinition,
+  elementwiseOp,
+} from './functional/custom-op.js';
+export {
+  type AnomalyOptions,
+  creationSite,
+  detectAnomaly,
+  isAnomalyEnabled,
+  setDetectAnomaly,
+} from './engine/anomaly.js';
+
 // errors
 export { AutogradError, ShapeError } from './errors.js';

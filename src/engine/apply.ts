@@ -1,6 +1,7 @@
 /** @file Running one op forward: compute on raw data, record the node when a gradient may flow. */
 
 import type { AnyOp } from '../ops/op.js';
+import { anomalyMode, noteCreation } from './anomaly.js';
 import { isGradEnabled } from './mode.js';
 import { CONSTANT, makeInit, NONE, type Node } from './node.js';
 
@@ -32,6 +33,7 @@ export function applyOp(
   recorded.p0 = recorded.p1 = null; // holding them would keep the whole graph alive
   recorded.rest = NONE;
   recorded.attrs = undefined;
+  if (anomalyMode) noteCreation(out);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { AutogradError, fmt, ShapeError } from '../errors.js';
 import { isBroadcastableTo } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
 import type { AnyRuleContext, Backend } from '../ops/op.js';
+import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { lastWrite, Node, type Raw } from './node.js';
@@ -112,6 +113,7 @@ export function walk<R>(
           ? seed
           : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
     });
+    const watch = anomalyMode ? checkingAnomalies(observer) : observer; // the mode is read once per pass
     withGradMode(createGraph, () => {
       for (let k = order.length - 1; k >= 0; k--) {
         const node = order[k]!;
@@ -119,7 +121,7 @@ export function walk<R>(
         if (node.hooks) node.acc = runHooks(node, node.acc);
         if (node.op === null) continue;
         if (node.id < lastWrite) checkSaved(node); // one compare: only nodes older than a write
-        propagate(node, createGraph, observer);
+        propagate(node, createGraph, watch);
       }
     });
     return use(order);

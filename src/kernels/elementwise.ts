@@ -3,7 +3,21 @@
 import { alloc, NDArray } from './ndarray.js';
 
 /** The names of the unary kernels. */
-export type UnaryName = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'relu' | 'abs' | 'sqrt' | 'neg' | 'sign';
+export type UnaryName =
+  | 'exp'
+  | 'log'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'abs'
+  | 'sqrt'
+  | 'neg'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'log1p'
+  | 'expm1'
+  | 'softplus';
 
 /** Applies `name` to every element of `x` into a new array of x's dtype and shape. */
 export function unary(x: NDArray, name: UnaryName): NDArray {
@@ -47,6 +61,22 @@ export function unary(x: NDArray, name: UnaryName): NDArray {
         const v = src[i]!;
         out[i] = v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? Number.NaN : 0;
       }
+      break;
+    case 'sin':
+      for (let i = 0; i < n; i++) out[i] = Math.sin(src[i]!);
+      break;
+    case 'cos':
+      for (let i = 0; i < n; i++) out[i] = Math.cos(src[i]!);
+      break;
+    case 'log1p':
+      for (let i = 0; i < n; i++) out[i] = Math.log1p(src[i]!);
+      break;
+    case 'expm1':
+      for (let i = 0; i < n; i++) out[i] = Math.expm1(src[i]!);
+      break;
+    case 'softplus':
+      // NOTE: max(x, 0) + log1p(e^−|x|): e^x never overflows, and log1p keeps tiny values exact.
+      for (let i = 0; i < n; i++) out[i] = softplusOf(src[i]!);
       break;
   }
   return new NDArray(out, x.shape);
@@ -95,4 +125,34 @@ export function neg(x: NDArray): NDArray {
 /** -1, 0 or 1 by the sign of each element; sign(0) = 0, sign(NaN) = NaN. @example sign(x) */
 export function sign(x: NDArray): NDArray {
   return unary(x, 'sign');
+}
+
+/** log(1 + eˣ) for one number, without overflow or cancellation: max(x, 0) + log1p(e^−|x|). */
+export function softplusOf(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** sin x elementwise. @example sin(x) */
+export function sin(x: NDArray): NDArray {
+  return unary(x, 'sin');
+}
+
+/** cos x elementwise. @example cos(x) */
+export function cos(x: NDArray): NDArray {
+  return unary(x, 'cos');
+}
+
+/** log(1 + x) elementwise, exact for tiny x. @example log1p(x) */
+export function log1p(x: NDArray): NDArray {
+  return unary(x, 'log1p');
+}
+
+/** eˣ − 1 elementwise, exact for tiny x. @example expm1(x) */
+export function expm1(x: NDArray): NDArray {
+  return unary(x, 'expm1');
+}
+
+/** log(1 + eˣ) elementwise, without overflow for large x. @example softplus(x) */
+export function softplus(x: NDArray): NDArray {
+  return unary(x, 'softplus');
 }

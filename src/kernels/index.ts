@@ -23,12 +23,18 @@ export { broadcastOffsets, broadcastShapes, isBroadcastableTo } from './broadcas
 export { arange, eye, full, linspace, Rng, randNormal, randUniform } from './create.js';
 export {
   abs,
+  cos,
   exp,
+  expm1,
   log,
+  log1p,
   neg,
   relu,
   sigmoid,
   sign,
+  sin,
+  softplus,
+  softplusOf,
   sqrt,
   tanh,
   type UnaryName,
@@ -36,6 +42,8 @@ export {
 } from './elementwise.js';
 export { formatArray } from './format.js';
 export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
+// issue 11: scans and indexing along an axis
+export { checkIndex, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice } from './layout.js';
 export { type GemmFn, gemm, matmul, setGemm } from './matmul.js';

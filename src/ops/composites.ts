@@ -1,23 +1,13 @@
 /** @file Tensor ops built from primitives, written once for every backend; they need no rule. */
 
 import { fmt, ShapeError, show } from '../errors.js';
-import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../kernels/axes.js';
+import { keepdimShape, normalizeAxis, squeezeAxes } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
+import { type Axis, axesOf, scalarAxis } from './axis-args.js';
 import type { Backend, Operand } from './op.js';
 
-export type Axis = number | readonly number[] | undefined;
-
-/** True for axis 0 or -1 (or a list of them) given to a 0-d tensor, which PyTorch reads as "no axis to reduce". */
-function scalarAxis(axis: Axis, ndim: number): boolean {
-  if (ndim !== 0 || axis === undefined) return false;
-  return (typeof axis === 'number' ? [axis] : axis).every((a) => a === 0 || a === -1);
-}
-
-/** The axes `axis` names, normalized; a 0-d tensor takes 0 and -1 as PyTorch does (nothing to reduce). */
-function axesOf(axis: Axis, ndim: number, op: string): number[] {
-  return scalarAxis(axis, ndim) ? [] : normalizeAxes(axis, ndim, op);
-}
+export type { Axis };
 
 /** Σ over `axis` (all axes when undefined), as `torch.sum`. */
 export function sum<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, op = 'sum'): T {

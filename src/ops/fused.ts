@@ -13,6 +13,7 @@ export const sigmoidBackward: ScalarOp<2> = {
   name: 'sigmoidBackward',
   label: 'σ′',
   arity: 2,
+  jvp: 'elementwise',
   scalar: (dy, y) => dy * (y * (1 - y)),
   array: ([dy, y]) => K.sigmoidBackward(dy, y),
   backward: (B, g, { ins: [dy, y], need }) => [
@@ -26,6 +27,7 @@ export const tanhBackward: ScalarOp<2> = {
   name: 'tanhBackward',
   label: 'tanh′',
   arity: 2,
+  jvp: 'elementwise',
   scalar: (dy, y) => dy * (1 - y * y),
   array: ([dy, y]) => K.tanhBackward(dy, y),
   backward: (B, g, { ins: [dy, y], need }) => [
@@ -40,6 +42,7 @@ export const reluBackward: ScalarOp<2> = {
   name: 'reluBackward',
   label: 'relu′',
   arity: 2,
+  jvp: 'elementwise',
   scalar: (dy, x) => dy * +(x > 0),
   array: ([dy, x]) => K.reluBackward(dy, x),
   backward: (B, g, { ins: [, x], need }) => [need[0] ? B.reluBackward(g, x) : null, null],

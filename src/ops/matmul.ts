@@ -2,7 +2,7 @@
 
 import * as K from '../kernels/index.js';
 import { transpose } from './composites.js';
-import type { Backend, Grads, Op } from './op.js';
+import type { Backend, Grads, Op, TangentRule } from './op.js';
 
 /** Swap the last two axes. */
 function mT<T>(B: Backend<T>, x: T): T {
@@ -29,11 +29,19 @@ function matmulGrads<T>(B: Backend<T>, g: T, a: T, b: T, need: readonly boolean[
   return [ga, gb];
 }
 
+// the tangent of a @ b along (ta, tb): ta @ b + a @ tb (the product rule; a null tangent is zero)
+const matmulTangent: TangentRule<undefined, 2> = (B, [ta, tb], { ins: [a, b] }) => {
+  const left = ta === null ? null : B.matmul(ta, b);
+  const right = tb === null ? null : B.matmul(a, tb);
+  return left === null ? right! : right === null ? left : B.add(left, right);
+};
+
 // ∂(a@b)/∂a = g @ bᵀ, ∂(a@b)/∂b = aᵀ @ g
 export const matmul: Op<undefined, 2> = {
   name: 'matmul',
   label: '@',
   arity: 2,
+  jvp: matmulTangent,
   array: ([a, b]) => K.matmul(a, b, 'matmul'),
   backward: (B, g, { ins: [a, b], need }) => matmulGrads(B, g, a, b, need),
 };

@@ -47,6 +47,25 @@ export interface RuleContext<T, A, N extends Arity> {
 export type Rule<A, N extends Arity> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A, N>) => Grads<T, N>;
 
 /**
+ * The tangent of an op's output from its inputs' tangents (null: that input's tangent is zero),
+ * written with `B` as the reverse rules are, so it runs on numbers, arrays and (recorded) nodes.
+ */
+export type TangentRule<A, N extends Arity> = <T>(
+  B: Backend<T>,
+  tangents: Grads<T, N>,
+  ctx: RuleContext<T, A, N>,
+) => T;
+
+/**
+ * How a table entry gives its forward-mode rule. Most ops need not write one:
+ * - `'elementwise'`: each output element depends on the matching (broadcast) input elements only, so
+ *   the tangent is Σᵢ ∂f/∂xᵢ ⊙ tᵢ, which is the reverse rule run with the (expanded) tangent as upstream;
+ * - `'linear'`: f is linear in every input, so the tangent is f applied to the tangents;
+ * - a rule written by hand (matmul, reductions that select an element).
+ */
+export type JvpSpec<A, N extends Arity> = 'elementwise' | 'linear' | TangentRule<A, N>;
+
+/**
  * A primitive op with attributes `A` (an axis, a shape; `undefined` for none) and `N` inputs: forward
  * for each node kind and its derivative rule, side by side. A table entry is declared with its type
  * (`export const exp: ScalarOp<1> = { … }`), which is what the `Backend` interface is derived from.
@@ -63,6 +82,8 @@ export interface Op<A, N extends Arity> {
   readonly array?: (xs: Ins<NDArray, N>, attrs: A) => NDArray;
   /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */
   readonly backward: Rule<A, N> | null;
+  /** The forward-mode rule (see `JvpSpec`); every op with a reverse rule has one (a test checks it). */
+  readonly jvp?: JvpSpec<A, N>;
   /** True when the op would return its input unchanged (a reshape to the same shape): no node is made. */
   readonly isIdentity?: (shape: Shape, attrs: A, dtype: DType) => boolean;
   /** The op's attributes as a drawing shows them (`axes=[1]`). */
@@ -82,11 +103,20 @@ export interface AnyOp {
   // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
   array?(xs: readonly NDArray[], attrs: any): NDArray;
   readonly backward: (<T>(B: Backend<T>, g: T, ctx: AnyRuleContext<T>) => readonly (T | null)[]) | null;
+  readonly jvp?: 'elementwise' | 'linear' | AnyTangentRule;
   // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
   readonly isIdentity?: (shape: Shape, attrs: any, dtype: DType) => boolean;
   // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
   readonly describe?: (attrs: any) => string;
 }
+
+/**
+ * A forward-mode rule as the engine calls it, for any op: tangents as a list (null: zero).
+ * NOTE: declared as a method, so that a rule taking its op's tuple of tangents (`[ta, tb]`) is accepted.
+ */
+export type AnyTangentRule = {
+  rule<T>(B: Backend<T>, tangents: readonly (T | null)[], ctx: AnyRuleContext<T>): T;
+}['rule'];
 
 /** A rule context as the engine builds it, for any op. */
 export interface AnyRuleContext<T> {
@@ -165,6 +195,17 @@ export interface SliceAttrs {
   readonly axis: number;
   readonly start: number;
   readonly end: number;
+}
+
+/** Which elements gather reads (or scatterAdd writes): positions along `axis`, an array of index's shape. */
+export interface GatherAttrs {
+  readonly axis: number;
+  readonly index: NDArray;
+}
+
+/** scatterAdd's attributes: gather's, and the shape of the result. */
+export interface ScatterAttrs extends GatherAttrs {
+  readonly shape: Shape;
 }
 
 export interface ArgAttrs {

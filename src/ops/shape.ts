@@ -21,6 +21,7 @@ export const reshape: Op<Shape, 1> = {
   isIdentity: sameShape,
   label: 'reshape',
   arity: 1,
+  jvp: 'linear',
   array: ([x], shape) => K.reshape(x, shape, 'reshape'),
   backward: (B, g, { ins: [x] }) => [B.reshape(g, B.shape(x))],
   describe: fmt,
@@ -32,6 +33,7 @@ export const permute: Op<readonly number[], 1> = {
   isIdentity: (shape, dims) => dims.length === shape.length && dims.every((d, i) => d === i),
   label: 'permute',
   arity: 1,
+  jvp: 'linear',
   array: ([x], dims) => K.permute(x, dims, 'permute'),
   backward: (B, g, { attrs: dims }) => [B.permute(g, inversePermutation(dims))],
   describe: fmt,
@@ -43,6 +45,7 @@ export const expand: Op<Shape, 1> = {
   isIdentity: sameShape,
   label: 'expand',
   arity: 1,
+  jvp: 'linear',
   array: ([x], shape) => K.expand(x, shape, 'expand'),
   backward: (B, g, { ins: [x] }) => [B.sumTo(g, B.shape(x))],
   describe: fmt,
@@ -54,6 +57,7 @@ export const sumTo: Op<Shape, 1> = {
   isIdentity: sameShape,
   label: 'Σ',
   arity: 1,
+  jvp: 'linear',
   array: ([x], shape) => K.sumTo(x, shape),
   backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x))],
   describe: fmt,
@@ -64,6 +68,7 @@ export const cast: Op<DType, 1> = {
   name: 'cast',
   label: 'cast',
   arity: 1,
+  jvp: 'linear',
   isIdentity: (_shape, dtype, inputDtype) => dtype === inputDtype,
   array: ([x], dtype) => K.cast(x, dtype),
   backward: (B, g, { ins: [x] }) => [B.cast(g, B.dtype(x))],
@@ -75,6 +80,7 @@ export const slice: Op<SliceAttrs, 1> = {
   name: 'slice',
   label: 'slice',
   arity: 1,
+  jvp: 'linear',
   array: ([x], { axis, start, end }) => K.slice(x, axis, start, end),
   backward: (B, g, { ins: [x], attrs: { axis, start, end } }) => {
     const shape = B.shape(x);
@@ -100,6 +106,7 @@ export const cat: Op<number, -1> = {
   name: 'cat',
   label: 'cat',
   arity: -1,
+  jvp: 'linear',
   array: (xs, axis) => K.cat(xs, axis, 'cat'),
   backward: (B, g, { ins, attrs: axis }) => {
     let start = 0;

@@ -163,6 +163,27 @@ export class Value extends Node {
   relu(): Value {
     return this.unary(OPS.relu);
   }
+  // issue 11: more elementwise functions
+  sin(): Value {
+    return this.unary(OPS.sin);
+  }
+  cos(): Value {
+    return this.unary(OPS.cos);
+  }
+  /** log(1 + x), exact for tiny x. */
+  log1p(): Value {
+    return this.unary(OPS.log1p);
+  }
+  /** eˣ − 1, exact for tiny x. */
+  expm1(): Value {
+    return this.unary(OPS.expm1);
+  }
+  /** log(1 + e^(βx)) / β, computed without overflow; its derivative is σ(βx). */
+  softplus(beta = 1): Value {
+    if (beta === 1) return this.unary(OPS.softplus);
+    const b = checkFinite('softplus', beta, 'beta');
+    return (graph.div(graph.softplus(graph.mul(this, b)), b) as Value).madeBy('softplus');
+  }
 
   /**
    * Backpropagates from this value into every value it depends on, seeded with `gradient` (1 when

@@ -4,10 +4,20 @@ import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, makeInit, Node, type NodeInit, type Raw } from '../engine/node.js';
-import { describeValue, fmt, formatNumber, readOptions, type Shape, ShapeError, show } from '../errors.js';
+import {
+  checkFinite,
+  describeValue,
+  fmt,
+  formatNumber,
+  readOptions,
+  type Shape,
+  ShapeError,
+  show,
+} from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
+import * as K from '../kernels/index.js';
 import { expand as expandArray } from '../kernels/layout.js';
 import { alloc, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
@@ -16,6 +26,8 @@ import { summarize, type TensorSummary } from '../kernels/summary.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
+import * as X from '../ops/select.js';
+import * as S from '../ops/statistics.js';
 import { OPS } from '../ops/table.js';
 
 /** Options of `tensor()` and the creation functions: `tensor([1, 2], { requiresGrad: true, label: 'b' })`. */
@@ -395,6 +407,77 @@ export class Tensor extends Node {
     return B.slice(this, { axis: a, start, end }) as Tensor;
   }
 
+  // issue 11: more elementwise functions, statistics, scans and indexing
+  sin(): Tensor {
+    return apply(OPS.sin, [this]) as Tensor;
+  }
+  cos(): Tensor {
+    return apply(OPS.cos, [this]) as Tensor;
+  }
+  /** log(1 + x), exact for tiny x. */
+  log1p(): Tensor {
+    return apply(OPS.log1p, [this]) as Tensor;
+  }
+  /** eˣ − 1, exact for tiny x. */
+  expm1(): Tensor {
+    return apply(OPS.expm1, [this]) as Tensor;
+  }
+  /** log(1 + e^(βx)) / β, computed without overflow; its derivative is σ(βx). */
+  softplus(beta = 1): Tensor {
+    if (beta === 1) return apply(OPS.softplus, [this]) as Tensor;
+    const b = checkFinite('softplus', beta, 'beta');
+    return this.composite('softplus', B.div(B.softplus(B.mul(this, b)), b));
+  }
+  /** log Σ exp over `axis`, stable for large values (torch.logsumexp). */
+  logsumexp(axis: number | readonly number[], keepdim = false): Tensor {
+    return this.composite('logsumexp', S.logsumexp(B, this, axis, keepdim));
+  }
+  /** Variance over `axis` (all when left out), dividing by N − correction (default 1, unbiased), as torch.var. */
+  var(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
+    const { correction = 1, keepdim = false } = options;
+    return this.composite(
+      'var',
+      S.variance(B, this, axis, checkFinite('var', correction, 'correction'), keepdim),
+    );
+  }
+  /** Standard deviation: √var, with the same `correction` (torch.std). */
+  std(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
+    const { correction = 1, keepdim = false } = options;
+    return this.composite('std', S.std(B, this, axis, checkFinite('std', correction, 'correction'), keepdim));
+  }
+  /** The vector p-norm over `axis` (all elements when left out): p = 2, 1, Infinity, -Infinity, 0 or any p > 0. */
+  norm(p = 2, axis?: number | readonly number[], keepdim = false): Tensor {
+    return this.composite('norm', S.norm(B, this, p, axis, keepdim));
+  }
+  /** Running sum along `axis` (torch.cumsum). */
+  cumsum(axis: number): Tensor {
+    if (this.ndim === 0) return this.composite('cumsum', B.reshape(B.cumsum(B.reshape(this, [1]), 0), []));
+    return B.cumsum(this, normalizeAxis(axis, this.ndim, 'cumsum')) as Tensor;
+  }
+  /** torch.gather: out[i][j] = this[index[i][j]][j] for axis 0 (likewise any axis); out has index's shape. */
+  gather(axis: number, index: Tensor | Nested): Tensor {
+    const a = normalizeAxis(axis, this.ndim, 'gather');
+    const idx = indexArray(index, 'gather');
+    K.checkIndex(idx, this.shape, a, 'gather');
+    return B.gather(this, { axis: a, index: idx }) as Tensor;
+  }
+  /** The slices at positions `index` (1-D) along `axis`, in that order (torch.index_select). */
+  indexSelect(axis: number, index: Tensor | Nested): Tensor {
+    return this.composite('indexSelect', X.indexSelect(B, this, axis, indexArray(index, 'indexSelect')));
+  }
+  /** Integer-array indexing, PyTorch's `x[index]`: rows picked along axis 0, shaped index.shape ++ shape[1:]. */
+  index(index: Tensor | Nested): Tensor {
+    return this.composite('index', X.take(B, this, indexArray(index, 'index')));
+  }
+  /** Pieces along `axis`: of size `sizes` each (the last may be smaller), or of the listed sizes (torch.split). */
+  split(sizes: number | readonly number[], axis = 0): Tensor[] {
+    return X.split(B, this, sizes, axis).map((t) => this.composite('split', t));
+  }
+  /** `chunks` pieces of nearly equal size along `axis` (torch.chunk). */
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return X.chunk(B, this, chunks, axis).map((t) => this.composite('chunk', t));
+  }
+
   /**
    * Backpropagates from this tensor into everything it depends on. `gradient` (a tensor of this
    * shape) may be left out only for one-element tensors, where it is 1.
@@ -492,6 +575,23 @@ function shapeArgument(op: string, shape: unknown): readonly number[] {
     );
   }
   return shape;
+}
+
+/** What var and std take besides the axis, as torch.var's keywords. */
+export interface SpreadOptions {
+  /** Subtracted from the count in the denominator: 1 (default) for the unbiased estimate, 0 for the population. */
+  readonly correction?: number;
+  readonly keepdim?: boolean;
+}
+
+/** An index argument as an array of whole numbers (a Tensor's data, or nested numbers). */
+function indexArray(index: Tensor | Nested, op: string): NDArray {
+  const a = index instanceof Tensor ? index.array : fromNested(index, op);
+  for (const k of a.data) {
+    if (!Number.isInteger(k))
+      throw new TypeError(`${op}: indices must be whole numbers (got ${k}); round them first`);
+  }
+  return a;
 }
 
 /** `{ createGraph }` or `{ retainGraph }` passed where the gradient goes (Value's signature). */

@@ -14,6 +14,11 @@ const REFERENCE: Record<K.UnaryName, (v: number) => number> = {
   sqrt: Math.sqrt,
   neg: (v) => -v,
   sign: (v) => (v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? v : 0),
+  sin: Math.sin,
+  cos: Math.cos,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  softplus: (v) => (v > 30 ? v : Math.log1p(Math.exp(v))),
 };
 const KERNEL: Record<K.UnaryName, (x: K.NDArray) => K.NDArray> = {
   exp: K.exp,
@@ -25,6 +30,11 @@ const KERNEL: Record<K.UnaryName, (x: K.NDArray) => K.NDArray> = {
   sqrt: K.sqrt,
   neg: K.neg,
   sign: K.sign,
+  sin: K.sin,
+  cos: K.cos,
+  log1p: K.log1p,
+  expm1: K.expm1,
+  softplus: K.softplus,
 };
 const NAMES = Object.keys(KERNEL) as K.UnaryName[];
 
@@ -41,7 +51,7 @@ describe('unary kernels', () => {
         expect(out.data).not.toBe(x.data);
         const f = REFERENCE[name];
         const expected = dtype === 'float32' ? Float32Array.from(x.data, f) : Float64Array.from(x.data, f);
-        if (name === 'sigmoid') expectClose(out.data, expected, 1e-6);
+        if (name === 'sigmoid' || name === 'softplus') expectClose(out.data, expected, 1e-6);
         else expectSame(out.data, expected);
       }
       expectSame(x.data, before); // inputs are never mutated
@@ -74,5 +84,10 @@ describe('unary kernels', () => {
     const y = K.exp(new NDArray(Float64Array.of(1), []));
     expect(y.shape).toEqual([]);
     expect(y.data[0]).toBeCloseTo(Math.E, 15);
+  });
+
+  test('softplus does not overflow where log(1 + eˣ) would, nor cancel where eˣ is tiny', () => {
+    const out = K.softplus(new NDArray(Float64Array.of(-700, 0, 800), [3])).data;
+    expect(Array.from(out)).toEqual([Math.log1p(Math.exp(-700)), Math.LN2, 800]);
   });
 });
