@@ -49,11 +49,78 @@ export class AutogradError extends Error {
   }
 }
 
+/**
+ * `v` as JSON when it can be (a string quoted, an array listed), else `String(v)`; never throws
+ * (a BigInt or a cycle cannot break an error message), and at most 60 characters.
+ */
+export function show(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    try {
+      text = String(v);
+    } catch {
+      text = `a ${typeof v}`;
+    }
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** Throws a TypeError naming `op` unless `v` is a finite number. */
 export function checkFinite(op: string, v: unknown, what = 'operand'): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    const shown = typeof v === 'number' ? String(v) : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
+    const shown = typeof v === 'number' ? String(v) : `${typeof v} ${show(v)}`;
     throw new TypeError(`${op}: ${what} must be a finite number (got ${shown}); pass a finite number`);
   }
   return v;
+}
+
+/** The type an option must have: a `typeof` name, or a check returning an error text (null when fine). */
+export type OptionSpec = 'boolean' | 'string' | 'number' | ((v: unknown) => string | null);
+
+/** How a value is written in a message: its type, and the value when short. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return `an array (${show(v)})`;
+  if (typeof v === 'string') return `a string (${show(v)})`;
+  if (typeof v === 'symbol' || typeof v === 'bigint') return `a ${typeof v}`;
+  if (typeof v === 'object') return `an object`;
+  if (typeof v === 'function') return 'a function';
+  return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * The options object of `op`, checked: undefined or an object; of the keys in `spec`, only own
+ * properties are read (an inherited `requiresGrad` from a polluted `Object.prototype` is ignored),
+ * and each present one must have its type, else a TypeError naming `op`, the key and the value.
+ * Other keys are left alone.
+ *
+ * @example readOptions('tensor', { requiresGrad: true }, { requiresGrad: 'boolean' }).requiresGrad; // true
+ */
+export function readOptions(
+  op: string,
+  options: unknown,
+  spec: Readonly<Record<string, OptionSpec>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  if (options === undefined) return out;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `${op}: options must be an object (got ${describeValue(options)}); pass e.g. { ${Object.keys(spec)[0] ?? ''}: … }`,
+    );
+  }
+  for (const key of Object.keys(spec)) {
+    if (!Object.hasOwn(options, key)) continue;
+    const v = (options as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    const want = spec[key]!;
+    const problem = typeof want === 'function' ? want(v) : typeof v === want ? null : `must be a ${want}`;
+    if (problem !== null) {
+      throw new TypeError(`${op}: option ${key} ${problem} (got ${describeValue(v)})`);
+    }
+    out[key] = v;
+  }
+  return out;
 }

@@ -41,6 +41,8 @@ const NOT_OPS = new Set([
   'composite',
   'axisOrAll',
   'seed',
+  'assignInPlace',
+  'releasedCopy',
   'backward',
   'detach',
   'toArray',

@@ -194,9 +194,10 @@ describe('design.md: the public API contract', () => {
     const unused = tensor([1], { requiresGrad: true });
     const side = unused.mul(2);
     const y = x.mul(x).sum();
-    y.backward();
+    y.backward(undefined, { retainGraph: true }); // as in PyTorch: a second pass needs the graph kept
     y.backward();
     expect(x.grad!.toArray()).toEqual([4, 8]);
+    expect(() => y.backward()).toThrow(/backward through the graph a second time/);
     expect(unused.grad).toBeNull();
     expect(side.grad).toBeNull();
     x.zeroGrad();

@@ -3,7 +3,8 @@
 import { gradOf } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { noGrad } from '../engine/mode.js';
-import type { Node, Raw } from '../engine/node.js';
+import { Node, type Raw } from '../engine/node.js';
+import { describeValue, readOptions } from '../errors.js';
 import { Rng } from '../kernels/create.js';
 import { NDArray } from '../kernels/ndarray.js';
 
@@ -100,10 +101,34 @@ export function gradcheck<N extends Node>(
   inputs: readonly N[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, secondOrder = true, seed = 0 } = options;
+  if (typeof f !== 'function') {
+    throw new TypeError(
+      `gradcheck: f must be a function of the inputs (got ${describeValue(f)}); pass e.g. (x) => x.tanh()`,
+    );
+  }
+  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => x instanceof Node)) {
+    throw new TypeError('gradcheck: inputs must be a non-empty array of Values or Tensors');
+  }
+  const o = readOptions('gradcheck', options, {
+    eps: 'number',
+    atol: 'number',
+    rtol: 'number',
+    secondOrder: 'boolean',
+    seed: 'number',
+  }) as GradcheckOptions;
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, secondOrder = true, seed = 0 } = o;
+  const checked = (...xs: N[]): Node => {
+    const out = f(...xs);
+    if (!(out instanceof Node)) {
+      throw new TypeError(
+        `gradcheck: f must return a Value or a Tensor built from its inputs (got ${describeValue(out)})`,
+      );
+    }
+    return out;
+  };
   const rng = new Rng(seed);
   const weights = new Map<string, Node>();
-  const scalar = (xs: Node[]) => project(f(...(xs as N[])), weights, rng);
+  const scalar = (xs: Node[]) => project(checked(...(xs as N[])), weights, rng);
   const mismatches: Mismatch[] = [];
   let maxError = 0;
 

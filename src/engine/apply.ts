@@ -3,17 +3,10 @@
 import type { AnyOp } from '../ops/op.js';
 import { anomalyMode, noteCreation } from './anomaly.js';
 import { isGradEnabled, isTracing } from './mode.js';
-import { CONSTANT, NONE, type Node, type NodeInit } from './node.js';
+import { CONSTANT, makeInit, NONE, type Node } from './node.js';
 
 /** Reused for every recorded node: the constructors copy it before anything else runs. */
-const recorded: { -readonly [K in keyof NodeInit]: NodeInit[K] } = {
-  op: null,
-  p0: null,
-  p1: null,
-  rest: NONE,
-  attrs: undefined,
-  requiresGrad: true,
-};
+const recorded = makeInit();
 
 /**
  * Applies `op` to inputs `x`, `y` (null for a one-input op) and `more`. The result records its op
@@ -33,7 +26,7 @@ export function applyOp(
   if (!(needs && op.backward !== null && isGradEnabled())) {
     // NOTE: the flag is read only where the result would be a constant: recording is untouched.
     return isTracing()
-      ? x.spawn(raw, { op, p0: x, p1: y, rest: more, attrs, requiresGrad: false })
+      ? x.spawn(raw, { ...makeInit(), op, p0: x, p1: y, rest: more, attrs, requiresGrad: false })
       : x.spawn(raw, CONSTANT);
   }
   recorded.op = op;

@@ -1,18 +1,21 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
+import { readOptions } from '../errors.js';
+import { NDArray } from '../kernels/ndarray.js';
 import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { Node, type Raw } from './node.js';
+import { markReleaseDone, Node, type Raw } from './node.js';
 
 /** Options of `backward()`: `loss.backward({ createGraph: true })` records the gradients as graphs. */
 export interface BackwardOptions {
   /** Record the backward pass, so the gradients are graphs and can be differentiated again. */
   readonly createGraph?: boolean;
   /**
-   * Accepted for PyTorch compatibility.
-   * NOTE: chainrule never frees a graph after backward (drawings show its values and gradients), so
-   * a second `backward()` through the same graph always works, as if `retainGraph` were true.
+   * Keep the graph's arrays so that another `backward()` can run through it (default: false, or
+   * `createGraph`'s value, as in PyTorch). Without it, a pass replaces the tensors inside the graph
+   * (not the output, not parameters, not tensors you hold) by stand-ins that keep only summaries
+   * for drawings, so that keeping a loss does not keep every array of its step alive.
    */
   readonly retainGraph?: boolean;
 }
@@ -49,28 +52,96 @@ export function backwardFrom(
   options: BackwardOptions = {},
   observer: RuleObserver | null = null,
 ): void {
+  const { createGraph, retainGraph } = backwardOptions('backward', options);
   requireGrad('backward', root, 'the output');
-  const createGraph = options.createGraph ?? false;
+  const scalar = typeof root.raw === 'number';
   walk(
     [root],
     [seedFor(seed, createGraph)],
     createGraph,
     (order) => {
-      for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph);
+      // NOTE: a rule may hand one array to two inputs (add's g, g), and a reshape shares its data:
+      // every stored gradient gets a buffer of its own, so editing one never changes another.
+      const owned = scalar ? null : new Set<ArrayBufferLike>([(seed.raw as NDArray).data.buffer]);
+      for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph, owned);
+      if (!(retainGraph ?? createGraph) && !scalar) release(order);
     },
     observer,
   );
 }
 
-function store(n: Node, g: Grad, createGraph: boolean): void {
+/** The options of `backward`, read as own properties and checked. */
+export function backwardOptions(
+  op: string,
+  options: unknown,
+): { createGraph: boolean; retainGraph: boolean | undefined } {
+  const o = readOptions(op, options, { createGraph: 'boolean', retainGraph: 'boolean' });
+  return {
+    createGraph: (o.createGraph as boolean | undefined) ?? false,
+    retainGraph: o.retainGraph as boolean | undefined,
+  };
+}
+
+/**
+ * A gradient whose array no other stored gradient (nor the seed) uses: a copy when it would be
+ * shared. With `createGraph` the copy is recorded (`g·1`), so it stays differentiable.
+ */
+function own(g: Grad, owned: Set<ArrayBufferLike> | null): Grad {
+  if (owned === null || typeof g === 'number') return g;
+  const raw = g instanceof Node ? g.raw : g;
+  if (typeof raw === 'number') return g;
+  let mine: Grad = g;
+  if (owned.has(raw.data.buffer)) {
+    mine =
+      g instanceof Node
+        ? withGradMode(true, () => graph.mul(g, 1))
+        : new NDArray(raw.data.slice(), raw.shape);
+  }
+  owned.add((mine instanceof Node ? (mine.raw as NDArray) : mine).data.buffer);
+  return mine;
+}
+
+/**
+ * After a pass without `retainGraph`: every tensor inside the graph is replaced, in its users'
+ * inputs, by a stand-in holding summaries of its data and gradient (see `Node.releasedCopy`).
+ * Nodes come parents first, so each input's stand-in exists before its users are relinked; the
+ * walk's `acc` slots hold the stand-ins meanwhile (the walk clears them afterwards).
+ */
+function release(order: readonly Node[]): void {
+  for (const n of order) n.acc = null;
+  for (const n of order) {
+    for (let i = 0; i < n.arity; i++) {
+      const stand = n.parent(i).acc;
+      if (stand !== null) n.relink(i, stand as Node);
+    }
+    n.acc = n.op !== null ? n.releasedCopy() : n.requiresGrad ? null : leafStandIn(n);
+  }
+  markReleaseDone();
+}
+
+/**
+ * A constant used by every step (the data set) gets one stand-in, not one per step: kept per leaf
+ * and version (a changed constant gets a new one; older graphs keep the summary of what they used).
+ */
+const leafStandIns = new WeakMap<Node, { readonly stand: Node | null; readonly version: number }>();
+
+function leafStandIn(n: Node): Node | null {
+  const kept = leafStandIns.get(n);
+  if (kept !== undefined && kept.version === n.version) return kept.stand;
+  const stand = n.releasedCopy();
+  leafStandIns.set(n, { stand, version: n.version });
+  return stand;
+}
+
+function store(n: Node, g: Grad, createGraph: boolean, owned: Set<ArrayBufferLike> | null): void {
   const previous = n.isLeaf ? n.gradData : null;
   if (previous === null) {
-    n.gradData = g;
+    n.gradData = own(g, owned);
   } else if (createGraph) {
     const before = previous instanceof Node ? previous : n.constant(previous);
     n.gradData = withGradMode(true, () => graph.add(before, g as Node));
   } else {
-    n.gradData = n.rawBackend.add(n.gradRaw!, g as Raw);
+    n.gradData = own(n.rawBackend.add(n.gradRaw!, g as Raw), owned);
   }
 }
 
@@ -92,16 +163,20 @@ export function gradOf(
 ): (Node | null)[] {
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
-  const createGraph = options.createGraph ?? false;
+  const o = readOptions('grad', options, { createGraph: 'boolean', allowUnused: 'boolean' });
+  const createGraph = (o.createGraph as boolean | undefined) ?? false;
+  const allowUnused = (o.allowUnused as boolean | undefined) ?? false;
   const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));
+  const owned = new Set<ArrayBufferLike>();
+  for (const s of seeds) if (typeof s.raw !== 'number') owned.add(s.raw.data.buffer);
   return walk(
     outputs,
     seedsForWalk,
     createGraph,
     () =>
       inputs.map((x, i) => {
-        const g = x.acc;
-        if (g === null && !options.allowUnused) {
+        const g = x.acc === null ? null : own(x.acc, owned);
+        if (g === null && !allowUnused) {
           throw new TypeError(
             `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
           );

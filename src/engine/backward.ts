@@ -7,7 +7,7 @@ import type { AnyRuleContext, Backend } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { Node, type Raw } from './node.js';
+import { lastWrite, Node, type Raw } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
@@ -102,8 +102,9 @@ export function walk<R>(
     );
   }
   walking = true;
-  const order = topoSort(roots);
+  let order: Node[] = [];
   try {
+    order = topoSort(roots);
     for (const n of order) n.acc = null;
     roots.forEach((root, i) => {
       const seed = seeds[i]!;
@@ -118,7 +119,9 @@ export function walk<R>(
         const node = order[k]!;
         if (node.acc === null || !node.requiresGrad) continue;
         if (node.hooks) node.acc = runHooks(node, node.acc);
-        if (node.op !== null) propagate(node, createGraph, watch);
+        if (node.op === null) continue;
+        if (node.id < lastWrite) checkSaved(node); // one compare: only nodes older than a write
+        propagate(node, createGraph, watch);
       }
     });
     return use(order);
@@ -126,6 +129,40 @@ export function walk<R>(
     for (const n of order) n.acc = null;
     releaseScratch();
     walking = false;
+  }
+}
+
+/** How an input is named in messages: its label, else its position and shape. */
+function inputName(node: Node, i: number): string {
+  const x = i < 0 ? node : node.parent(i);
+  const what = i < 0 ? 'its output' : `input ${i}`;
+  const shape = x.shape.length === 0 ? '' : ` ${fmt(x.shape)}`;
+  return x.label ? `${what} '${x.label}'${shape}` : `${what}${shape}`;
+}
+
+/**
+ * The version check (PyTorch's "modified by an inplace operation"): the rule of `node` reads its
+ * inputs and output as they were recorded, so none may have been written since `node` was made,
+ * nor released by an earlier pass. Runs only for nodes older than the latest write anywhere.
+ */
+function checkSaved(node: Node): void {
+  const op = node.gradFn!;
+  for (let i = -1; i < node.arity; i++) {
+    const x = i < 0 ? node : node.parent(i);
+    if (!(x.writtenAt > node.id)) continue;
+    if (x.isReleased) {
+      throw new AutogradError(
+        op,
+        `trying to backward through the graph a second time: ${inputName(node, i)} was released by an ` +
+          'earlier backward() (saved arrays are freed after a pass); pass { retainGraph: true } to the ' +
+          'first backward() to backpropagate through this graph again, or record a new forward pass',
+      );
+    }
+    throw new AutogradError(
+      op,
+      `${inputName(node, i)} was modified by ${x.writtenBy} after the graph was recorded; ` +
+        `record a new forward pass after changing it (its version is now ${x.version})`,
+    );
   }
 }
 

@@ -26,7 +26,22 @@ export function withGradMode<R>(on: boolean, fn: () => R): R {
  * const y = noGrad(() => x.mul(2));   // y.requiresGrad === false
  */
 export function noGrad<R>(fn: () => R): R {
-  return withGradMode(false, fn);
+  if (typeof fn !== 'function') {
+    throw new TypeError(`noGrad: expected a function to run without recording (got ${typeof fn})`);
+  }
+  // NOTE: recording is off only until fn returns; the code after an `await` runs later, recorded.
+  // As TF.js's tidy, refuse what would run partly outside: async functions and returned promises.
+  if (fn.constructor?.name === 'AsyncFunction') throw asyncError();
+  const result = withGradMode(false, fn);
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') throw asyncError();
+  return result;
+}
+
+function asyncError(): TypeError {
+  return new TypeError(
+    'noGrad: the function is async (or returned a promise): ops after its first await would run after noGrad ' +
+      'ended, and be recorded; await first, then call noGrad(() => …) on synchronous code',
+  );
 }
 
 let tracing = false;

@@ -2,6 +2,8 @@
 
 import type { Shape } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
+import { ReleasedArray } from '../kernels/released.js';
+import type { TensorSummary } from '../kernels/summary.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
@@ -22,10 +24,39 @@ interface Extra {
   hooks: Hook<Node>[] | null;
   /** Inputs after the first two (`where`, `cat`). */
   rest: readonly Node[];
+  /** In-place writes to this node's data, when there were any. */
+  writes: Writes | null;
 }
+
+/** What the version check needs to know about a node's in-place writes. */
+interface Writes {
+  /** How many in-place writes changed this node's data (PyTorch's `_version`). */
+  version: number;
+  /**
+   * The stamp (from the id counter) of the latest write: a rule of a node made before it must not
+   * run on this node's data.
+   */
+  writtenAt: number;
+  /** What the latest write was ('an optimizer step'), for the error message. */
+  writtenBy: string;
+}
+
+/** A released tensor's data and gradient, as statistics (the arrays themselves are gone). */
+export interface ReleasedSummary {
+  readonly data: TensorSummary;
+  readonly grad: TensorSummary | null;
+}
+
+/**
+ * Marks the engine's own inits. A module-private symbol: no user options object can carry it, so
+ * internal construction is unreachable through public constructors (however Object.prototype is
+ * polluted).
+ */
+const INIT: unique symbol = Symbol('chainrule.NodeInit');
 
 /** How a node is made: its op (null for leaves and constants), its inputs and attributes. */
 export interface NodeInit {
+  readonly [INIT]: true;
   op: AnyOp | null;
   /** The first two inputs (null when absent) and any further ones. */
   p0: Node | null;
@@ -33,6 +64,8 @@ export interface NodeInit {
   rest: readonly Node[];
   attrs: unknown;
   requiresGrad: boolean;
+  /** An id to reuse (a released stand-in keeps its original's); 0 for a fresh one. */
+  id: number;
 }
 
 /** How many nodes have been made so far: the id the next node gets. */
@@ -42,7 +75,19 @@ export function nodesMade(): number {
 
 /** The inputs of a node that has none. */
 export const NONE: readonly Node[] = Object.freeze([]);
-let nextId = 0;
+/** Ids count from 1, so that a `writtenAt` of 0 (never written) is older than every node. */
+let nextId = 1;
+
+/**
+ * The id counter's value at the latest in-place write or release anywhere: a node with an id at
+ * least this was made after every write, so its saved inputs need no check (one compare per node).
+ */
+export let lastWrite = 0;
+
+/** Called after a pass released a graph: its stand-ins (marked released) are older than this. */
+export function markReleaseDone(): void {
+  lastWrite = nextId++;
+}
 
 /**
  * One value in the graph. Inputs are ordered (`x.mul(x)` has two edges); `id` is the creation order,
@@ -65,13 +110,13 @@ export abstract class Node {
   /** The op that made this node; null for leaves and constants. */
   readonly op: AnyOp | null;
   requiresGrad: boolean;
-  /** The first two inputs of `op`, in order. */
-  readonly p0: Node | null;
-  readonly p1: Node | null;
+  /** The first two inputs of `op`, in order (relinked to released stand-ins after a backward pass). */
+  p0: Node | null;
+  p1: Node | null;
   private extra: Extra | null;
 
   constructor(raw: Raw, init: NodeInit, label: string) {
-    this.id = nextId++;
+    this.id = init.id > 0 ? init.id : nextId++;
     this.mark = 0;
     this.acc = null;
     this.gradData = null;
@@ -82,13 +127,98 @@ export abstract class Node {
     this.p1 = init.p1;
     this.extra =
       init.rest.length > 0 || init.attrs !== undefined || label !== ''
-        ? { label, madeBy: null, madeFrom: -1, attrs: init.attrs, hooks: null, rest: init.rest }
+        ? newExtra(label, init.attrs, init.rest)
         : null;
   }
 
   private ensureExtra(): Extra {
-    this.extra ??= { label: '', madeBy: null, madeFrom: -1, attrs: undefined, hooks: null, rest: NONE };
+    this.extra ??= newExtra('', undefined, NONE);
     return this.extra;
+  }
+
+  /**
+   * How many times this node's data was changed in place (an optimizer step, a `data` setter,
+   * `copy_`), as PyTorch's `_version`. A graph recorded before a change cannot be backpropagated.
+   */
+  get version(): number {
+    return this.extra?.writes?.version ?? 0;
+  }
+
+  /**
+   * Writes `values` (this node's shape; any dtype, converted to this node's) into its data in place,
+   * as an optimizer step does, and records the write as `by` (bumping `version`).
+   */
+  abstract assignInPlace(values: Raw, by: string): void;
+
+  /** Records an in-place change of this node's data by `what` (e.g. 'an optimizer step'). */
+  markWritten(what: string): void {
+    const extra = this.ensureExtra();
+    extra.writes ??= { version: 0, writtenAt: 0, writtenBy: '' };
+    extra.writes.version += 1;
+    extra.writes.writtenAt = nextId;
+    extra.writes.writtenBy = what;
+    lastWrite = nextId++;
+  }
+
+  /** The stamp of the latest in-place write (0: never; Infinity: released). */
+  get writtenAt(): number {
+    return this.raw instanceof ReleasedArray
+      ? Number.POSITIVE_INFINITY
+      : (this.extra?.writes?.writtenAt ?? 0);
+  }
+
+  /** What changed this node's data last ('an optimizer step', 'released'), or null. */
+  get writtenBy(): string | null {
+    return this.isReleased ? 'released' : (this.extra?.writes?.writtenBy ?? null);
+  }
+
+  /** Summaries of the data and gradient when this node's arrays were released, else null. */
+  get releasedSummary(): ReleasedSummary | null {
+    const raw = this.raw;
+    return raw instanceof ReleasedArray ? { data: raw.summary, grad: raw.gradSummary } : null;
+  }
+
+  /** True for a node whose arrays a backward pass released (see `releasedCopy`). */
+  get isReleased(): boolean {
+    return this.raw instanceof ReleasedArray;
+  }
+
+  /**
+   * Points input `i` at `p` (a released stand-in of the old input): after a backward pass, a
+   * graph keeps only what drawings need.
+   */
+  relink(i: number, p: Node): void {
+    if (i === 0) this.p0 = p;
+    else if (i === 1) this.p1 = p;
+    else {
+      const rest = [...this.extra!.rest];
+      rest[i - 2] = p;
+      this.extra!.rest = rest;
+    }
+  }
+
+  /**
+   * A stand-in for this node in a released graph: same op, inputs, label and id, summaries instead
+   * of arrays; null when this kind keeps its data (a Value's number is cheap).
+   */
+  abstract releasedCopy(): Node | null;
+
+  /** Copies what a stand-in shares with its original: label, the composite's name, attributes. */
+  protected copyExtraTo(other: Node): void {
+    if (
+      this.extra === null ||
+      (this.extra.label === '' &&
+        this.extra.madeBy === null &&
+        this.extra.attrs === undefined &&
+        this.extra.rest.length === 0)
+    )
+      return;
+    const e = other.ensureExtra();
+    e.label = this.extra.label;
+    e.madeBy = this.extra.madeBy;
+    e.attrs = this.extra.attrs;
+    e.rest = this.extra.rest;
+    e.madeFrom = this.extra.madeFrom;
   }
 
   /** What drawings call this node (`w1`). */
@@ -195,14 +325,13 @@ export abstract class Node {
       );
     }
     const extra = this.ensureExtra();
-    extra.hooks ??= [];
-    const hooks = extra.hooks;
     const h = hook as unknown as Hook<Node>;
-    hooks.push(h);
+    // NOTE: the list is replaced, never edited, so a hook that removes itself (or adds one) while
+    // the hooks run does not shift the iteration of the pass in progress.
+    extra.hooks = [...(extra.hooks ?? []), h];
     return {
       remove: () => {
-        const i = hooks.indexOf(h);
-        if (i >= 0) hooks.splice(i, 1);
+        if (extra.hooks?.includes(h)) extra.hooks = extra.hooks.filter((x) => x !== h);
       },
     };
   }
@@ -213,8 +342,22 @@ export abstract class Node {
   }
 }
 
+function newExtra(label: string, attrs: unknown, rest: readonly Node[]): Extra {
+  return {
+    label,
+    madeBy: null,
+    madeFrom: -1,
+    attrs,
+    hooks: null,
+    rest,
+    writes: null,
+  };
+}
+
 /** The init of a constant: no inputs, no op, no gradient. */
 export const CONSTANT: NodeInit = Object.freeze({
+  [INIT]: true as const,
+  id: 0,
   op: null,
   p0: null,
   p1: null,
@@ -229,10 +372,25 @@ export function leafInit(requiresGrad: boolean): NodeInit {
 }
 const LEAF_WITH_GRAD: NodeInit = Object.freeze({ ...CONSTANT, requiresGrad: true });
 
+/** A mutable init for the engine's own construction (apply's reused one, released stand-ins). */
+export function makeInit(): { -readonly [K in keyof NodeInit]: NodeInit[K] } {
+  return {
+    [INIT]: true,
+    id: 0,
+    op: null,
+    p0: null,
+    p1: null,
+    rest: NONE,
+    attrs: undefined,
+    requiresGrad: true,
+  };
+}
+
 /**
  * Whether a public constructor's options are in fact the engine's init of an op result or a
  * constant: those skip the checks on user input (an op may produce NaN, a user may not pass it).
+ * Only objects carrying the module-private brand qualify; a user's options never do.
  */
 export function isNodeInit(o: unknown): o is NodeInit {
-  return typeof o === 'object' && o !== null && 'rest' in o && 'op' in o;
+  return typeof o === 'object' && o !== null && (o as { [INIT]?: unknown })[INIT] === true;
 }

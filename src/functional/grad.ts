@@ -2,13 +2,18 @@
 
 import { type GradOptions as EngineGradOptions, gradOf } from '../engine/autograd.js';
 import type { Node } from '../engine/node.js';
+import { checkFinite, describeValue, readOptions } from '../errors.js';
+import type { Nested } from '../kernels/nested.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options of `grad()`: `grad(y, [x], { createGraph: true })` for a gradient that is a graph itself. */
 export interface GradOptions<N> extends EngineGradOptions {
-  /** One gradient per output; may be left out for one-element outputs (it is 1). */
-  readonly gradOutputs?: readonly N[];
+  /**
+   * One gradient per output (a node of its shape, a number for a Value or a one-element tensor, or
+   * nested arrays); may be left out for one-element outputs (it is 1).
+   */
+  readonly gradOutputs?: readonly (N | number | Nested)[];
 }
 
 /**
@@ -22,23 +27,33 @@ export interface GradOptions<N> extends EngineGradOptions {
  */
 export function grad<N extends Value | Tensor>(
   outputs: N | readonly N[],
-  inputs: readonly N[],
+  inputs: N | readonly N[],
   options: GradOptions<N> = {},
 ): (N | null)[] {
   const outs: readonly N[] = Array.isArray(outputs) ? outputs : [outputs as N];
-  for (const x of [...outs, ...inputs]) {
+  // NOTE: one input may be passed alone, as torch.autograd.grad accepts a tensor for a sequence.
+  const ins: readonly N[] = Array.isArray(inputs) ? inputs : [inputs as N];
+  for (const x of [...outs, ...ins]) {
     if (!(x instanceof Value || x instanceof Tensor))
-      throw new TypeError('grad: outputs and inputs must be Values or Tensors');
+      throw new TypeError(
+        `grad: outputs and inputs must be Values or Tensors (got ${describeValue(x)}); pass grad(y, [x])`,
+      );
   }
-  if (options.gradOutputs && options.gradOutputs.length !== outs.length) {
+  const o = readOptions('grad', options, {
+    gradOutputs: (v) => (Array.isArray(v) ? null : 'must be an array, one gradient per output'),
+  });
+  const gradOutputs = o.gradOutputs as GradOptions<N>['gradOutputs'];
+  if (gradOutputs && gradOutputs.length !== outs.length) {
     throw new TypeError(
-      `grad: ${outs.length} outputs but ${options.gradOutputs.length} gradOutputs; pass one per output`,
+      `grad: ${outs.length} outputs but ${gradOutputs.length} gradOutputs; pass one per output`,
     );
   }
-  const seeds = outs.map((o, i): Node => {
-    const given = options.gradOutputs?.[i];
-    if (o instanceof Tensor) return o.seed(given as Tensor | undefined);
-    return given ?? o.constant(1);
+  const seeds = outs.map((out, i): Node => {
+    const given = gradOutputs?.[i];
+    if (out instanceof Tensor) return out.seed(given as Tensor | Nested | undefined);
+    if (given === undefined) return out.constant(1);
+    if (given instanceof Value) return given;
+    return out.constant(checkFinite('grad', given, `gradOutputs[${i}]`));
   });
-  return gradOf(outs, inputs, seeds, options) as (N | null)[];
+  return gradOf(outs, ins, seeds, options) as (N | null)[];
 }

@@ -1,6 +1,6 @@
 /** @file Axis arguments: negative axes counted from the end, checked against the rank, and the shapes they make. */
 
-import { fmt, type Shape } from '../errors.js';
+import { fmt, type Shape, show } from '../errors.js';
 
 /**
  * An axis in `0..ndim-1`; a negative axis counts from the end, as in PyTorch.
@@ -10,7 +10,9 @@ import { fmt, type Shape } from '../errors.js';
  */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
   if (!Number.isInteger(axis)) {
-    throw new TypeError(`${op}: axis ${axis} is not an integer; pass a whole number`);
+    const shown =
+      typeof axis === 'number' ? String(axis) : `${show(axis)} (a ${axis === null ? 'null' : typeof axis})`;
+    throw new TypeError(`${op}: axis ${shown} is not an integer; pass a whole number`);
   }
   if (axis < -ndim || axis >= ndim) {
     const valid = ndim === 0 ? 'a 0-d tensor has no axes' : `valid: ${-ndim}..${ndim - 1}`;
@@ -34,6 +36,11 @@ export function normalizeAxes(
 ): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   if (typeof axis === 'number') return [normalizeAxis(axis, ndim, op)];
+  if (!Array.isArray(axis)) {
+    throw new TypeError(
+      `${op}: axis must be a number, an array of numbers, or left out for all axes (got ${axis === null ? 'null' : `a ${typeof axis} ${show(axis)}`}); pass e.g. ${op}(0)`,
+    );
+  }
   const out = axis.map((a) => normalizeAxis(a, ndim, op)).sort((p, q) => p - q);
   for (let i = 1; i < out.length; i++) {
     if (out[i] === out[i - 1]) {

@@ -21,9 +21,9 @@ function checkCount(op: string, what: string, v: number): void {
  *
  * @example full([2, 3], 0); // zeros
  */
-export function full(shape: Shape, value: number, dtype: DType = 'float64'): NDArray {
-  const dims = checkShape(shape, 'full');
-  const data = alloc(dtype, sizeOf(dims));
+export function full(shape: Shape, value: number, dtype: DType = 'float64', op = 'full'): NDArray {
+  const dims = checkShape(shape, op);
+  const data = alloc(dtype, sizeOf(dims), op);
   if (value !== 0) data.fill(value);
   return new NDArray(data, dims);
 }
@@ -45,7 +45,7 @@ export function arange(start: number, end: number, step = 1, dtype: DType = 'flo
       `arange: step ${step} goes away from end (start ${start}, end ${end}); use a step of the other sign`,
     );
   }
-  const data = alloc(dtype, n);
+  const data = alloc(dtype, n, 'arange');
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new NDArray(data, [n]);
 }
@@ -60,7 +60,7 @@ export function linspace(start: number, end: number, steps: number, dtype: DType
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
   checkCount('linspace', 'steps', steps);
-  const data = alloc(dtype, steps);
+  const data = alloc(dtype, steps, 'linspace');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.max(1, Math.floor(steps / 2)); // steps = 1 gives [start], as in PyTorch
   for (let i = 0; i < steps; i++) data[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
@@ -75,10 +75,13 @@ export function linspace(start: number, end: number, steps: number, dtype: DType
 export function eye(n: number, m: number = n, dtype: DType = 'float64'): NDArray {
   checkCount('eye', 'n', n);
   checkCount('eye', 'm', m);
-  const data = alloc(dtype, n * m);
+  const data = alloc(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new NDArray(data, [n, m]);
 }
+
+/** The largest seed that gives a state of its own: the generator keeps one 32-bit word. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 /**
  * A seeded random number generator, the same numbers on every machine: mulberry32 (32-bit integer
@@ -128,7 +131,7 @@ export class Rng {
  */
 export function randUniform(shape: Shape, rng: Rng, dtype: DType = 'float64'): NDArray {
   const dims = checkShape(shape, 'randUniform');
-  const data = alloc(dtype, sizeOf(dims));
+  const data = alloc(dtype, sizeOf(dims), 'rand');
   if (dtype === 'float64') {
     for (let i = 0; i < data.length; i++) data[i] = rng.next();
   } else {
@@ -145,7 +148,7 @@ export function randUniform(shape: Shape, rng: Rng, dtype: DType = 'float64'): N
  */
 export function randNormal(shape: Shape, rng: Rng, dtype: DType = 'float64'): NDArray {
   const dims = checkShape(shape, 'randNormal');
-  const data = alloc(dtype, sizeOf(dims));
+  const data = alloc(dtype, sizeOf(dims), 'randn');
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return new NDArray(data, dims);
 }

@@ -1,5 +1,6 @@
 /** @file Which matrix-multiply kernel runs: SIMD WebAssembly where it is faster, plain JavaScript otherwise. */
 
+import { show } from '../errors.js';
 import { type GemmFn, gemm as jsGemm, setGemm } from './matmul.js';
 import { shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
 
@@ -34,9 +35,7 @@ let current: KernelPath = 'auto';
  */
 export function useKernels(path: KernelPath): void {
   if (path !== 'auto' && path !== 'js' && path !== 'wasm') {
-    throw new TypeError(
-      `useKernels: unknown kernel path ${JSON.stringify(path)}; use 'auto', 'js' or 'wasm'`,
-    );
+    throw new TypeError(`useKernels: unknown kernel path ${show(path)}; use 'auto', 'js' or 'wasm'`);
   }
   if (path === 'wasm' && !wasmGemmAvailable) {
     throw new TypeError("useKernels: WebAssembly SIMD is not available here; use 'auto' or 'js'");

@@ -1,6 +1,6 @@
 /** @file The plain n-d array the kernels work on: a contiguous row-major typed array and its shape. */
 
-import type { Shape } from '../errors.js';
+import { type Shape, show } from '../errors.js';
 
 /** The element types an NDArray can hold. */
 export type DType = 'float64' | 'float32';
@@ -50,14 +50,30 @@ export function stridesOf(shape: Shape): number[] {
 /** `dtype` checked: 'float64' or 'float32', else a TypeError naming `op`. */
 export function checkDType(dtype: unknown, op: string): DType {
   if (dtype !== 'float64' && dtype !== 'float32') {
-    throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; use 'float64' or 'float32'`);
+    throw new TypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64' or 'float32'`);
   }
   return dtype;
 }
 
-/** A zero-filled typed array of `dtype`. */
-export function alloc(dtype: DType, n: number): Data {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+/**
+ * A zero-filled typed array of `dtype`. An allocation the engine cannot make (too many elements, or
+ * out of memory) is a RangeError naming `op` and the bytes asked, not V8's bare message.
+ */
+export function alloc(dtype: DType, n: number, op = 'alloc'): Data {
+  try {
+    return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  } catch (e) {
+    throw allocationError(op, n, dtype, e);
+  }
+}
+
+/** The error of a failed allocation of `n` elements of `dtype` by `op`. */
+export function allocationError(op: string, n: number, dtype: DType, cause: unknown): RangeError {
+  const bytes = n * (dtype === 'float32' ? 4 : 8);
+  const gib = (bytes / 2 ** 30).toFixed(1);
+  return new RangeError(
+    `${op}: cannot allocate ${n} ${dtype} elements (${bytes} bytes, ${gib} GiB): ${cause instanceof Error ? cause.message : String(cause)}; use a smaller size`,
+  );
 }
 
 /**
@@ -96,6 +112,10 @@ export function sameShape(a: Shape, b: Shape): boolean {
  * @example checkShape([2, 3], 'zeros'); // [2, 3]
  */
 export function checkShape(shape: readonly unknown[], op: string): number[] {
+  if (!Array.isArray(shape)) {
+    const got = shape === null ? 'null' : typeof shape === 'object' ? 'an object' : `a ${typeof shape}`;
+    throw new TypeError(`${op}: shape must be an array of sizes (got ${got}); pass e.g. [2, 3]`);
+  }
   const out = new Array<number>(shape.length);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];

@@ -1,5 +1,6 @@
 /** @file Conversion between nested JavaScript arrays and NDArrays, iterative so any depth works. */
 
+import { show } from '../errors.js';
 import { alloc, type DType, NDArray } from './ndarray.js';
 
 /** A number, or arrays of arrays of numbers: what `toNested` returns and `fromNested` accepts. */
@@ -24,7 +25,7 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (isRow(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'string') return `a string (${JSON.stringify(v)})`;
+  if (typeof v === 'string') return `a string (${show(v)})`;
   if (typeof v === 'object') return 'an object';
   return `a ${typeof v} (${String(v)})`;
 }

@@ -1,7 +1,7 @@
 /** @file Layers: Linear, Sequential, and the activations as modules. */
 
-import { fmt, ShapeError } from '../errors.js';
-import type { DType } from '../kernels/ndarray.js';
+import { fmt, readOptions, ShapeError } from '../errors.js';
+import { checkDType, type DType } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
@@ -50,8 +50,10 @@ export class Linear extends Module {
         throw new RangeError(`Linear: ${name} must be a positive integer (got ${v})`);
     }
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = uniform([outFeatures, inFeatures], bound, options.dtype, 'weight');
-    this.bias = options.bias === false ? null : uniform([outFeatures], bound, options.dtype, 'bias');
+    const o = readOptions('Linear', options, { bias: 'boolean' });
+    const dtype = Object.hasOwn(options, 'dtype') ? checkDType(options.dtype, 'Linear') : undefined;
+    this.weight = uniform([outFeatures, inFeatures], bound, dtype, 'weight');
+    this.bias = o.bias === false ? null : uniform([outFeatures], bound, dtype, 'bias');
   }
 
   forward(x: Tensor): Tensor {

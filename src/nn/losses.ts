@@ -61,6 +61,21 @@ function reduce(e: Node, reduction: Reduction): Node {
   return reduction === 'mean' ? mean(B, e, undefined, false) : sum(B, e, undefined, false);
 }
 
+/** PyTorch's check: binary cross-entropy takes probabilities; logits give a meaningless (negative) loss. */
+function checkProbabilities(pred: Node): void {
+  const data = typeof pred.raw === 'number' ? [pred.raw] : pred.raw.data;
+  for (let i = 0; i < data.length; i++) {
+    const p = data[i]!;
+    if (!(p >= 0 && p <= 1)) {
+      const where = typeof pred.raw === 'number' ? '' : ` at flat index ${i}`;
+      throw new RangeError(
+        `binaryCrossEntropy: all elements of input should be between 0 and 1 (got ${p}${where}); ` +
+          'pass probabilities (e.g. sigmoid() of the logits), or use binaryCrossEntropyWithLogits on logits',
+      );
+    }
+  }
+}
+
 const TINY = Math.exp(-100);
 
 /**
@@ -86,6 +101,7 @@ export function binaryCrossEntropy<N extends Value | Tensor>(
   options?: LossOptions,
 ): N {
   checkPair('binaryCrossEntropy', pred, target);
+  checkProbabilities(pred);
   const reduction = reductionOf('binaryCrossEntropy', options);
   const from = nodesMade();
   const y = target as Node | number;

@@ -1,6 +1,6 @@
 /** @file Tensor ops built from primitives, written once for every backend; they need no rule. */
 
-import { fmt, ShapeError } from '../errors.js';
+import { fmt, ShapeError, show } from '../errors.js';
 import { keepdimShape, normalizeAxis, squeezeAxes } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
@@ -79,7 +79,7 @@ export function unsqueeze<T>(B: Backend<T>, x: T, axis: number, op = 'unsqueeze'
   const n = shape.length;
   if (!Number.isInteger(axis) || axis < -(n + 1) || axis > n) {
     throw new RangeError(
-      `${op}: axis ${axis} is out of range for inserting into a tensor of rank ${n} (valid: ${-(n + 1)}..${n}); pick an axis in that range`,
+      `${op}: axis ${show(axis)} is out of range for inserting into a tensor of rank ${n} (valid: ${-(n + 1)}..${n}); pick an axis in that range`,
     );
   }
   const a = axis < 0 ? axis + n + 1 : axis;

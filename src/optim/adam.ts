@@ -2,7 +2,7 @@
 
 import type { Node, Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
-import { checkRate, Optimizer, type Slots } from './optimizer.js';
+import { checkRate, Optimizer, optionsOf, type Slots } from './optimizer.js';
 
 /** Options of `Adam`, as `torch.optim.Adam`: `new Adam(params, { lr: 1e-3, betas: [0.9, 0.999] })`. */
 export interface AdamOptions {
@@ -36,6 +36,7 @@ export class Adam<P extends Node> extends Optimizer<P, Moments> {
   protected readonly slots = MOMENT_SLOTS;
 
   constructor(params: readonly P[], options: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
+    options = optionsOf(name, options);
     super(name, params, options.lr ?? 1e-3);
     const [b1, b2] = options.betas ?? [0.9, 0.999];
     this.beta1 = checkRate(name, 'betas[0]', b1, { max: 0.999999 });

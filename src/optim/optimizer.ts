@@ -6,6 +6,17 @@ import { alloc, NDArray, sameShape } from '../kernels/ndarray.js';
 import type { Backend } from '../ops/op.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** An optimizer's options object: undefined (defaults) or an object; anything else is a TypeError. */
+export function optionsOf<O extends object>(op: string, options: O | undefined): Partial<O> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `${op}: options must be an object (got ${options === null ? 'null' : typeof options}); pass e.g. { lr: 0.01 }`,
+    );
+  }
+  return options;
+}
+
 export function checkRate(
   op: string,
   name: string,
@@ -82,7 +93,7 @@ export abstract class Optimizer<P extends Node, S extends SlotState> {
     });
     next.forEach((update, i) => {
       if (update === null) return;
-      this.params[i]!.raw = update[0];
+      this.params[i]!.assignInPlace(update[0], 'an optimizer step');
       this.states[i] = update[1];
     });
   }

@@ -2,7 +2,7 @@
 
 import type { Node, Raw } from '../engine/node.js';
 import type { Backend } from '../ops/op.js';
-import { checkRate, Optimizer, type Slots } from './optimizer.js';
+import { checkRate, Optimizer, optionsOf, type Slots } from './optimizer.js';
 
 /** Options of `SGD`, as `torch.optim.SGD`: `new SGD(params, { lr: 0.1, momentum: 0.9 })`. */
 export interface SGDOptions {
@@ -33,6 +33,7 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
   protected readonly slots: Slots;
 
   constructor(params: readonly P[], options: SGDOptions) {
+    options = optionsOf('SGD', options) as SGDOptions;
     super('SGD', params, options?.lr);
     this.momentum = checkRate('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkRate('SGD', 'dampening', options.dampening ?? 0);

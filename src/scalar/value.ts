@@ -4,7 +4,7 @@ import { applyOp } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
-import { checkFinite, formatNumber, type Shape } from '../errors.js';
+import { checkFinite, describeValue, formatNumber, readOptions, type Shape } from '../errors.js';
 import { numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend, ScalarOp } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
@@ -18,6 +18,7 @@ export interface ValueOptions {
 }
 
 const SCALAR: Shape = Object.freeze([]);
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * One number in the graph. Every method records an op, so `backward()` can apply the chain rule.
@@ -29,18 +30,38 @@ const SCALAR: Shape = Object.freeze([]);
  * x.grad;   // dy/dx = 3·(1 − tanh²7) ≈ 4.99e-6
  */
 export class Value extends Node {
-  constructor(data: number, options: ValueOptions = {}) {
-    if (isNodeInit(options)) super(data, options, '');
-    else
-      super(checkFinite('Value', data, 'data'), leafInit(options.requiresGrad ?? true), options.label ?? '');
+  constructor(data: number, options?: ValueOptions) {
+    if (isNodeInit(options)) {
+      super(data, options, '');
+      return;
+    }
+    const o =
+      options === undefined
+        ? NO_OPTIONS
+        : readOptions('Value', options, { label: 'string', requiresGrad: 'boolean' });
+    super(
+      checkFinite('Value', data, 'data'),
+      leafInit((o.requiresGrad as boolean | undefined) ?? true),
+      (o.label as string | undefined) ?? '',
+    );
   }
 
-  /** The number this node holds. Setting it (a micrograd-style update) changes only this node. */
+  /**
+   * The number this node holds. Setting it (a micrograd-style update) changes this node in place and
+   * bumps its `version`: a graph recorded before cannot be backpropagated any more.
+   */
   get data(): number {
     return this.raw as number;
   }
   set data(v: number) {
     this.raw = checkFinite('Value.data', v, 'data');
+    this.markWritten('a data setter');
+  }
+
+  /** Writes `v` into this node as an optimizer step does (bumps `version`). */
+  assignInPlace(v: Raw, by: string): void {
+    this.raw = v as number;
+    this.markWritten(by);
   }
 
   /** d(output)/d(this) from the latest backward pass (accumulated for leaves), or null before any. */
@@ -165,11 +186,29 @@ export class Value extends Node {
   }
 
   /**
-   * Backpropagates from this value (seeded with 1) into every value it depends on.
-   * Leaf gradients add up across calls, as in PyTorch; `zeroGrad()` resets them.
+   * Backpropagates from this value into every value it depends on, seeded with `gradient` (1 when
+   * left out; `y.backward(5)` gives 5 times the gradients, as in PyTorch). Leaf gradients add up
+   * across calls; `zeroGrad()` resets them.
    */
-  backward(options: BackwardOptions = {}): void {
-    backwardFrom(this, this.constant(1), options);
+  backward(options?: BackwardOptions): void;
+  backward(gradient: number, options?: BackwardOptions): void;
+  backward(gradient?: number | BackwardOptions, options?: BackwardOptions): void {
+    if (typeof gradient === 'number' || gradient instanceof Value) {
+      const seed = gradient instanceof Value ? gradient.data : checkFinite('backward', gradient, 'gradient');
+      backwardFrom(this, this.constant(seed), options);
+      return;
+    }
+    if (gradient !== undefined && (typeof gradient !== 'object' || gradient === null)) {
+      throw new TypeError(
+        `backward: the gradient must be a number (got ${describeValue(gradient)}); pass backward(), backward(2) or backward({ retainGraph: true })`,
+      );
+    }
+    backwardFrom(this, this.constant(1), gradient ?? options);
+  }
+
+  /** A Value's number is cheap: its graph is kept whole after backward, for drawings. */
+  releasedCopy(): null {
+    return null;
   }
 
   /** The same number, cut from the graph: no parents, no gradient. */

@@ -2,9 +2,9 @@
 
 import type { Shape } from '../errors.js';
 import * as K from '../kernels/create.js';
-import { checkDType, checkShape, type Data, type DType, NDArray, sizeOf } from '../kernels/ndarray.js';
+import { checkShape, type Data, type DType, NDArray, sizeOf } from '../kernels/ndarray.js';
 import { fromNested } from '../kernels/nested.js';
-import { Tensor, type TensorOptions } from './tensor.js';
+import { Tensor, type TensorOptions, tensorOptions } from './tensor.js';
 
 let generator = new K.Rng(0);
 
@@ -17,13 +17,21 @@ let generator = new K.Rng(0);
  * manualSeed(42); const b = randn([2, 2]);   // b equals a
  */
 export function manualSeed(seed: number): void {
-  if (!Number.isInteger(seed)) throw new TypeError(`manualSeed: seed must be an integer (got ${seed})`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+    throw new TypeError(`manualSeed: seed must be an integer (got ${String(seed)})`);
+  }
+  // NOTE: the generator's state is 32 bits; a larger seed would silently repeat a smaller one's numbers.
+  if (seed < 0 || seed > K.MAX_SEED) {
+    throw new RangeError(
+      `manualSeed: seed ${seed} is outside 0..${K.MAX_SEED} (the generator keeps 32 bits); pass a seed in that range`,
+    );
+  }
   generator = new K.Rng(seed);
 }
 
 /** The dtype an options object asks for (float64 by default), checked. */
 function dtypeOf(options: TensorOptions, op: string): DType {
-  return options.dtype === undefined ? 'float64' : checkDType(options.dtype, op);
+  return tensorOptions(op, options).dtype ?? 'float64';
 }
 
 function shapeArg(shape: number | readonly number[], options: unknown, op: string): number[] {
@@ -74,17 +82,23 @@ export function fromTypedArray(
 /** A tensor of `shape` filled with `value`. @example full([2, 2], 7) */
 export function full(shape: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number (got ${typeof value})`);
-  return new Tensor(K.full(shapeArg(shape, options, 'full'), value, dtypeOf(options, 'full')), options);
+  return new Tensor(
+    K.full(shapeArg(shape, options, 'full'), value, dtypeOf(options, 'full'), 'full'),
+    options,
+  );
 }
 
 /** Zeros of `shape`. @example zeros([2, 3]) */
 export function zeros(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(K.full(shapeArg(shape, options, 'zeros'), 0, dtypeOf(options, 'zeros')), options);
+  return new Tensor(
+    K.full(shapeArg(shape, options, 'zeros'), 0, dtypeOf(options, 'zeros'), 'zeros'),
+    options,
+  );
 }
 
 /** Ones of `shape`. @example ones([3]) */
 export function ones(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
-  return new Tensor(K.full(shapeArg(shape, options, 'ones'), 1, dtypeOf(options, 'ones')), options);
+  return new Tensor(K.full(shapeArg(shape, options, 'ones'), 1, dtypeOf(options, 'ones'), 'ones'), options);
 }
 
 /**

@@ -3,14 +3,26 @@
 import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
-import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
-import { checkFinite, fmt, formatNumber, type Shape, ShapeError } from '../errors.js';
+import { CONSTANT, isNodeInit, leafInit, makeInit, Node, type NodeInit, type Raw } from '../engine/node.js';
+import {
+  checkFinite,
+  describeValue,
+  fmt,
+  formatNumber,
+  readOptions,
+  type Shape,
+  ShapeError,
+  show,
+} from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
 import * as K from '../kernels/index.js';
-import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
+import { expand as expandArray } from '../kernels/layout.js';
+import { alloc, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
+import { ReleasedArray } from '../kernels/released.js';
+import { summarize, type TensorSummary } from '../kernels/summary.js';
 import { arrayBackend } from '../ops/backends.js';
 import * as C from '../ops/composites.js';
 import type { AnyOp, Backend } from '../ops/op.js';
@@ -44,18 +56,34 @@ const B = graph as G;
  * W.grad!.shape;   // [2, 2]
  */
 export class Tensor extends Node {
-  /** Wraps an existing array (not copied). Most code makes tensors with `tensor()`, `zeros()`, …. */
+  /** Wraps an existing NDArray (not copied). Most code makes tensors with `tensor()`, `zeros()`, …. */
   constructor(data: NDArray, options: TensorOptions = {}) {
-    if (isNodeInit(options)) super(data, options, '');
-    else super(data, leafInit(options.requiresGrad ?? false), options.label ?? '');
+    if (isNodeInit(options)) {
+      super(data, options, '');
+      return;
+    }
+    if (!(data instanceof NDArray)) {
+      throw new TypeError(
+        `Tensor: the constructor wraps an NDArray (got ${describeValue(data)}); make tensors with tensor(nestedArrays), zeros(shape) or fromTypedArray(array, shape)`,
+      );
+    }
+    const o = tensorOptions('Tensor', options);
+    if (o.dtype !== undefined && o.dtype !== data.dtype) {
+      throw new TypeError(`Tensor: dtype ${o.dtype} given for ${data.dtype} data; convert with .to(dtype)`);
+    }
+    super(data, leafInit(o.requiresGrad ?? false), o.label ?? '');
   }
 
-  /** The array this node holds (never mutated by chainrule). */
+  /**
+   * The array this node holds. chainrule's ops never mutate it; optimizer steps, `copy_` and the
+   * `data` setter write into it in place (and bump `version`).
+   */
   get array(): NDArray {
+    if (this.isReleased) throw releasedError('array');
     return this.raw as NDArray;
   }
   get shape(): Shape {
-    return this.array.shape;
+    return (this.raw as NDArray).shape;
   }
   /** Number of elements. */
   get size(): number {
@@ -65,7 +93,64 @@ export class Tensor extends Node {
     return this.array.shape.length;
   }
   get dtype(): DType {
-    return this.array.dtype;
+    return (this.raw as NDArray).dtype;
+  }
+
+  /** A tensor sharing this one's array, cut from the graph (PyTorch's `.data`). */
+  get data(): Tensor {
+    return this.detach();
+  }
+  /**
+   * Writes `source` (a Tensor or nested arrays of this shape) into this tensor's array in place, as
+   * PyTorch's `t.data = …` / `with no_grad(): t.copy_(…)`: a `fromTypedArray` tensor keeps sharing
+   * its buffer, and `version` is bumped so that graphs recorded before cannot be backpropagated.
+   */
+  set data(source: Tensor | Nested) {
+    const src = sourceArray(this, 'data', source);
+    if (src.dtype !== this.dtype) {
+      throw new TypeError(
+        `data: a ${src.dtype} tensor cannot replace ${this.dtype} data; convert it with .to('${this.dtype}') first`,
+      );
+    }
+    if (!sameShape(src.shape, this.shape)) {
+      throw new ShapeError(
+        'data',
+        `new data has shape ${fmt(src.shape)}, this tensor has ${fmt(this.shape)}`,
+        'assign data of the same shape (reshape it first)',
+      );
+    }
+    writeInPlace(this, src, 'a data setter');
+  }
+
+  /**
+   * Copies `source` into this tensor in place (PyTorch's `copy_`): it broadcasts to this shape and
+   * is converted to this dtype. Not recorded (no gradient flows through it); bumps `version`.
+   *
+   * @example
+   * const w = zeros([2]); w.copy_(tensor([1, 2])); w.toArray();   // [1, 2]
+   */
+  copy_(source: Tensor | Nested): this {
+    const src = sourceArray(this, 'copy_', source);
+    writeInPlace(this, sameShape(src.shape, this.shape) ? src : expandTo(src, this.shape), 'copy_');
+    return this;
+  }
+
+  /** Writes `values` (of this shape, any dtype) into this tensor's array, as an optimizer step. */
+  assignInPlace(values: Raw, by: string): void {
+    writeInPlace(this, values as NDArray, by);
+  }
+
+  /** Summary statistics of the data (kept after a backward pass released the array). */
+  summary(): TensorSummary {
+    return this.releasedSummary?.data ?? summarize(this.array);
+  }
+
+  /** Summary statistics of the gradient, or null before any pass reached this tensor. */
+  gradSummary(): TensorSummary | null {
+    const kept = this.releasedSummary;
+    if (kept !== null) return kept.grad;
+    const g = this.gradRaw;
+    return g === null ? null : summarize(g as NDArray);
   }
 
   /** The gradient from the latest backward pass (accumulated for leaves), or null before any. */
@@ -73,6 +158,11 @@ export class Tensor extends Node {
     return this.gradAsNode() as Tensor | null;
   }
   set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new TypeError(
+        `grad: a tensor's gradient must be a Tensor or null (got ${describeValue(g)}); wrap arrays with tensor()`,
+      );
+    }
     if (g !== null && !sameShape(g.shape, this.shape)) {
       throw new ShapeError(
         'grad',
@@ -89,27 +179,60 @@ export class Tensor extends Node {
 
   compute(op: AnyOp, x: Node, y: Node | null, more: readonly Node[], attrs: unknown): NDArray {
     if (!op.array) throw new TypeError(`${op.name}: not defined for tensors`);
+    if (x.isReleased || y?.isReleased) throw releasedError(op.name);
     const ins = [x.raw as NDArray];
     if (y !== null) ins.push(y.raw as NDArray);
-    for (const z of more) ins.push(z.raw as NDArray);
+    for (const z of more) {
+      if (z.isReleased) throw releasedError(op.name);
+      ins.push(z.raw as NDArray);
+    }
     return op.array(ins, attrs);
+  }
+
+  /**
+   * A stand-in for this tensor inside a released graph: same id, op, inputs and label; summaries of
+   * the data and gradient instead of the arrays (one-element arrays are kept: they cost nothing).
+   * Parameters (leaves that require a gradient), small constants (cheaper than their summaries) and
+   * stand-ins stay themselves.
+   */
+  releasedCopy(): Tensor | null {
+    const raw = this.raw as NDArray;
+    if (this.isReleased) return null;
+    if (this.op === null && (this.requiresGrad || raw.size <= KEPT_CONSTANT_SIZE)) return null;
+    const init = STAND_IN;
+    init.id = this.id;
+    init.op = this.op;
+    init.p0 = this.p0;
+    init.p1 = this.p1;
+    init.requiresGrad = this.requiresGrad;
+    const copy = new Tensor(new ReleasedArray(raw, this.gradRaw as NDArray | null), init as TensorOptions);
+    init.p0 = init.p1 = null; // the reused init must not keep a graph alive
+    this.copyExtraTo(copy);
+    return copy;
   }
 
   spawn(raw: Raw, init: NodeInit): Tensor {
     return new Tensor(raw as NDArray, init as TensorOptions);
   }
 
-  /** A constant of this tensor's dtype: a number becomes a 0-d tensor. */
+  /** A constant of this tensor's dtype: a number becomes a 0-d tensor (shared, see `scalarConstant`). */
   constant(raw: Raw): Tensor {
-    const data = typeof raw === 'number' ? new NDArray(alloc(this.dtype, 1).fill(raw), []) : raw;
-    return new Tensor(data, CONSTANT as TensorOptions);
+    if (typeof raw === 'number') return scalarConstant(raw, this.dtype);
+    return new Tensor(raw, CONSTANT as TensorOptions);
   }
 
   describeData(): string {
-    return describeArray('data', this.array);
+    const raw = this.raw;
+    if (raw instanceof ReleasedArray) return describeReleased('data', raw.shape, raw.first);
+    return describeArray('data', raw as NDArray);
   }
 
   describeGrad(): string | null {
+    const raw = this.raw;
+    if (raw instanceof ReleasedArray) {
+      const first = raw.gradFirst;
+      return first === null ? null : describeReleased('grad', raw.shape, first);
+    }
     return this.gradRaw === null ? null : describeArray('grad', this.gradRaw as NDArray);
   }
 
@@ -119,7 +242,13 @@ export class Tensor extends Node {
   }
   sub(other: TensorLike): Tensor {
     const y = operand('sub', other);
-    if (y instanceof Tensor) broadcastShapes(this.shape, y.shape, 'sub');
+    if (y instanceof Tensor) {
+      try {
+        broadcastShapes(this.shape, y.shape, 'sub');
+      } catch (e) {
+        throw withLabels(e, this, y);
+      }
+    }
     return this.composite('sub', B.sub(this, y));
   }
   mul(other: TensorLike): Tensor {
@@ -191,7 +320,11 @@ export class Tensor extends Node {
       throw new TypeError(
         `matmul: operand must be a Tensor (got ${typeof other}); wrap arrays with tensor()`,
       );
-    return apply(OPS.matmul, [this, other]) as Tensor;
+    try {
+      return apply(OPS.matmul, [this, other]) as Tensor;
+    } catch (e) {
+      throw withLabels(e, this, other);
+    }
   }
 
   // reductions; `axis` is a number or an array of numbers, all axes when left out
@@ -228,13 +361,13 @@ export class Tensor extends Node {
   }
 
   // shape
-  /** The same elements in a new shape; one size may be -1. */
-  reshape(shape: readonly number[]): Tensor {
-    return B.reshape(this, shape) as Tensor;
+  /** The same elements in a new shape; one size may be -1; a number is a 1-D shape (`reshape(6)`). */
+  reshape(shape: number | readonly number[]): Tensor {
+    return B.reshape(this, shapeArgument('reshape', shape)) as Tensor;
   }
   /** Alias of `reshape` (chainrule's tensors are always contiguous). */
-  view(shape: readonly number[]): Tensor {
-    return this.reshape(shape);
+  view(shape: number | readonly number[]): Tensor {
+    return B.reshape(this, shapeArgument('view', shape)) as Tensor;
   }
   transpose(dim0: number, dim1: number): Tensor {
     return this.composite('transpose', C.transpose(B, this, dim0, dim1));
@@ -246,15 +379,15 @@ export class Tensor extends Node {
   permute(dims: readonly number[]): Tensor {
     if (!Array.isArray(dims) || dims.length !== this.ndim) {
       throw new RangeError(
-        `permute: dims ${JSON.stringify(dims)} must list each of the ${this.ndim} axes once; pass a permutation of 0..${this.ndim - 1}`,
+        `permute: dims ${show(dims)} must list each of the ${this.ndim} axes once; pass a permutation of 0..${this.ndim - 1}`,
       );
     }
     const normalized = Object.freeze(dims.map((d) => normalizeAxis(d, this.ndim, 'permute')));
     return B.permute(this, normalized) as Tensor;
   }
   /** A view repeated along size-1 axes to `shape`; -1 keeps a size. */
-  expand(shape: readonly number[]): Tensor {
-    return B.expand(this, shape) as Tensor;
+  expand(shape: number | readonly number[]): Tensor {
+    return B.expand(this, shapeArgument('expand', shape)) as Tensor;
   }
   squeeze(axis?: number | readonly number[]): Tensor {
     return this.composite('squeeze', C.squeeze(B, this, axis));
@@ -385,7 +518,7 @@ export class Tensor extends Node {
   /** This tensor in `dtype` (itself when it already is); gradients flow back in the original dtype. */
   to(dtype: DType): Tensor {
     if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new TypeError(`to: unknown dtype ${JSON.stringify(dtype)}; use 'float32' or 'float64'`);
+      throw new TypeError(`to: unknown dtype ${show(dtype)}; use 'float32' or 'float64'`);
     }
     return B.cast(this, dtype) as Tensor;
   }
@@ -433,6 +566,17 @@ export class Tensor extends Node {
   }
 }
 
+/** A shape argument: a number (one axis) or an array of integers (-1 allowed: the op checks it), else a TypeError. */
+function shapeArgument(op: string, shape: unknown): readonly number[] {
+  if (typeof shape === 'number') shape = [shape];
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d))) {
+    throw new TypeError(
+      `${op}: shape must be a number or an array of integers (got ${describeValue(shape)}); pass e.g. ${op}([2, 3])`,
+    );
+  }
+  return shape;
+}
+
 /** What var and std take besides the axis, as torch.var's keywords. */
 export interface SpreadOptions {
   /** Subtracted from the count in the denominator: 1 (default) for the unbiased estimate, 0 for the population. */
@@ -457,12 +601,89 @@ function isOptionsLike(v: unknown): boolean {
     v !== null &&
     !Array.isArray(v) &&
     !(v instanceof Tensor) &&
-    ('createGraph' in v || 'retainGraph' in v)
+    (Object.hasOwn(v, 'createGraph') || Object.hasOwn(v, 'retainGraph'))
   );
 }
 
 function describeArray(what: string, x: NDArray): string {
   return x.size === 1 ? `${what} ${formatNumber(x.data[0]!)}` : `${what} ${fmt(x.shape)}`;
+}
+
+/**
+ * 0-d constants for plain-number operands (`x.mul(2)`, mean's count), shared by value and dtype in a
+ * small direct-mapped cache, as Value's are: a kept graph then holds one per value, not one per
+ * step. A constant is reused only while nobody has labelled it, asked it for a gradient or
+ * written into it.
+ */
+const scalarConstants: (Tensor | undefined)[] = new Array(256);
+const scalarBits = new Float64Array(1);
+const scalarWords = new Uint32Array(scalarBits.buffer);
+
+function scalarConstant(v: number, dtype: DType): Tensor {
+  scalarBits[0] = v;
+  const slot =
+    (scalarWords[0]! ^ scalarWords[1]! ^ (scalarWords[1]! >>> 16) ^ (dtype === 'float32' ? 1 : 0)) & 255;
+  const hit = scalarConstants[slot];
+  if (
+    hit !== undefined &&
+    hit.dtype === dtype &&
+    Object.is((hit.raw as NDArray).data[0], dtype === 'float32' ? Math.fround(v) : v) &&
+    !hit.requiresGrad &&
+    hit.label === '' &&
+    hit.version === 0 &&
+    hit.hooks === null
+  ) {
+    return hit;
+  }
+  const c = new Tensor(new NDArray(alloc(dtype, 1).fill(v), []), CONSTANT as TensorOptions);
+  scalarConstants[slot] = c;
+  return c;
+}
+
+/** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */
+function writeInPlace(t: Tensor, values: NDArray, by: string): void {
+  t.array.data.set(values.data);
+  t.markWritten(by);
+}
+
+/** What `data =` and `copy_` take: a Tensor's array, or nested arrays in `t`'s dtype. */
+function sourceArray(t: Tensor, op: string, source: unknown): NDArray {
+  if (source instanceof Tensor) return source.array;
+  if (source instanceof Node) throw new TypeError(`${op}: expected a Tensor or nested arrays, got a Value`);
+  return fromNested(source, op, t.dtype);
+}
+
+/** A released array as a drawing shows it: the same text `describeArray` gave for the array. */
+function describeReleased(what: string, shape: Shape, first: number): string {
+  return sizeOf(shape) === 1 ? `${what} ${formatNumber(first)}` : `${what} ${fmt(shape)}`;
+}
+
+/** Reused for every released stand-in: the constructor copies it before anything else runs. */
+const STAND_IN = makeInit();
+
+/** Constants up to this many elements stay in a released graph (a plain number shows in drawings). */
+const KEPT_CONSTANT_SIZE = 1;
+
+function releasedError(op: string): TypeError {
+  return new TypeError(
+    `${op}: this tensor is a stand-in left in a graph after backward() released its arrays (it keeps summaries for drawings only); keep a reference to the tensor itself, or pass { retainGraph: true } to backward()`,
+  );
+}
+
+/** The options of a tensor constructor, read as own properties and checked. */
+export function tensorOptions(
+  op: string,
+  options: unknown,
+): { requiresGrad?: boolean; label?: string; dtype?: DType } {
+  const o = readOptions(op, options, { requiresGrad: 'boolean', label: 'string' });
+  const dtype = Object.hasOwn(options ?? {}, 'dtype') ? (options as { dtype?: unknown }).dtype : undefined;
+  if (dtype !== undefined) o.dtype = checkDType(dtype, op);
+  return o as { requiresGrad?: boolean; label?: string; dtype?: DType };
+}
+
+/** `src` broadcast to `shape` (for copy_), checked. */
+function expandTo(src: NDArray, shape: Shape): NDArray {
+  return expandArray(src, shape, 'copy_');
 }
 
 /** A Tensor operand of `op`: Tensors pass, finite numbers become 0-d constants later; else a TypeError. */
@@ -481,5 +702,30 @@ function operand(op: string, v: unknown): Tensor | number {
 
 function binary(op: AnyOp, x: Tensor, other: unknown): Tensor {
   const y = operand(op.name, other);
-  return apply(op, [x, typeof y === 'number' ? x.constant(y) : y]) as Tensor;
+  const yn = typeof y === 'number' ? x.constant(y) : y;
+  try {
+    return apply(op, [x, yn]) as Tensor;
+  } catch (e) {
+    throw withLabels(e, x, yn);
+  }
+}
+
+/**
+ * A ShapeError about `a` and `b` with their labels before their shapes (`add: cannot broadcast
+ * myWeights [2, 3] with x [4]`), so that the message names the user's own tensors.
+ */
+function withLabels(e: unknown, a: Node, b: Node): unknown {
+  if (!(e instanceof ShapeError) || (a.label === '' && b.label === '')) return e;
+  let text = e.message;
+  let from = 0;
+  for (const x of [a, b]) {
+    const shape = fmt(x.shape);
+    const at = text.indexOf(shape, from);
+    if (at < 0) return e;
+    const named = x.label === '' ? shape : `${x.label} ${shape}`;
+    text = text.slice(0, at) + named + text.slice(at + shape.length);
+    from = at + named.length;
+  }
+  e.message = text;
+  return e;
 }

@@ -1,7 +1,8 @@
 /** @file toDot: the graph behind a node as Graphviz DOT text, deterministic and escaped. */
 
-import type { Node } from '../engine/node.js';
+import { type Node, Node as NodeClass } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
+import { describeValue, readOptions } from '../errors.js';
 import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleOf } from './colour.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { type ModuleNames, moduleKinds, moduleMembers, parameterNames } from './modules.js';
@@ -104,6 +105,18 @@ function nearest(
  * toDot(y, { colour: 'gradient' });   // 'digraph chainrule { … }'
  */
 export function toDot(root: Node, options: DotOptions = {}): string {
+  if (!(root instanceof NodeClass)) {
+    throw new TypeError(
+      `toDot: expected a Value or a Tensor to draw (got ${describeValue(root)}); pass the output of your computation, e.g. toDot(loss)`,
+    );
+  }
+  readOptions('toDot', options, {
+    rankdir: 'string',
+    maxNodes: 'number',
+    heat: 'boolean',
+    legend: 'boolean',
+    colour: 'string',
+  });
   const { rankdir = 'auto', maxNodes = 2000, legend = true } = options;
   const mode: ColourMode = options.colour ?? (options.heat ? 'magnitude' : 'role');
   if (!['LR', 'TB', 'RL', 'BT', 'auto'].includes(rankdir)) {

@@ -131,7 +131,7 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
       inputs,
     });
   };
-  if (options.accumulate ?? true) backwardFrom(root, seed, {}, observe);
+  if (options.accumulate ?? true) backwardFrom(root, seed, { retainGraph: true }, observe);
   else gradOf([root], [], [seed], {}, observe);
   return {
     kind: root instanceof Value ? 'value' : 'tensor',

@@ -22,7 +22,7 @@ describe('backward, grad, detach and the other properties', () => {
   it('leaf gradients accumulate across backward calls, retainGraph or not; zeroGrad resets them', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = x.mul(x).sum();
-    y.backward();
+    y.backward(undefined, { retainGraph: true }); // issue 8: without it, the pass releases the graph
     y.backward(undefined, { retainGraph: true });
     expect(x.grad!.toArray()).toEqual([4, 8]);
     x.zeroGrad();

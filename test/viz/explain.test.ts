@@ -120,7 +120,7 @@ describe('explain', () => {
       .sigmoid()
       .mul(W.sum())
       .sum();
-    loss.backward();
+    loss.backward(undefined, { retainGraph: true }); // explain reads the graph again
     const gradW = W.grad!.toArray() as number[][];
     for (const index of [
       [0, 0],

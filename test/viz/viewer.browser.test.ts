@@ -138,7 +138,7 @@ describeBrowser('the viewer in Chromium', () => {
     const model = new Sequential(new Linear(8, 6), (x: Tensor) => x.relu(), new Linear(6, 3));
     const [a] = model.layers as [Linear];
     const loss = mseLoss(model.forward(randn([4, 8])), randn([4, 3]));
-    loss.backward();
+    loss.backward(undefined, { retainGraph: true }); // the viewer traces the graph again
     const { page, problems } = await open(browser, await toHtml(loss, { modules: model }));
     try {
       await page.hover(`#v${a.weight.id}`);

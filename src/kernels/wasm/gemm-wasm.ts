@@ -23,21 +23,51 @@ interface GemmExports {
   readonly gemm_f32: Kernel;
 }
 
-/** The module's instance, or null where WebAssembly or its SIMD is missing (compiling then throws). */
-function load(): GemmExports | null {
+/** The compiled module and a way to make instances of it, or null where WebAssembly or its SIMD is missing. */
+function compile(): (() => GemmExports) | null {
   try {
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (api === undefined) return null;
     const text = atob(GEMM_WASM_BASE64);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return new api.Instance(new api.Module(bytes)).exports as GemmExports;
+    const module = new api.Module(bytes);
+    const instantiate = () => new api.Instance(module).exports as GemmExports;
+    instantiate(); // SIMD missing shows here
+    return instantiate;
   } catch {
     return null;
   }
 }
 
-const wasm = load();
+const instantiate = compile();
+let wasm: GemmExports | null = instantiate === null ? null : instantiate();
+
+/**
+ * WebAssembly memory cannot shrink, so memory grown past this by a large product is given back by
+ * dropping the whole instance once the gemm has been idle for IDLE_MS: the next product starts a
+ * fresh instance (a few microseconds; the compiled module is kept).
+ */
+const KEEP_BYTES = 16 * 2 ** 20;
+const IDLE_MS = 1000;
+let idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Drops the instance and its memory now (the next product makes a fresh one); a no-op when small. */
+export function releaseWasmGemmMemory(): void {
+  if (idleTimer !== null) clearTimeout(idleTimer);
+  idleTimer = null;
+  if (wasm === null || instantiate === null || wasm.memory.buffer.byteLength <= KEEP_BYTES) return;
+  wasm = instantiate();
+  heap64 = null;
+  heap32 = null;
+}
+
+function releaseWhenIdle(): void {
+  if (wasm === null || wasm.memory.buffer.byteLength <= KEEP_BYTES) return;
+  if (idleTimer !== null) clearTimeout(idleTimer);
+  idleTimer = setTimeout(releaseWasmGemmMemory, IDLE_MS);
+  (idleTimer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
+}
 
 /**
  * Whether the WebAssembly gemm loaded. False where WebAssembly or its SIMD is missing; importing this
@@ -159,9 +189,10 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
     rows = Math.ceil(rows / 2);
     at = layout(wasm, rows, k, n, e);
   }
-  reserve(wasm, at.end, `${m}×${k} @ ${k}×${n}`);
+  const exports = wasm;
+  reserve(exports, at.end, `${m}×${k} @ ${k}×${n}`);
   const heap = (e === 8 ? heap64 : heap32)!;
-  const kernel = e === 8 ? wasm.gemm_f64 : wasm.gemm_f32;
+  const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
 
   heap.set(b.subarray(bOff, bOff + k * n), at.pB / e);
   for (let i0 = 0; i0 < m; i0 += rows) {
@@ -172,6 +203,7 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
     kernel(at.pA, at.pB, at.pC, r, k, n, at.pW);
     cRows.set(heap.subarray(at.pC / e, at.pC / e + r * n));
   }
+  releaseWhenIdle();
 };
 
 function checkFits(name: string, x: Data, offset: number, size: number): void {
@@ -184,7 +216,8 @@ function checkFits(name: string, x: Data, offset: number, size: number): void {
 
 /**
  * Bytes of WebAssembly memory the gemm holds now (0 when it did not load). It grows to fit the
- * largest product seen, up to about 128 MiB plus B, and is never given back.
+ * largest product seen, up to about 128 MiB plus B; past 16 MiB it is given back after a second
+ * without products (see `releaseWasmGemmMemory`).
  * @example
  * wasmGemmMemoryBytes(); // 65536 before the first call
  */

@@ -1,0 +1,116 @@
+/** @file Issue 8's bad inputs that surfaced raw JavaScript errors: each is a named, explained error now. */
+
+import { describe, expect, it } from 'vitest';
+import {
+  Adam,
+  arange,
+  eye,
+  grad,
+  gradcheck,
+  linspace,
+  SGD,
+  ShapeError,
+  Tensor,
+  tensor,
+  toDot,
+  Value,
+  zeros,
+} from '../../src/index.js';
+
+const a = () =>
+  tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+
+describe('a named error for every bad input', () => {
+  it('reshape takes a number as PyTorch; a string is a TypeError naming reshape', () => {
+    expect(a().reshape(6).shape).toEqual([6]);
+    expect(a().view(-1).shape).toEqual([6]);
+    expect(() => a().reshape('6' as never)).toThrow(TypeError);
+    expect(() => a().reshape('6' as never)).toThrow(
+      /^reshape: shape must be a number or an array of integers/,
+    );
+    expect(() => a().expand({} as never)).toThrow(/^expand: /);
+  });
+
+  it('sum and friends reject a string or null axis with a TypeError naming the op', () => {
+    expect(() => a().sum('0' as never)).toThrow(/^sum: axis must be a number/);
+    expect(() => a().sum(null as never)).toThrow(TypeError);
+    expect(() => a().mean(null as never)).toThrow(/^mean: /);
+    expect(() => a().max([0, '1'] as never)).toThrow(/^max: axis "1"/);
+  });
+
+  it('grad takes a single input as PyTorch does', () => {
+    const x = new Value(3);
+    expect(grad(x.mul(x), x as never)[0]!.data).toBe(6);
+    expect(() => grad(x.mul(x), [3] as never)).toThrow(/^grad: outputs and inputs must be Values or Tensors/);
+  });
+
+  it('new Tensor refuses what it cannot wrap; .grad takes only a Tensor; Value labels are strings', () => {
+    expect(() => new Tensor([1, 2, 3] as never)).toThrow(
+      /^Tensor: the constructor wraps an NDArray.*tensor\(/,
+    );
+    const x = tensor([1, 2]);
+    expect(() => {
+      x.grad = [1, 2] as never;
+    }).toThrow(/^grad: a tensor's gradient must be a Tensor or null/);
+    expect(() => new Value(1, { label: 5 as never })).toThrow(/^Value: option label must be a string/);
+  });
+
+  it('toDot, Adam, gradcheck and SGD check their arguments', () => {
+    expect(() => toDot(undefined as never)).toThrow(/^toDot: expected a Value or a Tensor/);
+    expect(() => toDot(3 as never)).toThrow(TypeError);
+    const w = tensor([1], { requiresGrad: true });
+    expect(() => new Adam([w], { betas: 0.9 as never })).toThrow(/^Adam: betas must be a pair/);
+    expect(() => gradcheck(null as never, [new Value(1)])).toThrow(/^gradcheck: f must be a function/);
+    expect(() => gradcheck((() => 3) as never, [new Value(1)])).toThrow(
+      /^gradcheck: f must return a Value or a Tensor/,
+    );
+    expect(() => new SGD([{ requiresGrad: true, isLeaf: true }] as never, { lr: 0.1 })).toThrow(
+      /^SGD: parameter 0 is not a Value or a Tensor/,
+    );
+    expect(() => new SGD([w], undefined as never)).toThrow(/^SGD: lr must be a number/);
+  });
+
+  it('huge allocations name the op and the bytes asked', () => {
+    expect(() => arange(0, 1e10)).toThrow(
+      /^arange: cannot allocate 10000000000 float64 elements \(80000000000 bytes/,
+    );
+    expect(() => linspace(0, 1, 1e10)).toThrow(/^linspace: cannot allocate .*80000000000 bytes/);
+    expect(() => eye(1e5)).toThrow(/^eye: cannot allocate .*80000000000 bytes/);
+    expect(() => zeros([60000, 60000])).toThrow(
+      /^zeros: cannot allocate 3600000000 float64 elements \(28800000000 bytes/,
+    );
+    expect(() => zeros([60000, 60000])).toThrow(RangeError);
+  });
+
+  it("shape errors name the operands' labels", () => {
+    const W = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { label: 'myWeights' },
+    );
+    const x = tensor([1, 2, 3, 4], { label: 'x' });
+    expect(() => W.add(x)).toThrow(ShapeError);
+    expect(() => W.add(x)).toThrow(/^add: cannot broadcast myWeights \[2, 3\] with x \[4\]/);
+    expect(() => W.sub(x)).toThrow(/^sub: cannot broadcast myWeights \[2, 3\] with x \[4\]/);
+    expect(() => W.matmul(x)).toThrow(/^matmul: inner dimensions differ: myWeights \[2, 3\] @ x \[4\]/);
+    expect(() => W.mul(tensor([1, 2]))).toThrow(/^mul: cannot broadcast myWeights \[2, 3\] with \[2\]/);
+  });
+});
+
+describe('optimizer options of the wrong type', () => {
+  it('are TypeErrors; numbers out of range stay RangeErrors', () => {
+    const w = tensor([1], { requiresGrad: true });
+    expect(() => new SGD([w], { lr: '0.1' as never })).toThrow(TypeError);
+    expect(() => new SGD([w], { lr: 0.1, nesterov: 'yes' as never })).toThrow(
+      /^SGD: nesterov must be a boolean/,
+    );
+    expect(() => new Adam([w], { eps: '1e-8' as never })).toThrow(TypeError);
+    expect(() => new SGD([w], { lr: -1 })).toThrow(RangeError);
+    expect(() => new SGD([w], null as never)).toThrow(/^SGD: options must be an object/);
+  });
+});
