@@ -45,9 +45,13 @@ export class MLP extends Sequential {
         `MLP: unknown activation ${JSON.stringify(activation)}; use 'relu', 'tanh', 'sigmoid' or a function`,
       );
     }
+    const linearOptions = {
+      ...(bias === undefined ? {} : { bias }),
+      ...(dtype === undefined ? {} : { dtype }),
+    };
     const layers: Layer[] = [];
     for (let i = 1; i < sizes.length; i++) {
-      layers.push(new Linear(sizes[i - 1]!, sizes[i]!, { bias, dtype }));
+      layers.push(new Linear(sizes[i - 1]!, sizes[i]!, linearOptions));
       if (i === sizes.length - 1) break;
       layers.push(make());
       if (dropout > 0) layers.push(new Dropout(dropout));

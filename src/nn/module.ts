@@ -188,7 +188,7 @@ export abstract class Module {
       const data = t.dtype === p.dtype ? t.array.data.slice() : cast(t.array, p.dtype).data;
       updates.push([p, new NDArray(data, p.shape)]);
     }
-    for (const [p, array] of updates) p.raw = array;
+    for (const [p, array] of updates) p.assignInPlace(array, 'loadStateDict');
     return { missingKeys, unexpectedKeys };
   }
 
