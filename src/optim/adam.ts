@@ -1,6 +1,7 @@
 /** @file Adam and AdamW: per-weight step sizes from running averages of the gradient and its square. */
 
 import type { Node, Raw } from '../engine/node.js';
+import { show } from '../errors.js';
 import type { Backend } from '../ops/op.js';
 import { checkRate, Optimizer, optionsOf, type Slots } from './optimizer.js';
 
@@ -38,7 +39,13 @@ export class Adam<P extends Node> extends Optimizer<P, Moments> {
   constructor(params: readonly P[], options: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
     options = optionsOf(name, options);
     super(name, params, options.lr ?? 1e-3);
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new TypeError(
+        `${name}: betas must be a pair [beta1, beta2] (got ${show(betas)}); pass e.g. { betas: [0.9, 0.999] }`,
+      );
+    }
+    const [b1, b2] = betas;
     this.beta1 = checkRate(name, 'betas[0]', b1, { max: 0.999999 });
     this.beta2 = checkRate(name, 'betas[1]', b2, { max: 0.999999 });
     this.eps = checkRate(name, 'eps', options.eps ?? 1e-8);

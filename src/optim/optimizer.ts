@@ -23,7 +23,10 @@ export function checkRate(
   v: unknown,
   { min = 0, max = Number.POSITIVE_INFINITY } = {},
 ): number {
-  if (typeof v !== 'number' || !(v >= min && v <= max)) {
+  if (typeof v !== 'number') {
+    throw new TypeError(`${op}: ${name} must be a number (got ${v === null ? 'null' : typeof v})`);
+  }
+  if (!(v >= min && v <= max)) {
     throw new RangeError(`${op}: ${name} must be a number in [${min}, ${max}] (got ${String(v)})`);
   }
   return v;
