@@ -1,6 +1,6 @@
 /** @file What every optimizer shares: its parameters, learning rate, zeroGrad, an all-or-nothing step, its state. */
 
-import type { Node, Raw } from '../engine/node.js';
+import { Node, type Raw } from '../engine/node.js';
 import { fmt, ShapeError } from '../errors.js';
 import { alloc, NDArray, sameShape } from '../kernels/ndarray.js';
 import type { Backend } from '../ops/op.js';
@@ -63,7 +63,12 @@ export abstract class Optimizer<P extends Node, S extends SlotState> {
       throw new TypeError(`${name}: expected a non-empty array of parameters (Values or Tensors)`);
     }
     params.forEach((p, i) => {
-      if (typeof p !== 'object' || p === null || !('requiresGrad' in p) || !p.requiresGrad) {
+      if (!(p instanceof Node)) {
+        throw new TypeError(
+          `${name}: parameter ${i} is not a Value or a Tensor (got ${p === null ? 'null' : typeof p}); pass model.parameters() or tensors made with requiresGrad: true`,
+        );
+      }
+      if (!p.requiresGrad) {
         throw new TypeError(
           `${name}: parameter ${i} does not require a gradient; create it with requiresGrad: true`,
         );

@@ -39,6 +39,7 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
     this.dampening = checkRate('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkRate('SGD', 'weightDecay', options.weightDecay ?? 0);
     this.nesterov = options.nesterov ?? false;
+    if (typeof this.nesterov !== 'boolean') throw new TypeError('SGD: nesterov must be a boolean');
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
       throw new RangeError('SGD: nesterov needs momentum > 0 and dampening 0');
     }
