@@ -11,7 +11,16 @@ import { parameterNames } from './modules.js';
 import { renderSvg } from './render.js';
 import { groupFill, groupGradText, groupMetric, groupPlace, groupTitle } from './stage-dot.js';
 import type { StageGroup, StageSummary } from './stages.js';
-import { dataOf, type GroupStats, gradOf, groupStats, type Shown, short, summaryOf } from './text.js';
+import {
+  dataOf,
+  type GroupStats,
+  gradOf,
+  groupStats,
+  isReleased,
+  type Shown,
+  short,
+  summaryOf,
+} from './text.js';
 import { type BackwardTrace, type Traced, traceBackward } from './trace.js';
 import { SVG_PAN_ZOOM_SOURCE, SVG_PAN_ZOOM_VERSION } from './vendor/svg-pan-zoom.generated.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './viewer.js';
@@ -110,9 +119,11 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const all = topoSort([root]);
   // NOTE: past maxSteps nodes the page cannot step anyway: trace only to fill .grad when it is empty
   const fresh = gradOf(root) === null;
+  // a graph that backward() released cannot run its rules again: no trace, no explain panels
+  const released = all.some(isReleased);
   const trace =
     options.trace ??
-    (all.length <= maxSteps || fresh
+    (!released && (all.length <= maxSteps || fresh)
       ? traceBackward(root, { accumulate: fresh, local: all.length <= maxSteps })
       : null);
   const steps = trace !== null && trace.steps.length <= maxSteps ? trace.steps : [];
@@ -163,7 +174,8 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
 
   const explained: Record<number, unknown> = {};
   // explain() needs one number at the root (a loss); a tensor root of several elements gets no panels
-  const maxExplain = typeof root.raw === 'number' || root.raw.size === 1 ? (options.maxExplain ?? 500) : 0;
+  const maxExplain =
+    !released && (typeof root.raw === 'number' || root.raw.size === 1) ? (options.maxExplain ?? 500) : 0;
   for (const n of drawn) {
     if (Object.keys(explained).length >= maxExplain) break;
     if (n.op !== null || !n.requiresGrad || gradOf(n) === null) continue;
@@ -246,7 +258,7 @@ ${collapsedSvg ? `<div class="view" id="graph-collapsed" style="display:none">${
 <h2>Legend</h2>
 <div id="legend" data-testid="legend"></div>
 <h2>Backward step</h2>
-<div id="step" data-testid="step">${stepping ? '' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
+<div id="step" data-testid="step">${stepping ? '' : released && !options.trace ? '<div>backward() released this graph: pass { retainGraph: true } to it (or a trace) to step through the pass and explain parameters</div>' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
 ${summary && stepping ? '<div class="note">past maxNodes values are drawn in groups: a step of a value inside a group lights the group</div>' : ''}
 <div id="explain" data-testid="explain">
 <h2 id="explain-title"></h2>
