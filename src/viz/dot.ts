@@ -57,7 +57,7 @@ export interface DotOptions {
   readonly collapse?: boolean | readonly string[];
   /** Leave out constant values (tensors that take no gradient): only what gradients flow through. */
   readonly hideConstants?: boolean;
-  /** Draw each composite a function recorded (binaryCrossEntropy, mseLoss) as one node. */
+  /** Draw each composite (a loss, softmax, mean, var, … any method built from several primitives) as one node. */
   readonly composites?: boolean;
   /** For frames of a trace: the gradient to show per node id, a number or a summary (missing: none yet). */
   readonly gradients?: ReadonlyMap<number, Shown | null>;
