@@ -224,7 +224,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     lines.push(`  legend [id="legend", shape=plaintext, margin=0, label=${legendLabel(mode, scale)}];`);
   if (hidden > 0) {
     lines.push(
-      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})${names.size === 0 ? '\\npass modules to draw layers as boxes' : ''}"];`,
+      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})\\nmaxNodes: Infinity draws every value"];`,
     );
   }
   const clusters = new Map<string, string[]>();

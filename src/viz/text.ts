@@ -98,11 +98,15 @@ export function groupStats(xs: readonly Shown[]): GroupStats {
     if (typeof x === 'number') numbers[k++] = x;
     else parts.push(summaryOf(x));
   }
-  if (k > 0) parts.push(summarize(new NDArray(numbers.subarray(0, k), [k])));
-  let [size, finite, sum, squares, norm2, nanCount, infCount] = [0, 0, 0, 0, 0, 0, 0];
+  if (k > 0) {
+    const s = summarize(new NDArray(numbers.subarray(0, k), [k]));
+    parts.push(s.norm === 0 && (s.min !== 0 || s.max !== 0) ? { ...s, norm: scaledNorm(numbers, k) } : s);
+  }
+  let [size, finite, sum, squares, nanCount, infCount] = [0, 0, 0, 0, 0, 0];
+  const norms = new Float64Array(parts.length);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const s of parts) {
+  for (const [j, s] of parts.entries()) {
     size += s.size;
     nanCount += s.nanCount;
     infCount += s.infCount;
@@ -111,7 +115,7 @@ export function groupStats(xs: readonly Shown[]): GroupStats {
     finite += n;
     sum += n * s.mean;
     squares += n * (s.std * s.std + s.mean * s.mean);
-    norm2 += s.norm * s.norm;
+    norms[j] = s.norm;
     min = Math.min(min, s.min);
     max = Math.max(max, s.max);
   }
@@ -124,10 +128,20 @@ export function groupStats(xs: readonly Shown[]): GroupStats {
     max: none ? Number.NaN : max,
     mean,
     std: none ? Number.NaN : Math.sqrt(Math.max(0, squares / finite - mean * mean)),
-    norm: none && size > 0 ? Number.NaN : Math.sqrt(norm2),
+    norm: none && size > 0 ? Number.NaN : scaledNorm(norms, norms.length),
     nanCount,
     infCount,
   };
+}
+
+/** √Σx² of the first `k` numbers, scaled by the largest so that tiny (subnormal) numbers do not underflow to 0. */
+function scaledNorm(xs: Float64Array, k: number): number {
+  let big = 0;
+  for (let i = 0; i < k; i++) if (Number.isFinite(xs[i]!)) big = Math.max(big, Math.abs(xs[i]!));
+  if (big === 0) return 0;
+  let sq = 0;
+  for (let i = 0; i < k; i++) if (Number.isFinite(xs[i]!)) sq += (xs[i]! / big) ** 2;
+  return big * Math.sqrt(sq);
 }
 
 /** Many values as one record field: `grad ‖·‖ 3.2 ∈ [-0.1, 0.4]`, and their NaN/Inf counts if any. */

@@ -67,7 +67,7 @@ export const VIEWER_SCRIPT = String.raw`(function () {
   function groupGrad(gid, s) {
     var g = groups[gid];
     if (g.constant) return 'no gradient (constant)';
-    var have = 0, sq = 0, lo = Infinity, hi = -Infinity, nan = 0, inf = 0;
+    var have = 0, lo = Infinity, hi = -Infinity, nan = 0, inf = 0, sizes = [];
     g.members.forEach(function (id) {
       var v = s[id];
       if (v === undefined) return;
@@ -75,17 +75,22 @@ export const VIEWER_SCRIPT = String.raw`(function () {
       if (typeof v === 'number') {
         if (isNaN(v)) nan++;
         else if (!isFinite(v)) inf++;
-        else { sq += v * v; lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        else { sizes.push(Math.abs(v)); lo = Math.min(lo, v); hi = Math.max(hi, v); }
         return;
       }
       nan += v.nanCount; inf += v.infCount;
-      if (v.size - v.nanCount - v.infCount > 0) { sq += v.norm * v.norm; lo = Math.min(lo, v.min); hi = Math.max(hi, v.max); }
+      if (v.size - v.nanCount - v.infCount > 0) { sizes.push(v.norm); lo = Math.min(lo, v.min); hi = Math.max(hi, v.max); }
     });
+    // the norm, scaled by the largest magnitude so that tiny gradients do not underflow to 0
+    var big = 0;
+    sizes.forEach(function (x) { if (x > big) big = x; });
+    var sq = 0;
+    if (big > 0) sizes.forEach(function (x) { sq += (x / big) * (x / big); });
     if (have === 0) return 'no gradient yet';
     var bad = [];
     if (nan > 0) bad.push(nan + ' NaN');
     if (inf > 0) bad.push(inf + ' Inf');
-    var range = lo > hi ? 'NaN' : '‖·‖ ' + short(Math.sqrt(sq)) + ' ∈ [' + short(lo) + ', ' + short(hi) + ']';
+    var range = lo > hi ? 'NaN' : '‖·‖ ' + short(big * Math.sqrt(sq)) + ' ∈ [' + short(lo) + ', ' + short(hi) + ']';
     return 'grad ' + range + (bad.length ? ' (' + bad.join(', ') + ')' : '') + (have < g.count ? ' (' + count(have) + ' of ' + count(g.count) + ')' : '');
   }
 

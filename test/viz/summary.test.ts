@@ -134,6 +134,10 @@ describe('toDot summarised by stage', () => {
     expect(grouped).not.toContain('shape=box3d');
     expect(grouped).toContain('160 parameters | into mul, stage 0');
     expect(grouped).toContain('maxNodes: Infinity draws every value');
+    // modules collapsed as asked still leave too many values: those nearest the root are kept
+    const nearest = toDot(loss, { modules: names, maxNodes: 50, collapse: ['1'] });
+    expect(nearest).toMatch(/… \d+ earlier nodes not drawn \(maxNodes=50\)/);
+    expect(nearest).not.toContain('summary [');
   });
 
   it('lights the group of the value whose rule runs, and fills gradients in as frames go', () => {
