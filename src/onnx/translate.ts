@@ -126,6 +126,12 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
       reduction: 'add',
     });
   },
+  // backward primitives, recorded by rules when a gradient is exported
+  sigmoidBackward: (e, [dy, y]) =>
+    e.node('Mul', [dy!, e.node('Mul', [y!, e.node('Sub', [e.scalar(1), y!])])]),
+  tanhBackward: (e, [dy, y]) => e.node('Mul', [dy!, e.node('Sub', [e.scalar(1), e.node('Mul', [y!, y!])])]),
+  reluBackward: (e, [dy, x]) =>
+    e.node('Mul', [dy!, e.node('Cast', [e.node('Greater', [x!, e.scalar(0)])], { to: e.floatType })]),
   argmax: arg('ArgMax'),
   argmin: arg('ArgMin'),
 };

@@ -217,6 +217,14 @@ describe('exportOnnx: the indexing ops', () => {
     expect(types).toEqual(expect.arrayContaining(['GatherElements', 'ScatterElements']));
   });
 
+  it('gradients through sigmoid, tanh and relu (their backward primitives), as float64', async () => {
+    const f = (x: Tensor) =>
+      grad(x.sigmoid().add(x.tanh()).add(x.relu()).mul(x).sum(), [x], { createGraph: true })[0]! as Tensor;
+    const x = tensor([-1.5, -0.2, 0.3, 2], { requiresGrad: true });
+    const bytes = await exportOnnx(f, [x]);
+    expectClose((await runOrt(bytes, { input: x })).output!, f(x), 1e-12);
+  });
+
   it("an index computed from the input is an error: the export would bake one input's index", async () => {
     const f = (x: Tensor) => x.gather(1, x.argmax(1, true).toArray() as number[][]);
     await expect(exportOnnx(f, [randn([3, 3])])).rejects.toThrow(
