@@ -484,11 +484,13 @@ export class Tensor extends Node {
   }
   /** Pieces along `axis`: of size `sizes` each (the last may be smaller), or of the listed sizes (torch.split). */
   split(sizes: number | readonly number[], axis = 0): Tensor[] {
-    return this.composites('split', () => X.split(B, this, sizes, axis));
+    const from = nodesMade();
+    return X.split(B, this, sizes, axis).map((t) => this.composite('split', () => t, from));
   }
   /** `chunks` pieces of nearly equal size along `axis` (torch.chunk). */
   chunk(chunks: number, axis = 0): Tensor[] {
-    return this.composites('chunk', () => X.chunk(B, this, chunks, axis));
+    const from = nodesMade();
+    return X.chunk(B, this, chunks, axis).map((t) => this.composite('chunk', () => t, from));
   }
 
   /**
@@ -569,18 +571,11 @@ export class Tensor extends Node {
 
   /**
    * The result of a composite method, named after it for `gradFn` (unless it is this tensor itself),
-   * with the id its nodes start at, so that a drawing can show them as one node.
+   * with the id its nodes start at (`from`: before `make` runs), so that a drawing can show them as one node.
    */
-  private composite(method: string, make: () => Node): Tensor {
-    const from = nodesMade();
+  private composite(method: string, make: () => Node, from = nodesMade()): Tensor {
     const result = make();
     return (result === this ? this : result.madeBy(method, from)) as Tensor;
-  }
-
-  /** `composite` for a method with several results (split, chunk). */
-  private composites(method: string, make: () => Node[]): Tensor[] {
-    const from = nodesMade();
-    return make().map((t) => (t === this ? this : t.madeBy(method, from)) as Tensor);
   }
 
   private axisOrAll(axis: number | undefined, op: string): number | undefined {
