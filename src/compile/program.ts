@@ -89,7 +89,12 @@ function handBack(dtype: DType, n: number): Data {
   return a;
 }
 
-function runKernel(kernel: ArrayKernel, ins: readonly Operand<NDArray>[], attrs: unknown, made: readonly Data[]) {
+function runKernel(
+  kernel: ArrayKernel,
+  ins: readonly Operand<NDArray>[],
+  attrs: unknown,
+  made: readonly Data[],
+) {
   handing = made;
   handed = 0;
   handingFor = kernel.name;

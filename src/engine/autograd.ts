@@ -93,10 +93,7 @@ function own(g: Grad, owned: Set<ArrayBufferLike> | null): Grad {
   if (typeof raw === 'number') return g;
   let mine: Grad = g;
   if (owned.has(raw.data.buffer)) {
-    mine =
-      g instanceof Node
-        ? withGradMode(true, () => graph.mul(g, 1))
-        : runArray(COPY, [raw]);
+    mine = g instanceof Node ? withGradMode(true, () => graph.mul(g, 1)) : runArray(COPY, [raw]);
   }
   owned.add((mine instanceof Node ? (mine.raw as NDArray) : mine).data.buffer);
   return mine;

@@ -25,7 +25,9 @@ describe('compile(step)', () => {
   it('refuses async functions, and steps that return a promise', () => {
     expect(() => compile((async () => zeros([1])) as never)).toThrow(/compile: the step is async/);
     const promised = compile((() => Promise.resolve(zeros([1]))) as never);
-    expect(() => (promised as () => unknown)()).toThrow(/compile: the step is async \(or returned a promise\)/);
+    expect(() => (promised as () => unknown)()).toThrow(
+      /compile: the step is async \(or returned a promise\)/,
+    );
   });
 
   it('checks its options', () => {
@@ -40,7 +42,9 @@ describe('compile(step)', () => {
   it('needs a step that returns tensors', () => {
     for (const bad of [undefined, 3, [], [zeros([1]), 2], new Value(1)]) {
       const f = compile((() => bad) as never);
-      expect(() => (f as () => unknown)()).toThrow(/compile: the step returned .*, not a tensor; return the loss/);
+      expect(() => (f as () => unknown)()).toThrow(
+        /compile: the step returned .*, not a tensor; return the loss/,
+      );
     }
   });
 
@@ -63,7 +67,9 @@ describe('compile(step)', () => {
   it('does not nest, nor call itself', () => {
     const inner = compile(step);
     const outer = compile((x: Tensor) => inner(x).add(1));
-    expect(() => outer(zeros([2]))).toThrow(/compile: a compiled step was called while another \(or itself\) is running/);
+    expect(() => outer(zeros([2]))).toThrow(
+      /compile: a compiled step was called while another \(or itself\) is running/,
+    );
     const self: { f?: (x: Tensor) => Tensor } = {};
     self.f = compile((x: Tensor) => self.f!(x));
     expect(() => self.f!(zeros([1]))).toThrow(/compiled steps do not nest/);
@@ -82,7 +88,9 @@ describe('compile(step)', () => {
       new Value(2).mul(3).backward();
       return x.sum();
     });
-    expect(() => f(zeros([1]))).toThrow(/compile: the step ran backward\(\) over Values; compile records tensor kernels only/);
+    expect(() => f(zeros([1]))).toThrow(
+      /compile: the step ran backward\(\) over Values; compile records tensor kernels only/,
+    );
   });
 
   it('refuses a step whose gradients would accumulate across calls, before changing anything', () => {

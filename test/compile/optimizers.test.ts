@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
-  clipGradNorm,
   AdamW,
+  clipGradNorm,
   compile,
   type DType,
   manualSeed,

@@ -44,6 +44,8 @@ const data = (rows: number, seed = 1) => {
 type Ctor = typeof Float64Array | typeof Float32Array | typeof Int32Array;
 const KINDS = ['Float64Array', 'Float32Array', 'Int32Array'] as const;
 const saved = new Map<string, Ctor>();
+type Sliceable = { slice: (this: unknown, ...args: unknown[]) => unknown };
+const slices = new Map<string, Sliceable['slice']>();
 
 /** Counts every typed array made (constructors, `of`, `from`, `slice`) until `restore()`. */
 function countTypedArrays(): { count: () => number } {
@@ -58,12 +60,13 @@ function countTypedArrays(): { count: () => number } {
         return Reflect.construct(target, args, newTarget === g[name] ? target : newTarget);
       },
     });
-    const slice = Real.prototype.slice;
-    Real.prototype.slice = function (this: InstanceType<Ctor>, ...args: [number?, number?]) {
+    const proto = Real.prototype as unknown as Sliceable;
+    const slice = proto.slice;
+    proto.slice = function (this: unknown, ...args: unknown[]) {
       n++;
       return slice.apply(this, args);
-    } as typeof slice;
-    saved.set(`${name}.slice`, slice as unknown as Ctor);
+    };
+    slices.set(name, slice);
   }
   return { count: () => n };
 }
@@ -74,9 +77,10 @@ function restore(): void {
     const Real = saved.get(name);
     if (Real === undefined) continue;
     g[name] = Real;
-    Real.prototype.slice = saved.get(`${name}.slice`) as unknown as typeof Real.prototype.slice;
+    (Real.prototype as unknown as Sliceable).slice = slices.get(name)!;
   }
   saved.clear();
+  slices.clear();
 }
 
 afterEach(restore);
