@@ -179,6 +179,7 @@ function enter(): void {
 function capture(step: (...args: never[]) => StepResult, xs: readonly Tensor[]): Captured {
   const inputs = xs.map((x) => new Tensor(copyAs(x.array), { label: x.label }));
   const recorder = new Capture(nodesMade());
+  recorder.see(inputs);
   const result = checkResult(recorder.run(() => step(...(inputs as never[]))));
   const list: readonly Tensor[] = result instanceof Tensor ? [result] : result;
   const program = recorder.finish(list.map((t) => t.array));
