@@ -71,7 +71,8 @@ export function sumTo(x: NDArray, shape: Shape): NDArray {
 /** A reduction that also says where its value came from: `index[j]` is a flat index into the input. */
 export interface Extremes {
   values: NDArray;
-  index: Int32Array;
+  /** Flat indices, exact in float64 (made by `alloc`, so a compiled step's replay reuses the array). */
+  index: Float64Array;
 }
 
 /**
@@ -90,7 +91,7 @@ function extremeTo(x: NDArray, axes: readonly number[], dir: 1 | -1, op: string)
   }
   const keep = keepdimShape(x.shape, axes);
   const m = sizeOf(keep);
-  const index = new Int32Array(m);
+  const index = alloc('float64', m, op) as Float64Array;
   const src = x.data;
   const layout = blockLayout(x.shape, keep);
   if (layout !== null) {
@@ -154,7 +155,12 @@ export function minTo(x: NDArray, axes: readonly number[], op = 'min'): Extremes
  *
  * @example selectMask(x, [1], maxTo(x, [1]).index, rows);
  */
-export function selectMask(x: NDArray, axes: readonly number[], index: Int32Array, outSize: number): NDArray {
+export function selectMask(
+  x: NDArray,
+  axes: readonly number[],
+  index: Float64Array,
+  outSize: number,
+): NDArray {
   const expected = sizeOf(keepdimShape(x.shape, axes));
   if (outSize !== expected || index.length < outSize) {
     throw new AutogradError(

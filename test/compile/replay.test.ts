@@ -1,7 +1,10 @@
 /** @file What a replay does and does not do: no arrays allocated, new shapes re-captured (or refused), random numbers drawn anew, drawings on request. */
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { asTensors, predict } from '../../examples/lesson/matrix.js';
+import { loadTwoBlobs } from '../../examples/lesson/two-layer.js';
 import {
+  binaryCrossEntropy,
   compile,
   Dropout,
   grad,
@@ -96,6 +99,53 @@ describe('a replay', () => {
     for (let i = 0; i < 5; i++) train(x, t);
     restore();
     expect(counter.count()).toBe(5); // one per call: the loss handed back
+  });
+
+  it('of a float32 softmax classifier (W5’s kind of step) makes none either', () => {
+    manualSeed(5);
+    const dtype = 'float32';
+    const x = randn([8, 20], { dtype });
+    const y = tensor(
+      Array.from({ length: 8 }, (_, i) => Array.from({ length: 4 }, (_, j) => (j === i % 4 ? 1 : 0))),
+      { dtype },
+    );
+    const w0 = randn([20, 8], { requiresGrad: true, dtype });
+    const b0 = zeros([8], { requiresGrad: true, dtype });
+    const w1 = randn([8, 4], { requiresGrad: true, dtype });
+    const opt = new SGD([w0, b0, w1], { lr: 0.1 });
+    const train = compile((X: Tensor, Y: Tensor) => {
+      opt.zeroGrad();
+      const logits = X.matmul(w0).add(b0).relu().matmul(w1);
+      const loss = logits.logSoftmax(-1).mul(Y).sum(1).mean().neg();
+      loss.backward();
+      opt.step();
+      return loss;
+    });
+    train(x, y);
+    const counter = countTypedArrays();
+    for (let i = 0; i < 3; i++) train(x, y);
+    restore();
+    expect(counter.count()).toBe(3);
+  });
+
+  it('of the lesson network (sigmoid, cat, binary cross-entropy) makes none either', () => {
+    const { X, y } = asTensors(loadTwoBlobs());
+    manualSeed(7);
+    const W0 = randn([3, 2], { requiresGrad: true });
+    const W1 = randn([3, 1], { requiresGrad: true });
+    const opt = new SGD([W0, W1], { lr: 2 });
+    const train = compile((x: Tensor, t: Tensor) => {
+      opt.zeroGrad();
+      const loss = binaryCrossEntropy(predict(x, W0, W1), t);
+      loss.backward();
+      opt.step();
+      return loss;
+    });
+    train(X, y);
+    const counter = countTypedArrays();
+    for (let i = 0; i < 3; i++) train(X, y);
+    restore();
+    expect(counter.count()).toBe(3);
   });
 
   it('runs only kernels: as many calls as the eager step made, minus views', () => {
