@@ -274,3 +274,55 @@ describe('second order', () => {
     expect(m.w.toArray()).toEqual(eager.w.toArray());
   });
 });
+
+describe('state the step keeps', () => {
+  it('in-place writes (copy_) run again with their version bumps: a running average of the loss', () => {
+    const make = () => {
+      const m = model();
+      const ema = zeros([], { label: 'ema' });
+      const step = (x: Tensor, t: Tensor) => {
+        const loss = m.step(x, t);
+        ema.copy_(ema.mul(0.9).add(loss.detach().mul(0.1)));
+        return loss;
+      };
+      return { step, ema, params: m.params };
+    };
+    const [x, t] = data(8);
+    const eager = make();
+    const c = make();
+    const train = compile(c.step);
+    for (let i = 0; i < 4; i++) {
+      eager.step(x, t);
+      train(x, t);
+    }
+    expect(Object.is(c.ema.item(), eager.ema.item())).toBe(true);
+    expect(c.ema.version).toBe(eager.ema.version);
+  });
+
+  it('gradients accumulated over two backward passes inside the step (micro-batches)', () => {
+    const make = () => {
+      manualSeed(6);
+      const w = randn([6, 3], { requiresGrad: true });
+      const opt = new SGD([w], { lr: 0.1 });
+      const step = (x: Tensor, t: Tensor) => {
+        opt.zeroGrad();
+        const a = x.matmul(w).sub(t).pow(2).mean();
+        a.backward();
+        const b = x.mul(2).matmul(w).sub(t).abs().mean();
+        b.backward();
+        opt.step();
+        return a.add(b);
+      };
+      return { step, w };
+    };
+    const [x, t] = data(8);
+    const eager = make();
+    const c = make();
+    const train = compile(c.step);
+    const want = Array.from({ length: 4 }, () => eager.step(x, t).item());
+    const got = Array.from({ length: 4 }, () => train(x, t).item());
+    expect(got.every((v, i) => Object.is(v, want[i]))).toBe(true);
+    expect(c.w.grad!.toArray()).toEqual(eager.w.grad!.toArray());
+    expect(c.w.toArray()).toEqual(eager.w.toArray());
+  });
+});
