@@ -26,11 +26,6 @@ type Entry =
 /** Where an array read by a recorded kernel came from. */
 type Origin = 'kernel' | 'constant' | 'external' | { readonly foreign: string };
 
-/** A leaf whose first stored gradient was fresh: the step relies on its `.grad` being null when called. */
-interface FreshLeaf {
-  readonly node: Node;
-}
-
 /**
  * What a capture left: the tape, and what a replay must check and restore. Replaying it runs every
  * recorded kernel on the arrays it used at capture (inputs copied into the captured input arrays
@@ -39,7 +34,8 @@ interface FreshLeaf {
 export class Program {
   constructor(
     private readonly entries: readonly Entry[],
-    private readonly freshLeaves: readonly FreshLeaf[],
+    /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
+    private readonly freshLeaves: readonly Node[],
   ) {}
 
   /** How many kernel calls a replay runs (for tests and for `compiled.stats`). */
@@ -49,7 +45,7 @@ export class Program {
 
   /** Runs the tape once. */
   replay(): void {
-    for (const { node } of this.freshLeaves) {
+    for (const node of this.freshLeaves) {
       if (node.gradData !== null) throw accumulateError(node);
     }
     for (const e of this.entries) {
@@ -157,7 +153,7 @@ export class Capture implements Recorder {
   finish(outputs: readonly NDArray[]): Program {
     this.flushConstants();
     for (const o of outputs) this.checkRead(o, 'the step’s result');
-    const fresh = [...this.leaves].filter(([, f]) => f).map(([node]) => ({ node }));
+    const fresh = [...this.leaves].filter(([, f]) => f).map(([node]) => node);
     return new Program(this.entries, fresh);
   }
 
