@@ -47,7 +47,7 @@ interface Captured {
   readonly single: boolean;
 }
 
-/** Which compiled step is running (capturing, replaying or eager), if any: they do not nest. */
+/** True while a compiled step runs (capturing, replaying or eager()): they do not nest. */
 let running = false;
 
 /**
