@@ -28,7 +28,7 @@ import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
 import * as K from '../kernels/index.js';
 import { expand as expandArray } from '../kernels/layout.js';
-import { alloc, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
+import { allocConstant, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
 import { ReleasedArray } from '../kernels/released.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
@@ -38,6 +38,7 @@ import type { AnyOp, Backend } from '../ops/op.js';
 import * as X from '../ops/select.js';
 import * as S from '../ops/statistics.js';
 import { OPS } from '../ops/table.js';
+import { activeRecorder } from '../ops/tape.js';
 
 /** Options of `tensor()` and the creation functions: `tensor([1, 2], { requiresGrad: true, label: 'b' })`. */
 export interface TensorOptions {
@@ -195,7 +196,10 @@ export class Tensor extends Node {
       if (z.isReleased) throw releasedError(op.name);
       ins.push(z.raw as NDArray);
     }
-    return op.array(ins, attrs);
+    const recorder = activeRecorder();
+    if (recorder === null) return op.array(ins, attrs);
+    recorder.see(more.length === 0 ? [x, y] : [x, y, ...more]);
+    return recorder.kernel(op, ins, attrs);
   }
 
   /**
@@ -516,10 +520,11 @@ export class Tensor extends Node {
           'call .sum() or .mean() first, or pass backward(gradient)',
         );
       }
-      return this.constant(new NDArray(alloc(this.dtype, 1).fill(1), this.shape));
+      return this.constant(new NDArray(allocConstant(this.dtype, 1, 'backward').fill(1), this.shape));
     }
     const g =
       gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
+    activeRecorder()?.see([g]);
     if (!sameShape(g.shape, this.shape)) {
       throw new ShapeError(
         'backward',
@@ -540,6 +545,7 @@ export class Tensor extends Node {
 
   /** The same data, cut from the graph: no parents, no gradient. */
   detach(): Tensor {
+    activeRecorder()?.see([this]); // a compiled step reads a detached parameter live
     return graph.detach(this) as Tensor;
   }
 
@@ -654,15 +660,21 @@ function scalarConstant(v: number, dtype: DType): Tensor {
   ) {
     return hit;
   }
-  const c = new Tensor(new NDArray(alloc(dtype, 1).fill(v), []), CONSTANT as TensorOptions);
+  const c = new Tensor(new NDArray(allocConstant(dtype, 1, 'scalar').fill(v), []), CONSTANT as TensorOptions);
   scalarConstants[slot] = c;
   return c;
 }
 
 /** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */
 function writeInPlace(t: Tensor, values: NDArray, by: string): void {
-  t.array.data.set(values.data);
-  t.markWritten(by);
+  const target = t.array;
+  const write = () => {
+    target.data.set(values.data);
+    t.markWritten(by);
+  };
+  const recorder = activeRecorder();
+  if (recorder === null) write();
+  else recorder.host(by, write, [values]); // a compiled step repeats the write, reading values anew
 }
 
 /** What `data =` and `copy_` take: a Tensor's array, or nested arrays in `t`'s dtype. */
