@@ -2,6 +2,7 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
+import { transpose2d } from './layout.js';
 import { alloc, type Data, NDArray, resultDType, sizeOf } from './ndarray.js';
 
 /** A gemm: C[m×n] += A[m×k] · B[k×n], row-major, each matrix starting at its offset. */
@@ -166,10 +167,7 @@ function transposed(x: Data, r: number, c: number): Data {
     if (scratch64.length < n) scratch64 = new Float64Array(Math.max(n, 2 * scratch64.length));
     t = scratch64;
   }
-  for (let i = 0; i < r; i++) {
-    const row = i * c;
-    for (let j = 0; j < c; j++) t[j * r + i] = x[row + j]!;
-  }
+  transpose2d(x, t, r, c);
   return t;
 }
 
