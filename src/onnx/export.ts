@@ -11,6 +11,7 @@ import { fmt } from '../errors.js';
 import { cat } from '../functional/ops.js';
 import { type DType, NDArray } from '../kernels/ndarray.js';
 import { Module } from '../nn/module.js';
+import type { GatherAttrs } from '../ops/op.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type AttrValue, type Emitter, TRANSLATIONS } from './translate.js';
 
@@ -33,6 +34,7 @@ const DOUBLE = 11;
 const INT64 = 7;
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
 
 function fail(what: string): never {
@@ -118,8 +120,16 @@ function batchAxes(
           'compute it with tensor ops, or leave it out of the exported function',
       );
     }
+    const indexed = na.op?.name === 'gather' || na.op?.name === 'scatterAdd';
+    if (indexed && !sameData((na.attrs as GatherAttrs).index, (nb.attrs as GatherAttrs).index)) {
+      fail(
+        `the index of ${describe(na)} depends on the input ${dynamicBatch ? 'values or the batch size' : 'values'}: ` +
+          'an export keeps the index as a constant; compute the index outside the exported function, or use a fixed one',
+      );
+    }
     if (
       na.op !== null &&
+      !indexed &&
       JSON.stringify(na.attrs) !== JSON.stringify(nb.attrs) &&
       !['reshape', 'expand', 'sumTo'].includes(na.op.name)
     ) {
@@ -248,9 +258,9 @@ function build(
     scalar(value) {
       return floats(fresh('const'), new NDArray(Float64Array.of(value), []));
     },
-    ints(values) {
+    ints(values, dims = [values.length]) {
       const name = fresh('const');
-      initializers.push({ name, dims: [values.length], dataType: INT64, int64Data: [...values] });
+      initializers.push({ name, dims: [...dims], dataType: INT64, int64Data: Array.from(values) });
       return name;
     },
     shape(dims, node) {
@@ -315,5 +325,6 @@ function build(
 function attribute(name: string, v: AttrValue): import('onnx-proto').onnx.IAttributeProto {
   if (typeof v === 'number') return { name, type: ATTR_INT, i: v };
   if (Array.isArray(v)) return { name, type: ATTR_INTS, ints: [...v] };
+  if (typeof v === 'string') return { name, type: ATTR_STRING, s: new TextEncoder().encode(v) };
   return { name, type: ATTR_FLOAT, f: (v as { float: number }).float };
 }

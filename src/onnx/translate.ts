@@ -2,10 +2,10 @@
 
 import type { Node } from '../engine/node.js';
 import type { Shape } from '../errors.js';
-import type { ArgAttrs, ReduceAttrs, SliceAttrs } from '../ops/op.js';
+import type { ArgAttrs, GatherAttrs, ReduceAttrs, ScatterAttrs, SliceAttrs } from '../ops/op.js';
 
-/** One ONNX attribute value: an integer, a list of integers or a float. */
-export type AttrValue = number | readonly number[] | { readonly float: number };
+/** One ONNX attribute value: an integer, a list of integers, a float or a string. */
+export type AttrValue = number | readonly number[] | { readonly float: number } | string;
 
 /** What a translation may emit into the graph being built. */
 export interface Emitter {
@@ -13,8 +13,8 @@ export interface Emitter {
   node(opType: string, inputs: readonly string[], attrs?: Readonly<Record<string, AttrValue>>): string;
   /** A 0-d float constant of the export's type as an initializer; returns its name. */
   scalar(value: number): string;
-  /** An int64 constant (axes, starts) as an initializer; returns its name. */
-  ints(values: readonly number[]): string;
+  /** An int64 constant (axes, starts; or an index tensor of shape `dims`) as an initializer; returns its name. */
+  ints(values: ArrayLike<number>, dims?: Shape): string;
   /** The int64 shape `dims` of `node`'s output for Reshape/Expand; batch dims become the batch size at run time. */
   shape(dims: Shape, node: Node): string;
   /** The ONNX element type of floats in this export (1 FLOAT, 11 DOUBLE). */
@@ -111,6 +111,29 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   cat: (e, ins, node) => e.node('Concat', ins, { axis: node.attrs as number }),
   maxTo: reduceExtreme('ReduceMax'),
   minTo: reduceExtreme('ReduceMin'),
+  // NOTE: the index of gather/scatterAdd is an attribute, baked into the export as an int64 constant
+  cumsum: (e, [x], node) => e.node('CumSum', [x!, e.ints([node.attrs as number], [])]),
+  gather: (e, [x], node) => {
+    const { axis, index } = node.attrs as GatherAttrs;
+    return e.node('GatherElements', [x!, e.ints(index.data, index.shape)], { axis });
+  },
+  // scatter_add onto zeros: ScatterElements with reduction 'add' (opset 16)
+  scatterAdd: (e, [x], node) => {
+    const { axis, index } = node.attrs as ScatterAttrs;
+    const zeros = e.node('Expand', [e.scalar(0), e.shape(node.shape, node)]);
+    return e.node('ScatterElements', [zeros, e.ints(index.data, index.shape), x!], {
+      axis,
+      reduction: 'add',
+    });
+  },
+  // backward primitives, recorded by rules when a gradient is exported
+  sigmoidBackward: (e, [dy, y]) =>
+    e.node('Mul', [dy!, e.node('Mul', [y!, e.node('Sub', [e.scalar(1), y!])])]),
+  tanhBackward: (e, [dy, y]) => e.node('Mul', [dy!, e.node('Sub', [e.scalar(1), e.node('Mul', [y!, y!])])]),
+  reluBackward: (e, [dy, x]) =>
+    e.node('Mul', [dy!, e.node('Cast', [e.node('Greater', [x!, e.scalar(0)])], { to: e.floatType })]),
+  matmulNT: (e, [a, b]) => e.node('MatMul', [a!, e.node('Transpose', [b!], { perm: [1, 0] })]),
+  matmulTN: (e, [a, b]) => e.node('MatMul', [e.node('Transpose', [a!], { perm: [1, 0] }), b!]),
   argmax: arg('ArgMax'),
   argmin: arg('ArgMin'),
 };

@@ -102,7 +102,7 @@ describe('binary functions', () => {
     expect(() => add(zeros([2, 3]), zeros([4]))).toThrow(/^add: cannot broadcast \[2, 3\] with \[4\]/);
   });
 
-  // BUG: the free functions reject ±Infinity ("operand must be a finite number") although the methods accept it
+  // Fixed, kept as a regression test: the free functions reject ±Infinity ("operand must be a finite number") although the methods accept it
   // (tensor.add(Infinity) works) and torch accepts inf operands; masking with -inf (where(mask, x, -Infinity),
   // maximum(x, -Infinity)) is a common idiom.
   it('add(t, Infinity) works like t.add(Infinity)', () => {

@@ -68,7 +68,7 @@ describe('binaryCrossEntropy', () => {
     expect(report.message).toBe('gradcheck passed');
   });
 
-  // BUG: at ŷ = 0 or 1 the formula multiplies 0 by log 0 = −∞ and gives NaN; torch's binary_cross_entropy clamps
+  // Fixed, kept as a regression test: at ŷ = 0 or 1 the formula multiplies 0 by log 0 = −∞ and gives NaN; torch's binary_cross_entropy clamps
   // each log at −100, so bce([0, 1], [0, 1]) = 0 and bce([0], [1]) = 100. A saturated sigmoid (σ(40) rounds to 1
   // in float64) hits this in ordinary training.
   it('ŷ exactly 0 or 1 gives a finite loss, as torch (logs clamped at −100)', () => {
@@ -237,18 +237,18 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(tensor([[1, 2]]), [[1, 0]] as never)).toThrow(TypeError);
   });
 
-  // BUG: the 1-D-logits message leaves out the shape it got; style.md: `<op>: <what went wrong> (<the shapes or
+  // Fixed, kept as a regression test: the 1-D-logits message leaves out the shape it got; style.md: `<op>: <what went wrong> (<the shapes or
   // values>); <how to fix it>`.
   it('the 1-D-logits error shows the shape it got', () => {
     expect(() => crossEntropy(tensor([2, 0]), tensor([1, 0]))).toThrow(/\[2\]/);
   });
 
-  // BUG: logits that are not a Tensor at all raise a ShapeError; the conventions make a bad argument a TypeError.
+  // Fixed, kept as a regression test: logits that are not a Tensor at all raise a ShapeError; the conventions make a bad argument a TypeError.
   it('non-tensor logits are a TypeError', () => {
     expect(() => crossEntropy([[1, 2]] as never, tensor([[1, 0]]))).toThrow(TypeError);
   });
 
-  // BUG (PyTorch parity; the docstring scopes chainrule to one-hot/probability targets): torch's
+  // Fixed, kept as a regression test (PyTorch parity; the docstring scopes chainrule to one-hot/probability targets): torch's
   // F.cross_entropy(logits [B, C], classes [B]) takes class indices; chainrule raises a ShapeError.
   it('class-index targets, as torch.nn.functional.cross_entropy', () => {
     const loss = crossEntropy(

@@ -187,6 +187,75 @@ describe('exportOnnx, checked by onnxruntime', () => {
   });
 });
 
+describe('exportOnnx: the indexing ops', () => {
+  const index = tensor([
+    [2, 0],
+    [1, 1],
+    [0, 2],
+  ]);
+  it('cumsum along either axis, and gather with an index baked into the model', async () => {
+    const f = (x: Tensor) => cat([x.cumsum(0), x.cumsum(-1), x.gather(1, index)], 1);
+    const x = randn([3, 3], f32);
+    const bytes = await exportOnnx(f, [x]);
+    expectClose((await runOrt(bytes, { input: x })).output!, f(x));
+  });
+
+  const repeated = tensor([
+    [2, 0],
+    [2, 0],
+    [0, 1],
+  ]);
+  it('scatterAdd, in an exported gradient of gather (repeated indices add up), as float64', async () => {
+    const f = (x: Tensor) =>
+      grad(x.gather(0, repeated).mul(x.gather(0, repeated)).sum(), [x], { createGraph: true })[0]! as Tensor;
+    const x = randn([3, 2], { requiresGrad: true });
+    const bytes = await exportOnnx(f, [x]);
+    const got = (await runOrt(bytes, { input: x })).output!;
+    expect(got.type).toBe('float64');
+    expectClose(got, f(x), 1e-12);
+    const types = onnx.onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.opType);
+    expect(types).toEqual(expect.arrayContaining(['GatherElements', 'ScatterElements']));
+  });
+
+  it('gradients through sigmoid, tanh and relu (their backward primitives), as float64', async () => {
+    const f = (x: Tensor) =>
+      grad(x.sigmoid().add(x.tanh()).add(x.relu()).mul(x).sum(), [x], { createGraph: true })[0]! as Tensor;
+    const x = tensor([-1.5, -0.2, 0.3, 2], { requiresGrad: true });
+    const bytes = await exportOnnx(f, [x]);
+    expectClose((await runOrt(bytes, { input: x })).output!, f(x), 1e-12);
+  });
+
+  it('gradients through a product of matrices (matmulNT and matmulTN, its backward primitives), as float64', async () => {
+    const w = tensor([
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.5],
+    ]);
+    const f = (x: Tensor) => {
+      const [gx] = grad(x.matmul(w).tanh().matmul(w.transpose(0, 1)).sum(), [x], { createGraph: true });
+      return gx as Tensor;
+    };
+    const x = tensor(
+      [
+        [0.3, -0.7],
+        [1.1, 0.2],
+        [-0.4, 0.9],
+      ],
+      { requiresGrad: true },
+    );
+    const bytes = await exportOnnx(f, [x]);
+    expectClose((await runOrt(bytes, { input: x })).output!, f(x), 1e-12);
+    const types = onnx.onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.opType);
+    expect(types).toEqual(expect.arrayContaining(['MatMul', 'Transpose']));
+  });
+
+  it("an index computed from the input is an error: the export would bake one input's index", async () => {
+    const f = (x: Tensor) => x.gather(1, x.argmax(1, true).toArray() as number[][]);
+    await expect(exportOnnx(f, [randn([3, 3])])).rejects.toThrow(
+      /the index of gather .* depends on the input values/,
+    );
+  });
+});
+
 describe('exportOnnx refuses what it cannot express', () => {
   it('an op with no ONNX form is an error naming it (a gradient of max uses selectMask)', async () => {
     const f = (x: Tensor) => grad(x.max(), [x], { createGraph: true })[0]! as Tensor;

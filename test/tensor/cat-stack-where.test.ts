@@ -76,7 +76,7 @@ describe('cat, stack, where', () => {
     expect(cat([b, b], -2).shape).toEqual([4, 2]);
   });
 
-  // BUG: cat's rule reads the input sizes at the raw (negative) axis: cat([a, b], -1) then backward() throws
+  // Fixed, kept as a regression test: cat's rule reads the input sizes at the raw (negative) axis: cat([a, b], -1) then backward() throws
   // "AutogradError: cat: gradient for input 1 has shape [2, NaN]", and cat([x], -1) gives x a zero gradient.
   // torch normalizes the dim: the gradients are the matching slices.
   it('cat along a negative axis passes each input its slice of the gradient', () => {

@@ -130,7 +130,7 @@ describe('elementwise with broadcasting', () => {
     },
   );
 
-  // BUG: div is computed as x · (1/y) (backends.ts: mul by a reciprocal, or by pow(y, -1)), not as an IEEE
+  // Fixed, kept as a regression test: div is computed as x · (1/y) (backends.ts: mul by a reciprocal, or by pow(y, -1)), not as an IEEE
   // division: tensor([3]).div(5) is 0.6000000000000001 and div(3, tensor([5])) too; torch's 3 / 5 is exactly 0.6.
   it('div is correctly rounded, as torch: 3 / 5 is exactly 0.6', () => {
     expect(tensor([3]).div(5).item()).toBe(0.6);
@@ -142,7 +142,7 @@ describe('elementwise with broadcasting', () => {
     expect(div(3, tensor([10])).item()).toBe(0.3);
   });
 
-  // BUG: the reciprocal of a subnormal divisor overflows: tensor([1e-300]).div(1e-310) is Infinity (torch: 1e10),
+  // Fixed, kept as a regression test: the reciprocal of a subnormal divisor overflows: tensor([1e-300]).div(1e-310) is Infinity (torch: 1e10),
   // and tensor([0]).div(tensor([-5e-324])) is NaN (torch: -0).
   it('division by a subnormal number does not overflow', () => {
     expect(tensor([1e-300]).div(1e-310).item()).toBeCloseTo(1e10, -1);
@@ -167,14 +167,14 @@ describe('elementwise with broadcasting', () => {
     expect(x.grad!.toArray()).toEqual([Number.POSITIVE_INFINITY, 0.25]);
   });
 
-  // BUG: d/dx x^0 at x = 0 is 0·0^(-1) = NaN in chainrule; torch's pow_backward returns 0 where the exponent is 0.
+  // Fixed, kept as a regression test: d/dx x^0 at x = 0 is 0·0^(-1) = NaN in chainrule; torch's pow_backward returns 0 where the exponent is 0.
   it('x.pow(0) has gradient 0 at x = 0, as torch', () => {
     const x = tensor([0, 3], { requiresGrad: true });
     x.pow(0).sum().backward();
     expect(x.grad!.toArray()).toEqual([0, 0]);
   });
 
-  // BUG: d/dy x^y at x = 0, y ≥ 0 is 0·log 0 = NaN in chainrule; torch's pow_backward_exponent masks it to 0.
+  // Fixed, kept as a regression test: d/dy x^y at x = 0, y ≥ 0 is 0·log 0 = NaN in chainrule; torch's pow_backward_exponent masks it to 0.
   it('the exponent gradient of x^y is 0 where x = 0 and y ≥ 0, as torch', () => {
     const x = tensor([0, 2]);
     const y = tensor([2, 2], { requiresGrad: true });

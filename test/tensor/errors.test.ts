@@ -61,7 +61,7 @@ describe('ShapeError for shapes that do not fit, naming the op, both shapes and 
     );
   });
 
-  // BUG: composites report the primitive they are built from, not the op the user called:
+  // Fixed, kept as a regression test: composites report the primitive they are built from, not the op the user called:
   // x.sub(y) says "add: cannot broadcast ...", x.div(y) says "mul: ...", softmax says "logSoftmax: ...",
   // clamp says "lt: ...". design.md: "Bad input fails at the op that received it", the message naming the op.
   const COMPOSITE: [string, () => unknown, RegExp][] = [
@@ -204,13 +204,13 @@ describe('RangeError for an axis out of range, naming the axis and the rank', ()
     expect(caught(() => x().unsqueeze(-4)).message).toMatch(/^unsqueeze: axis -4 is out of range/);
   });
 
-  // BUG: unsqueeze and stack check the axis against ndim + 1 and report that as the tensor's rank:
+  // Fixed, kept as a regression test: unsqueeze and stack check the axis against ndim + 1 and report that as the tensor's rank:
   // zeros([2, 3]).unsqueeze(3) says "for a tensor of rank 3" although the tensor has rank 2.
   it('unsqueeze(3) on a rank-2 tensor names rank 2', () => {
     expect(caught(() => x().unsqueeze(3)).message).toMatch(/rank 2/);
   });
 
-  // BUG: stack's axis error is reported by "unsqueeze" (its building block), with rank ndim + 1:
+  // Fixed, kept as a regression test: stack's axis error is reported by "unsqueeze" (its building block), with rank ndim + 1:
   // stack([zeros([2]), zeros([2])], 2) → "unsqueeze: axis 2 is out of range for a tensor of rank 2".
   it('stack names itself in its axis error', () => {
     expect(caught(() => stack([zeros([2]), zeros([2])], 2)).message).toMatch(/^stack: axis 2 /);

@@ -264,7 +264,7 @@ describe('dtype propagation, as PyTorch promotes', () => {
     expect(x.grad!.toArray()).toEqual([1, 2]);
   });
 
-  // BUG: a float32 leaf that meets a float64 tensor gets a float64 gradient; torch always gives a leaf's
+  // Fixed, kept as a regression test: a float32 leaf that meets a float64 tensor gets a float64 gradient; torch always gives a leaf's
   // gradient the leaf's dtype (the engine casts it back).
   it('the gradient of a float32 leaf is float32 even when its graph promotes to float64', () => {
     const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
@@ -274,13 +274,13 @@ describe('dtype propagation, as PyTorch promotes', () => {
     expect(x.grad!.dtype).toBe('float32');
   });
 
-  // BUG: a 0-d float64 tensor promotes a float32 tensor to float64; in torch a zero-dim operand of the same
+  // Fixed, kept as a regression test: a 0-d float64 tensor promotes a float32 tensor to float64; in torch a zero-dim operand of the same
   // category does not take part: torch.ones(2, dtype=float32) + torch.tensor(1., dtype=float64) is float32.
   it('a 0-d float64 tensor does not promote a float32 tensor, as torch', () => {
     expect(f32().add(tensor(1)).dtype).toBe('float32');
   });
 
-  // BUG: where's condition decides the dtype of a plain-number branch: where(float64 cond, float32 x, 0) is
+  // Fixed, kept as a regression test: where's condition decides the dtype of a plain-number branch: where(float64 cond, float32 x, 0) is
   // float64; in torch the condition is bool and never affects the result's dtype (float32 here).
   it("where's condition does not change the dtype of the result", () => {
     expect(where(tensor([1, 0]), f32(), 0).dtype).toBe('float32');

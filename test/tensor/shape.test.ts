@@ -223,7 +223,7 @@ describe('shape ops', () => {
     },
   );
 
-  // BUG: permute with too few dims is accepted when they read as the identity ([0] for a 2-D tensor):
+  // Fixed, kept as a regression test: permute with too few dims is accepted when they read as the identity ([0] for a 2-D tensor):
   // the op's isIdentity shortcut skips the length check; torch raises "number of dims don't match in permute".
   it('permute with the wrong number of dims is a RangeError, even when it looks like the identity', () => {
     expect(() => zeros([2, 3]).permute([0])).toThrow(RangeError);

@@ -70,12 +70,12 @@ describe('toString, as PyTorch prints (requiresGrad / gradFn / dtype adapted)', 
     });
   }
 
-  // BUG: torch prints the size of an empty tensor that is not 1-D: `tensor([], size=(2, 0))`; chainrule prints `tensor([])`.
+  // Fixed, kept as a regression test: torch prints the size of an empty tensor that is not 1-D: `tensor([], size=(2, 0))`; chainrule prints `tensor([])`.
   it('an empty [2, 0] tensor shows its size, as torch', () => {
     expect(zeros([2, 0]).toString()).toMatch(/^tensor\(\[\], size=[[(]2, 0[\])]\)$/);
   });
 
-  // BUG: gradFn names the last primitive a composite was built from, not the method the user called:
+  // Fixed, kept as a regression test: gradFn names the last primitive a composite was built from, not the method the user called:
   // torch prints SumBackward0 / SubBackward0 / MeanBackward0 / MaxBackward1; chainrule prints <sumTo>, <add>, <mul>, <reshape>.
   const composites: [string, (x: Tensor) => Tensor, string][] = [
     ['sum', (x) => x.sum(), 'sum'],
