@@ -10,12 +10,18 @@ export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch'];
 export const LIB_GROUPS = { tfjs: ['tfjs-cpu', 'tfjs-wasm'] };
 /** PyTorch runs in float64 (chainrule's default) unless its variant says f32. */
 const FLOAT_VARIANTS = { chainrule: ['f64', 'f32'], torch: ['f64', 'f32'] };
+/**
+ * Training workloads also run compiled (`compile(step)`, captured once and replayed): a chainrule row
+ * `<variant> compile` beside each eager one, compared with the peers' row of the same precision.
+ */
+const COMPILE_VARIANTS = { chainrule: ['f64', 'f64 compile', 'f32', 'f32 compile'], torch: ['f64', 'f32'] };
 
 /**
  * One case = one row group of the table.
  * - `libs`: the libraries that run it (others show "–").
- * - `variants`: per-library row variants (float64 and float32 for chainrule and PyTorch); default
- *   `['']`. A library without variants appears in every row of its case.
+ * - `variants`: per-library row variants (float64 and float32 for chainrule and PyTorch, `compile` for
+ *   chainrule's compiled step); default `['']`. A library without the row's variant appears with its
+ *   variant of the same precision (`f64` in the `f64 compile` row), else its plain one.
  * - `runs`/`warmup`: per-library overrides of the command-line defaults, for very slow cases.
  * - `rtol`: relative tolerance when comparing losses (and gradient checksums) across libraries;
  *   TF.js computes in float32, chainrule and PyTorch in float64 unless the variant says f32.
@@ -71,6 +77,7 @@ export const CASES = [
     sizeLabel: '1000 epochs',
     title: 'lesson net 2-3-1 sigmoid, BCE, full batch 400, lr 0.5',
     libs: LIBS,
+    variants: { chainrule: ['', 'compile'] },
     rtol: 1e-3,
   },
   {
@@ -80,7 +87,7 @@ export const CASES = [
     sizeLabel: '50 steps',
     title: 'MLP 784-128-10 relu, softmax CE, batch 64, SGD lr 0.1',
     libs: LIBS,
-    variants: FLOAT_VARIANTS,
+    variants: COMPILE_VARIANTS,
     steps: 50,
     rtol: 1e-3,
   },

@@ -251,7 +251,7 @@ function runChild(job, c, python, opts) {
  * float64 result more than F64_RTOL away from the first float64 one is an error, not rounding.
  */
 const F64_RTOL = 1e-9;
-const isFloat64 = (r) => (r.lib === 'chainrule' || r.lib === 'torch') && r.variant !== 'f32';
+const isFloat64 = (r) => (r.lib === 'chainrule' || r.lib === 'torch') && !r.variant.startsWith('f32');
 
 /**
  * Compares every run's loss and checksum of every result of a case with the first result (within the
@@ -390,8 +390,10 @@ function buildTable(cases, results, checks, opts) {
     const mark = { match: '✓', single: '–', mismatch: '✗', none: '–' }[chk.status];
     const ref = mine.find((r) => r.status === 'ok' && r.loss !== undefined);
     for (const variant of rowVariants(c, opts)) {
+      const precision = variant.replace(/ ?compile$/, '');
       const pick = (lib) =>
         mine.find((r) => r.lib === lib && r.variant === variant) ??
+        mine.find((r) => r.lib === lib && r.variant === precision) ??
         mine.find((r) => r.lib === lib && r.variant === '');
       const byLib = Object.fromEntries(opts.libs.map((l) => [l, pick(l)]));
       const cr = byLib.chainrule;

@@ -59,6 +59,8 @@ export { AdamW } from './optim/adam.js';
 export { clipGradNorm } from './optim/clip.js';
 export { Optimizer } from './optim/optimizer.js';
 export { CosineAnnealingLR, LRScheduler, StepLR } from './optim/scheduler.js';
+// a training step captured once and replayed on the same arrays (issue 13)
+export { type CompiledStep, type CompileOptions, compile, type StepResult } from './compile/compile.js';
 
 // data: seeded batches (issue 12)
 export { DataLoader, type DataLoaderOptions } from './data/loader.js';

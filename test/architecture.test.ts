@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['engine'], // the node, recording, the backward walk
   ['scalar', 'tensor'], // the node types: Value, Tensor and the ways to make tensors
   // what is built on the node types (data, io and onnx are the second wave's feature folders)
-  ['functional', 'nn', 'optim', 'check', 'viz', 'data', 'io', 'onnx'],
+  ['functional', 'nn', 'optim', 'check', 'viz', 'data', 'io', 'onnx', 'compile'],
   ['index.ts'], // the public surface
 ];
 

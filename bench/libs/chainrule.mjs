@@ -60,7 +60,8 @@ function sumAbs(tensors) {
 // ---------------------------------------------------------------------------------------------
 
 export async function setup(c, variant) {
-  const dtype = variant === 'f32' ? 'float32' : 'float64';
+  const dtype = variant.startsWith('f32') ? 'float32' : 'float64';
+  const compiled = variant.endsWith('compile');
   switch (c.workload) {
     case 'W1':
       return w1();
@@ -69,9 +70,9 @@ export async function setup(c, variant) {
     case 'W3':
       return w3(c.size, dtype);
     case 'W4':
-      return w4(dtype);
+      return w4(dtype, undefined, compiled);
     case 'W5':
-      return w5(dtype);
+      return w5(dtype, compiled);
     case 'W6':
       return w6(dtype);
     case 'W7':
@@ -141,12 +142,14 @@ function w3(n, dtype) {
 
 /**
  * Trains params with plain SGD: `train(n)` runs n more steps, `step()` runs `steps` of them; the loss is
- * the last step's (before its update).
+ * the last step's (before its update). `compiled`: each step is `compile(step)`'s (captured at the
+ * first step of a run, replayed after), the same numbers bit for bit.
  */
-function trainer(initial, dtype, lossFn, steps, lr) {
+function trainer(initial, dtype, lossFn, steps, lr, compiled = false) {
   let params;
   let optimizer;
-  const train = (n) => {
+  let compiledStep;
+  const eagerTrain = (n) => {
     let loss = 0;
     for (let e = 0; e < n; e++) {
       optimizer.zeroGrad();
@@ -157,10 +160,25 @@ function trainer(initial, dtype, lossFn, steps, lr) {
     }
     return loss;
   };
+  const compiledTrain = (n) => {
+    let E;
+    for (let e = 0; e < n; e++) E = compiledStep();
+    return n > 0 ? E.item() : 0;
+  };
+  const train = compiled ? compiledTrain : eagerTrain;
   return {
     reset() {
       params = initial.map((v) => leaf(v, dtype));
       optimizer = new cr.SGD(params, { lr });
+      if (compiled) {
+        compiledStep = cr.compile(() => {
+          optimizer.zeroGrad();
+          const E = lossFn(params);
+          E.backward();
+          optimizer.step();
+          return E;
+        });
+      }
     },
     train,
     step: () => train(steps),
@@ -169,7 +187,7 @@ function trainer(initial, dtype, lossFn, steps, lr) {
 }
 
 /** W4: the lesson's 2-3-1 sigmoid network, binary cross-entropy, full-batch gradient descent. */
-function w4(dtype, d = w4Data()) {
+function w4(dtype, d = w4Data(), compiled = false) {
   const X = constant(d.x, dtype);
   const Y = constant(d.y, dtype);
   const oneMinusY = constant(
@@ -185,7 +203,7 @@ function w4(dtype, d = w4Data()) {
       .mean()
       .neg();
   };
-  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, lossFn, d.epochs, d.lr);
+  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, lossFn, d.epochs, d.lr, compiled);
 }
 
 /** W5's loss as a function of its parameters [w0, b0, w1, b1]. */
@@ -201,9 +219,9 @@ function w5Loss(d, dtype) {
 }
 
 /** W5: 784-128-10 relu MLP, softmax cross-entropy, 50 SGD steps on one fixed batch. */
-function w5(dtype) {
+function w5(dtype, compiled = false) {
   const d = w5Data();
-  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, w5Loss(d, dtype), d.steps, d.lr);
+  return trainer([d.w0, d.b0, d.w1, d.b1], dtype, w5Loss(d, dtype), d.steps, d.lr, compiled);
 }
 
 /**

@@ -1,7 +1,8 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
 import { readOptions } from '../errors.js';
-import { NDArray } from '../kernels/ndarray.js';
+import type { NDArray } from '../kernels/ndarray.js';
+import { activeRecorder, COPY, runArray } from '../ops/tape.js';
 import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
@@ -92,10 +93,7 @@ function own(g: Grad, owned: Set<ArrayBufferLike> | null): Grad {
   if (typeof raw === 'number') return g;
   let mine: Grad = g;
   if (owned.has(raw.data.buffer)) {
-    mine =
-      g instanceof Node
-        ? withGradMode(true, () => graph.mul(g, 1))
-        : new NDArray(raw.data.slice(), raw.shape);
+    mine = g instanceof Node ? withGradMode(true, () => graph.mul(g, 1)) : runArray(COPY, [raw]);
   }
   owned.add((mine instanceof Node ? (mine.raw as NDArray) : mine).data.buffer);
   return mine;
@@ -143,6 +141,7 @@ function store(n: Node, g: Grad, createGraph: boolean, owned: Set<ArrayBufferLik
   } else {
     n.gradData = own(n.rawBackend.add(n.gradRaw!, g as Raw), owned);
   }
+  if (n.isLeaf) activeRecorder()?.storeGrad(n, n.gradData, previous === null);
 }
 
 /**

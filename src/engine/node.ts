@@ -5,6 +5,7 @@ import type { NDArray } from '../kernels/ndarray.js';
 import { ReleasedArray } from '../kernels/released.js';
 import type { TensorSummary } from '../kernels/summary.js';
 import type { AnyOp, Backend } from '../ops/op.js';
+import { activeRecorder } from '../ops/tape.js';
 
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;
@@ -374,6 +375,7 @@ export abstract class Node {
   /** Forget the gradient (PyTorch's `zero_grad(set_to_none=True)`): the next pass starts afresh. */
   zeroGrad(): void {
     this.gradData = null;
+    activeRecorder()?.storeGrad(this, null, false); // a compiled step forgets it again at every replay
   }
 }
 

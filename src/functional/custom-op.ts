@@ -12,6 +12,7 @@ import { alloc, NDArray } from '../kernels/ndarray.js';
 import { arrayBackend, numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
+import { runArray } from '../ops/tape.js';
 import type { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -74,7 +75,7 @@ export interface CustomOp {
 function runOn<T>(op: AnyOp, B: Backend<T>, xs: readonly T[]): T {
   if ((B as unknown) === numberBackend)
     return op.scalar!(...(xs as unknown as [number, number, number])) as T;
-  if ((B as unknown) === arrayBackend) return op.array!(xs as unknown as NDArray[], undefined) as T;
+  if ((B as unknown) === arrayBackend) return runArray(op, xs as unknown as NDArray[]) as T;
   if ((B as unknown) === graph) return lifted(op, xs as unknown as (Node | number)[]) as T;
   throw new TypeError(
     `${op.name}: unknown backend; call a custom op's \`on\` with the backend a rule was given`,

@@ -1,7 +1,7 @@
 /** @file Free-function forms of the ops, so a plain number can stand on the left: `sub(1, x)`. */
 
 import { graph } from '../engine/graph-backend.js';
-import type { Node } from '../engine/node.js';
+import { type Node, nodesMade } from '../engine/node.js';
 import { checkFinite } from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
 import * as C from '../ops/composites.js';
@@ -45,7 +45,8 @@ function binary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum
     const [a, b] = operands(op, [x, y]);
     // a Value or Tensor on the left: its method checks and names the op; a number: compose directly
     if (a instanceof Value || a instanceof Tensor) return (a[op] as (o: unknown) => Node).call(a, b);
-    return graph[op](a!, b!).madeBy(op);
+    const from = nodesMade();
+    return graph[op](a!, b!).madeBy(op, from);
   }) as BinaryFn;
 }
 
@@ -80,7 +81,8 @@ export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
 /** Joins tensors of one shape along a new axis. @example stack([a, b], 0) */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   checkTensors('stack', tensors);
-  return C.stack(graph, tensors, axis) as Tensor;
+  const from = nodesMade();
+  return C.stack(graph, tensors, axis).madeBy('stack', from) as Tensor;
 }
 
 function checkTensors(op: string, tensors: readonly unknown[]): void {

@@ -79,8 +79,15 @@ function run(
   }
 }
 
-function asArray(v: ArrayOrNumber): NDArray {
-  return typeof v === 'number' ? new NDArray(Float64Array.of(v), []) : v;
+// NOTE: a plain-number operand is read from one of two reused one-element arrays (kernels run to the
+// end before the next starts), so a call with a number allocates nothing but its result.
+const NUMBER_X = new NDArray(new Float64Array(1), []);
+const NUMBER_Y = new NDArray(new Float64Array(1), []);
+
+function asArray(v: ArrayOrNumber, slot: NDArray): NDArray {
+  if (typeof v !== 'number') return v;
+  slot.data[0] = v;
+  return slot;
 }
 
 /**
@@ -89,8 +96,8 @@ function asArray(v: ArrayOrNumber): NDArray {
  * cases are each a single tight loop per row; only the leading axes go through broadcastOffsets.
  */
 export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op: string = name): NDArray {
-  const x = asArray(a);
-  const y = asArray(b);
+  const x = asArray(a, NUMBER_X);
+  const y = asArray(b, NUMBER_Y);
   const shape = sameShape(x.shape, y.shape) ? x.shape.slice() : broadcastShapes(x.shape, y.shape, op);
   const n = sizeOf(shape);
   const out = alloc(resultDType(a, b), n);
@@ -204,8 +211,8 @@ export function eq(a: ArrayOrNumber, b: ArrayOrNumber, op = 'eq'): NDArray {
  * @example where(gt(x, 0), x, 0); // relu
  */
 export function where(cond: NDArray, a: ArrayOrNumber, b: ArrayOrNumber, op = 'where'): NDArray {
-  const x = asArray(a);
-  const y = asArray(b);
+  const x = asArray(a, NUMBER_X);
+  const y = asArray(b, NUMBER_Y);
   const shape = broadcastShapes(cond.shape, broadcastShapes(x.shape, y.shape, op), op);
   const n = sizeOf(shape);
   const out = alloc(resultDType(a, b), n);

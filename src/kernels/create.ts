@@ -1,7 +1,7 @@
 /** @file Arrays made from nothing: constants, ranges, identity matrices and seeded random numbers. */
 
 import type { Shape } from '../errors.js';
-import { alloc, checkShape, type DType, NDArray, sizeOf } from './ndarray.js';
+import { alloc, allocConstant, checkShape, type DType, NDArray, sizeOf } from './ndarray.js';
 
 function checkNumber(op: string, what: string, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -23,7 +23,7 @@ function checkCount(op: string, what: string, v: number): void {
  */
 export function full(shape: Shape, value: number, dtype: DType = 'float64', op = 'full'): NDArray {
   const dims = checkShape(shape, op);
-  const data = alloc(dtype, sizeOf(dims), op);
+  const data = allocConstant(dtype, sizeOf(dims), op);
   if (value !== 0) data.fill(value);
   return new NDArray(data, dims);
 }
@@ -45,7 +45,7 @@ export function arange(start: number, end: number, step = 1, dtype: DType = 'flo
       `arange: step ${step} goes away from end (start ${start}, end ${end}); use a step of the other sign`,
     );
   }
-  const data = alloc(dtype, n, 'arange');
+  const data = allocConstant(dtype, n, 'arange');
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new NDArray(data, [n]);
 }
@@ -60,7 +60,7 @@ export function linspace(start: number, end: number, steps: number, dtype: DType
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
   checkCount('linspace', 'steps', steps);
-  const data = alloc(dtype, steps, 'linspace');
+  const data = allocConstant(dtype, steps, 'linspace');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.max(1, Math.floor(steps / 2)); // steps = 1 gives [start], as in PyTorch
   for (let i = 0; i < steps; i++) data[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
@@ -75,7 +75,7 @@ export function linspace(start: number, end: number, steps: number, dtype: DType
 export function eye(n: number, m: number = n, dtype: DType = 'float64'): NDArray {
   checkCount('eye', 'n', n);
   checkCount('eye', 'm', m);
-  const data = alloc(dtype, n * m, 'eye');
+  const data = allocConstant(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new NDArray(data, [n, m]);
 }

@@ -51,6 +51,7 @@ export {
   alloc,
   cast,
   checkShape,
+  copyAs,
   type Data,
   type DType,
   NDArray,

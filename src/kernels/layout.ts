@@ -2,7 +2,6 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { normalizeAxis } from './axes.js';
-import { broadcastOffsets } from './broadcast.js';
 import { alloc, type Data, NDArray, sizeOf, stridesOf } from './ndarray.js';
 
 /**
@@ -128,10 +127,38 @@ export function expand(x: NDArray, shape: readonly number[], op = 'expand'): NDA
     data.fill(src[0]!);
     return new NDArray(data, out);
   }
-  const off = broadcastOffsets(x.shape, out);
-  const data = alloc(x.dtype, off.length);
-  for (let i = 0; i < off.length; i++) data[i] = src[off[i]!]!;
+  const data = alloc(x.dtype, sizeOf(out));
+  if (data.length > 0) copyBroadcast(src, x.shape, data, out);
   return new NDArray(data, out);
+}
+
+/**
+ * Writes `src` (of `shape`) broadcast to `outShape` into `out`, one output row at a time with an
+ * odometer over the leading axes: no offset array of the result's size.
+ */
+function copyBroadcast(src: Data, shape: readonly number[], out: Data, outShape: readonly number[]): void {
+  const nd = outShape.length;
+  const lead = nd - shape.length;
+  const strides = new Array<number>(nd).fill(0); // 0 where the input repeats
+  for (let d = nd - 1, s = 1; d >= lead; d--) {
+    const size = shape[d - lead]!;
+    strides[d] = size === 1 ? 0 : s;
+    s *= size;
+  }
+  const inner = outShape[nd - 1]!;
+  const innerStride = strides[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let base = 0; base < out.length; base += inner) {
+    if (innerStride === 0) out.fill(src[off]!, base, base + inner);
+    else for (let j = 0; j < inner; j++) out[base + j] = src[off + j]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      off += strides[d]!;
+      if (++idx[d]! < outShape[d]!) break;
+      off -= strides[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
 }
 
 /** Copies `count` blocks of `len` elements, advancing by the given strides on each side. */

@@ -60,6 +60,36 @@ export function checkDType(dtype: unknown, op: string): DType {
  * out of memory) is a RangeError naming `op` and the bytes asked, not V8's bare message.
  */
 export function alloc(dtype: DType, n: number, op = 'alloc'): Data {
+  if (allocHook !== null) return allocHook(dtype, n, op, false);
+  return allocate(dtype, n, op);
+}
+
+/**
+ * `alloc` for an array its caller fills from plain numbers only (`full`, `tensor([...])`, `arange`):
+ * a constant of the code, whatever data flows through it. `compile` keeps such arrays as constants
+ * of a captured step; every other array must come from a recorded kernel call.
+ */
+export function allocConstant(dtype: DType, n: number, op = 'alloc'): Data {
+  if (allocHook !== null) return allocHook(dtype, n, op, true);
+  return allocate(dtype, n, op);
+}
+
+/** Where `alloc` gets its arrays while a compiled step captures or replays (see `setAllocHook`). */
+export type AllocHook = (dtype: DType, n: number, op: string, constant: boolean) => Data;
+
+let allocHook: AllocHook | null = null;
+
+/**
+ * Routes every `alloc` through `hook` (null: back to plain allocation). `compile` uses it to note
+ * which arrays each kernel call makes while it captures a step, and to hand the same arrays back
+ * when it replays the step. The check costs one comparison per allocation when no hook is set.
+ */
+export function setAllocHook(hook: AllocHook | null): void {
+  allocHook = hook;
+}
+
+/** `alloc` without the hook: a new zero-filled typed array. */
+export function allocate(dtype: DType, n: number, op = 'alloc'): Data {
   try {
     return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   } catch (e) {
@@ -93,6 +123,11 @@ export function resultDType(a: NDArray | number, b: NDArray | number): DType {
 /** `x` in `dtype` (the same array when it already is). */
 export function cast(x: NDArray, dtype: DType): NDArray {
   if (x.dtype === dtype) return x;
+  return copyAs(x, dtype);
+}
+
+/** A copy of `x` (in its own new array) in `dtype`, by default x's own. */
+export function copyAs(x: NDArray, dtype: DType = x.dtype): NDArray {
   const out = alloc(dtype, x.size);
   out.set(x.data);
   return new NDArray(out, x.shape);

@@ -1,7 +1,7 @@
 /** @file Conversion between nested JavaScript arrays and NDArrays, iterative so any depth works. */
 
 import { show } from '../errors.js';
-import { alloc, type DType, NDArray } from './ndarray.js';
+import { allocConstant, type DType, NDArray } from './ndarray.js';
 
 /** A number, or arrays of arrays of numbers: what `toNested` returns and `fromNested` accepts. */
 export type Nested = number | Nested[];
@@ -42,7 +42,7 @@ function where(path: readonly number[], last: number): string {
  * @example fromNested([[1, 2], [3, 4]]); // shape [2, 2]
  */
 export function fromNested(value: unknown, op = 'tensor', dtype: DType = 'float64'): NDArray {
-  if (typeof value === 'number') return new NDArray(alloc(dtype, 1).fill(value), []);
+  if (typeof value === 'number') return new NDArray(allocConstant(dtype, 1, op).fill(value), []);
   if (!isRow(value)) {
     throw new TypeError(`${op}: data is ${describe(value)}, expected a number or nested arrays of numbers`);
   }
@@ -59,7 +59,7 @@ export function fromNested(value: unknown, op = 'tensor', dtype: DType = 'float6
   }
   let size = 1;
   for (const d of shape) size *= d;
-  const out = alloc(dtype, size);
+  const out = allocConstant(dtype, size, op);
   const last = shape.length - 1;
   const rows: Row[] = [value];
   const path: number[] = [0]; // path[d]: the next index to visit in rows[d]

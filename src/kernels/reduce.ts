@@ -39,7 +39,7 @@ export function sumTo(x: NDArray, shape: Shape): NDArray {
     );
   }
   const keep = padShape(shape, x.ndim);
-  const acc = new Float64Array(sizeOf(shape));
+  const acc = alloc('float64', sizeOf(shape), 'sumTo');
   const src = x.data;
   const layout = blockLayout(x.shape, keep);
   if (layout === null) {
@@ -62,13 +62,17 @@ export function sumTo(x: NDArray, shape: Shape): NDArray {
       }
     }
   }
-  return new NDArray(x.dtype === 'float32' ? new Float32Array(acc) : acc, shape.slice());
+  if (x.dtype === 'float64') return new NDArray(acc, shape.slice());
+  const out = alloc('float32', acc.length, 'sumTo');
+  out.set(acc);
+  return new NDArray(out, shape.slice());
 }
 
 /** A reduction that also says where its value came from: `index[j]` is a flat index into the input. */
 export interface Extremes {
   values: NDArray;
-  index: Int32Array;
+  /** Flat indices, exact in float64 (made by `alloc`, so a compiled step's replay reuses the array). */
+  index: Float64Array;
 }
 
 /**
@@ -87,7 +91,7 @@ function extremeTo(x: NDArray, axes: readonly number[], dir: 1 | -1, op: string)
   }
   const keep = keepdimShape(x.shape, axes);
   const m = sizeOf(keep);
-  const index = new Int32Array(m);
+  const index = alloc('float64', m, op) as Float64Array;
   const src = x.data;
   const layout = blockLayout(x.shape, keep);
   if (layout !== null) {
@@ -113,7 +117,7 @@ function extremeTo(x: NDArray, axes: readonly number[], dir: 1 | -1, op: string)
     }
   } else {
     const off = broadcastOffsets(keep, x.shape);
-    const best = new Float64Array(m);
+    const best = alloc('float64', m, op);
     index.fill(-1);
     for (let i = 0; i < src.length; i++) {
       const j = off[i]!;
@@ -151,7 +155,12 @@ export function minTo(x: NDArray, axes: readonly number[], op = 'min'): Extremes
  *
  * @example selectMask(x, [1], maxTo(x, [1]).index, rows);
  */
-export function selectMask(x: NDArray, axes: readonly number[], index: Int32Array, outSize: number): NDArray {
+export function selectMask(
+  x: NDArray,
+  axes: readonly number[],
+  index: Float64Array,
+  outSize: number,
+): NDArray {
   const expected = sizeOf(keepdimShape(x.shape, axes));
   if (outSize !== expected || index.length < outSize) {
     throw new AutogradError(
@@ -177,7 +186,7 @@ export function tieMask(x: NDArray, values: NDArray): NDArray {
   const mask = alloc(x.dtype, x.size);
   // NOTE: one block (a reduction over everything) needs no offsets: every element maps to block 0.
   const off = values.size === 1 ? null : broadcastOffsets(values.shape, x.shape);
-  const count = new Float64Array(values.size);
+  const count = alloc('float64', values.size, 'tieMask');
   for (let i = 0; i < src.length; i++) {
     const j = off === null ? 0 : off[i]!;
     if (sameNumber(src[i]!, best[j]!)) count[j]!++;
@@ -198,13 +207,15 @@ function argAlong(x: NDArray, axis: number | undefined, keepdim: boolean, dir: 1
   if (axis === undefined) {
     const all = Array.from({ length: x.ndim }, (_, i) => i);
     const { index } = extremeTo(x, all, dir, op);
-    return new NDArray(Float64Array.of(index[0]!), keepdim ? keepdimShape(x.shape, all) : []);
+    const flat = alloc('float64', 1, op);
+    flat[0] = index[0]!;
+    return new NDArray(flat, keepdim ? keepdimShape(x.shape, all) : []);
   }
   const a = normalizeAxis(axis, x.ndim, op);
   const { index } = extremeTo(x, [a], dir, op);
   const stride = stridesOf(x.shape)[a]!;
   const size = x.shape[a]!;
-  const out = new Float64Array(index.length);
+  const out = alloc('float64', index.length, op);
   for (let j = 0; j < index.length; j++) out[j] = Math.floor(index[j]! / stride) % size;
   return new NDArray(out, keepdim ? keepdimShape(x.shape, [a]) : squeezeAxes(x.shape, [a]));
 }

@@ -6,10 +6,10 @@
 import { graph as B } from '../engine/graph-backend.js';
 import { type Node, nodesMade } from '../engine/node.js';
 import { checkFinite, fmt, ShapeError } from '../errors.js';
-import { sameShape } from '../kernels/ndarray.js';
+import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
 import { logSoftmax, mean, sum } from '../ops/composites.js';
+import { type ArrayKernel, activeRecorder, runArray } from '../ops/tape.js';
 import { Value } from '../scalar/value.js';
-import { fromTypedArray } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** How a loss combines its per-element values, as PyTorch's `reduction`. */
@@ -261,15 +261,30 @@ function oneHot(op: string, indices: Tensor, logits: Tensor): Tensor {
       'pass one class index per row',
     );
   }
-  const rows =
-    logits.dtype === 'float32' ? new Float32Array(batch! * classes!) : new Float64Array(batch! * classes!);
-  indices.array.data.forEach((k, i) => {
-    if (!Number.isInteger(k) || k < 0 || k >= classes!) {
-      throw new RangeError(
-        `${op}: target ${i} is ${k}, not a class index in 0..${classes! - 1}; pass integer class indices`,
-      );
-    }
-    rows[i * classes! + k] = 1;
-  });
-  return fromTypedArray(rows, [batch!, classes!]);
+  activeRecorder()?.see([indices]); // read by a kernel directly, not through an op
+  return new Tensor(runArray(ONE_HOT, [indices.array], { op, classes: classes!, dtype: logits.dtype }));
 }
+
+interface OneHotAttrs {
+  readonly op: string;
+  readonly classes: number;
+  readonly dtype: DType;
+}
+
+/** The one-hot kernel: a kernel call, so that a compiled step makes the rows from each call's targets. */
+const ONE_HOT: ArrayKernel = {
+  name: 'oneHot',
+  array: ([indices], { op, classes, dtype }: OneHotAttrs) => {
+    const index = (indices as NDArray).data;
+    const rows = alloc(dtype, index.length * classes, op);
+    index.forEach((k, i) => {
+      if (!Number.isInteger(k) || k < 0 || k >= classes) {
+        throw new RangeError(
+          `${op}: target ${i} is ${k}, not a class index in 0..${classes - 1}; pass integer class indices`,
+        );
+      }
+      rows[i * classes + k] = 1;
+    });
+    return new NDArray(rows, [index.length, classes]);
+  },
+};

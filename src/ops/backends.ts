@@ -5,6 +5,7 @@ import * as K from '../kernels/index.js';
 import type { DType, NDArray } from '../kernels/ndarray.js';
 import type { AnyOp, Backend, Operand } from './op.js';
 import { OPS } from './table.js';
+import { runArray, SUB } from './tape.js';
 
 /** How one kind of value runs a primitive, tells its shape and makes a constant. */
 export interface Kind<T> {
@@ -66,7 +67,7 @@ export const numberBackend: Backend<number> = (() => {
 
 /** Plain arrays, for `Tensor` rules on a first-order pass: each primitive is its array kernel. */
 export const arrayBackend: Backend<NDArray> = makeBackend<NDArray>({
-  call: (op, ins, attrs) => op.array!(ins as NDArray[], attrs),
+  call: (op, ins, attrs) => runArray(op, ins as NDArray[], attrs),
   shape: (x) => (typeof x === 'number' ? NO_SHAPE : x.shape),
   dtype: (x) => (typeof x === 'number' ? 'float64' : x.dtype),
   full: (shape, value, like) => K.full(shape, value, like.dtype),
@@ -74,4 +75,4 @@ export const arrayBackend: Backend<NDArray> = makeBackend<NDArray>({
 });
 // NOTE: x − y in one kernel, not add(x, neg(y)): the same numbers (IEEE defines x − y as x + (−y)),
 // one kernel call and one array fewer in every optimizer step (p − lr·g) and rule that subtracts.
-arrayBackend.sub = (x, y) => K.sub(x, y);
+arrayBackend.sub = (x, y) => runArray(SUB, [x, y]);

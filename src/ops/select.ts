@@ -2,7 +2,7 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
-import { NDArray, sizeOf } from '../kernels/ndarray.js';
+import { alloc, NDArray, sizeOf } from '../kernels/ndarray.js';
 import type { Backend } from './op.js';
 
 /** The index array gather needs for indexSelect: x's shape with `axis` of size n, each element `index[k]` at position k along it. */
@@ -10,7 +10,7 @@ function spread(index: NDArray, shape: readonly number[], axis: number): NDArray
   const n = index.size;
   const out = [...shape.slice(0, axis), n, ...shape.slice(axis + 1)];
   const inner = sizeOf(shape.slice(axis + 1));
-  const data = new Float64Array(sizeOf(out));
+  const data = alloc('float64', sizeOf(out), 'indexSelect');
   for (let at = 0; at < data.length; at++) data[at] = index.data[Math.floor(at / inner) % n]!;
   return new NDArray(data, out);
 }

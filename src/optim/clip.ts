@@ -1,6 +1,7 @@
 /** @file clipGradNorm: scale gradients down so that their joint norm is at most a bound. */
 
 import type { Node, Raw } from '../engine/node.js';
+import { activeRecorder } from '../ops/tape.js';
 import { checkRate } from './optimizer.js';
 
 /** Σ|g|ᵖ over one gradient (p = Infinity: the largest |g|). */
@@ -30,6 +31,17 @@ export function clipGradNorm(params: readonly Node[], maxNorm: number, normType 
     throw new TypeError('clipGradNorm: expected an array of parameters, e.g. model.parameters()');
   checkRate('clipGradNorm', 'maxNorm', maxNorm);
   checkRate('clipGradNorm', 'normType', normType, { min: Number.MIN_VALUE });
+  const recorder = activeRecorder();
+  if (recorder === null) return clip(params, maxNorm, normType);
+  // NOTE: inside a compiled step the norm changes every call: the clipping runs again at each replay.
+  let norm = 0;
+  recorder.host('clipGradNorm', () => {
+    norm = clip(params, maxNorm, normType);
+  });
+  return norm;
+}
+
+function clip(params: readonly Node[], maxNorm: number, normType: number): number {
   const grads = params.map((p) => p.gradRaw);
   let total = 0;
   for (const g of grads) {

@@ -4,6 +4,7 @@ import { Node, type Raw } from '../engine/node.js';
 import { fmt, ShapeError } from '../errors.js';
 import { alloc, NDArray, sameShape } from '../kernels/ndarray.js';
 import type { Backend } from '../ops/op.js';
+import { activeRecorder } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** An optimizer's options object: undefined (defaults) or an object; anything else is a TypeError. */
@@ -92,8 +93,19 @@ export abstract class Optimizer<P extends Node, S extends SlotState> {
   /** The fixed hyperparameters (all but lr), saved with the state and checked when it is loaded. */
   protected abstract hyperparameters(): Record<string, number>;
 
-  /** Applies one update to every parameter that has a gradient. */
+  /**
+   * Applies one update to every parameter that has a gradient. Inside a step that `compile` captures,
+   * the update runs again at every replay as it would eagerly (so the step count, a scheduled lr and
+   * the state are read anew each time), not as recorded kernel calls.
+   */
   step(): void {
+    const recorder = activeRecorder();
+    if (recorder === null) this.applyStep();
+    else recorder.host(`${this.name}.step()`, () => this.applyStep());
+  }
+
+  /** `step()` itself: every new parameter computed first, then all assigned. */
+  protected applyStep(): void {
     checkRate(this.name, 'lr', this.lr);
     const next = this.params.map((p, i) => {
       const g = p.gradRaw;

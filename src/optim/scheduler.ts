@@ -1,6 +1,7 @@
 /** @file Learning-rate schedulers: StepLR and CosineAnnealingLR, stepped once per epoch as in PyTorch. */
 
 import { NDArray } from '../kernels/ndarray.js';
+import { activeRecorder } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkRate } from './optimizer.js';
 
@@ -31,10 +32,15 @@ export abstract class LRScheduler {
   /** The learning rate at `epoch`, in closed form. */
   protected abstract lrAt(epoch: number): number;
 
-  /** Moves to the next epoch and sets the optimizer's learning rate for it. */
+  /** Moves to the next epoch and sets the optimizer's learning rate for it (again at every replay of a compiled step). */
   step(): void {
-    this.lastEpoch += 1;
-    this.optimizer.lr = this.lrAt(this.lastEpoch);
+    const advance = () => {
+      this.lastEpoch += 1;
+      this.optimizer.lr = this.lrAt(this.lastEpoch);
+    };
+    const recorder = activeRecorder();
+    if (recorder === null) advance();
+    else recorder.host(`${this.name}.step()`, advance);
   }
 
   /** The learning rate set by the latest step, as PyTorch's `get_last_lr()` (one group). */

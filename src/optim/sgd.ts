@@ -1,6 +1,8 @@
 /** @file Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay. */
 
 import type { Node, Raw } from '../engine/node.js';
+import { subScaledInPlace } from '../kernels/in-place.js';
+import type { NDArray } from '../kernels/ndarray.js';
 import type { Backend } from '../ops/op.js';
 import { checkRate, Optimizer, optionsOf, type Slots } from './optimizer.js';
 
@@ -46,6 +48,24 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
     this.slots = this.momentum === 0 ? {} : { momentum_buffer: 'buffer' };
   }
 
+  /**
+   * Plain SGD on tensors updates each parameter in place (p − g·lr, rounded as the two kernels round),
+   * allocating nothing: what a compiled step's replay runs every call. Anything else takes the general path.
+   */
+  protected override applyStep(): void {
+    if (this.momentum !== 0 || this.weightDecay !== 0 || !this.params.every(plainTensorStep)) {
+      super.applyStep();
+      return;
+    }
+    checkRate(this.name, 'lr', this.lr);
+    for (const p of this.params) {
+      const g = p.gradRaw as NDArray | null;
+      if (g === null) continue;
+      subScaledInPlace(p.raw as NDArray, g, this.lr);
+      p.markWritten('an optimizer step');
+    }
+  }
+
   protected hyperparameters(): Record<string, number> {
     const { momentum, dampening, weightDecay, nesterov } = this;
     return { momentum, dampening, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0 };
@@ -55,9 +75,21 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
     let g = this.weightDecay === 0 ? grad : B.add(grad, B.mul(p, this.weightDecay));
     if (this.momentum === 0) return [B.sub(p, B.mul(g, this.lr)), {}];
     const previous = state?.momentum_buffer;
+    // NOTE: the first buffer is a copy of g (PyTorch's clone()), never g's own array: that belongs to the
+    // gradient, which a compiled step's replay rewrites in place. g·1 is g, bit for bit.
     const buf =
-      previous === undefined ? g : B.add(B.mul(previous, this.momentum), B.mul(g, 1 - this.dampening));
+      previous === undefined
+        ? B.mul(g, 1)
+        : B.add(B.mul(previous, this.momentum), B.mul(g, 1 - this.dampening));
     g = this.nesterov ? B.add(g, B.mul(buf, this.momentum)) : buf;
     return [B.sub(p, B.mul(g, this.lr)), { momentum_buffer: buf }];
   }
+}
+
+/** A tensor parameter whose gradient (if any) has its shape and dtype, so `p − g·lr` can run in place. */
+function plainTensorStep(p: Node): boolean {
+  const raw = p.raw;
+  const g = p.gradRaw;
+  if (typeof raw === 'number' || typeof g === 'number') return false;
+  return g === null || (g.dtype === raw.dtype && g.size === raw.size);
 }

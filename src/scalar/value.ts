@@ -3,7 +3,7 @@
 import { applyOp } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
-import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, type Raw } from '../engine/node.js';
+import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, nodesMade, type Raw } from '../engine/node.js';
 import { checkFinite, describeValue, formatNumber, readOptions, type Shape } from '../errors.js';
 import { numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend, ScalarOp } from '../ops/op.js';
@@ -182,7 +182,8 @@ export class Value extends Node {
   softplus(beta = 1): Value {
     if (beta === 1) return this.unary(OPS.softplus);
     const b = checkFinite('softplus', beta, 'beta');
-    return (graph.div(graph.softplus(graph.mul(this, b)), b) as Value).madeBy('softplus');
+    const from = nodesMade();
+    return (graph.div(graph.softplus(graph.mul(this, b)), b) as Value).madeBy('softplus', from);
   }
 
   /**

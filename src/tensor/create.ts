@@ -4,6 +4,7 @@ import type { Shape } from '../errors.js';
 import * as K from '../kernels/create.js';
 import { checkShape, type Data, type DType, NDArray, sizeOf } from '../kernels/ndarray.js';
 import { fromNested } from '../kernels/nested.js';
+import { type ArrayKernel, runArray } from '../ops/tape.js';
 import { Tensor, type TensorOptions, tensorOptions } from './tensor.js';
 
 let generator = new K.Rng(0);
@@ -121,10 +122,25 @@ export function eye(n: number, m: number = n, options: TensorOptions = {}): Tens
   return new Tensor(K.eye(n, m, dtypeOf(options, 'eye')), options);
 }
 
+interface RandomAttrs {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+// NOTE: kernels, so that a compiled step draws anew from the generator at every replay, as eager does.
+const RAND: ArrayKernel = {
+  name: 'rand',
+  array: (_, a: RandomAttrs) => K.randUniform(a.shape, generator, a.dtype),
+};
+const RANDN: ArrayKernel = {
+  name: 'randn',
+  array: (_, a: RandomAttrs) => K.randNormal(a.shape, generator, a.dtype),
+};
+
 /** Uniform random numbers in [0, 1), from the generator seeded by `manualSeed`. @example rand([2, 2]) */
 export function rand(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
   return new Tensor(
-    K.randUniform(shapeArg(shape, options, 'rand'), generator, dtypeOf(options, 'rand')),
+    runArray(RAND, [], { shape: shapeArg(shape, options, 'rand'), dtype: dtypeOf(options, 'rand') }),
     options,
   );
 }
@@ -132,7 +148,7 @@ export function rand(shape: number | readonly number[], options: TensorOptions =
 /** Standard normal random numbers, from the generator seeded by `manualSeed`. @example randn([2, 2]) */
 export function randn(shape: number | readonly number[], options: TensorOptions = {}): Tensor {
   return new Tensor(
-    K.randNormal(shapeArg(shape, options, 'randn'), generator, dtypeOf(options, 'randn')),
+    runArray(RANDN, [], { shape: shapeArg(shape, options, 'randn'), dtype: dtypeOf(options, 'randn') }),
     options,
   );
 }

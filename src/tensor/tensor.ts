@@ -3,7 +3,16 @@
 import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
-import { CONSTANT, isNodeInit, leafInit, makeInit, Node, type NodeInit, type Raw } from '../engine/node.js';
+import {
+  CONSTANT,
+  isNodeInit,
+  leafInit,
+  makeInit,
+  Node,
+  type NodeInit,
+  nodesMade,
+  type Raw,
+} from '../engine/node.js';
 import {
   checkFinite,
   describeValue,
@@ -19,7 +28,7 @@ import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
 import * as K from '../kernels/index.js';
 import { expand as expandArray } from '../kernels/layout.js';
-import { alloc, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
+import { allocConstant, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
 import { ReleasedArray } from '../kernels/released.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
@@ -29,6 +38,7 @@ import type { AnyOp, Backend } from '../ops/op.js';
 import * as X from '../ops/select.js';
 import * as S from '../ops/statistics.js';
 import { OPS } from '../ops/table.js';
+import { activeRecorder } from '../ops/tape.js';
 
 /** Options of `tensor()` and the creation functions: `tensor([1, 2], { requiresGrad: true, label: 'b' })`. */
 export interface TensorOptions {
@@ -186,7 +196,10 @@ export class Tensor extends Node {
       if (z.isReleased) throw releasedError(op.name);
       ins.push(z.raw as NDArray);
     }
-    return op.array(ins, attrs);
+    const recorder = activeRecorder();
+    if (recorder === null) return op.array(ins, attrs);
+    recorder.see(more.length === 0 ? [x, y] : [x, y, ...more]);
+    return recorder.kernel(op, ins, attrs);
   }
 
   /**
@@ -249,7 +262,7 @@ export class Tensor extends Node {
         throw withLabels(e, this, y);
       }
     }
-    return this.composite('sub', B.sub(this, y));
+    return this.composite('sub', () => B.sub(this, y));
   }
   mul(other: TensorLike): Tensor {
     return binary(OPS.mul, this, other);
@@ -294,7 +307,7 @@ export class Tensor extends Node {
   clamp(min?: TensorLike, max?: TensorLike): Tensor {
     const lo = min === undefined ? undefined : operand('clamp', min);
     const hi = max === undefined ? undefined : operand('clamp', max);
-    return this.composite('clamp', C.clamp(B, this, lo, hi));
+    return this.composite('clamp', () => C.clamp(B, this, lo, hi));
   }
 
   // comparisons: 1 or 0, no gradient
@@ -329,10 +342,10 @@ export class Tensor extends Node {
 
   // reductions; `axis` is a number or an array of numbers, all axes when left out
   sum(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('sum', C.sum(B, this, axis, keepdim));
+    return this.composite('sum', () => C.sum(B, this, axis, keepdim));
   }
   mean(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('mean', C.mean(B, this, axis, keepdim));
+    return this.composite('mean', () => C.mean(B, this, axis, keepdim));
   }
   /**
    * Largest element over `axis` (a number, a list of axes, or all when left out). Along one axis the
@@ -340,11 +353,11 @@ export class Tensor extends Node {
    * tied elements share it evenly, as `torch.amax`.
    */
   max(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('max', C.extreme(B, this, axis, keepdim, 'max'));
+    return this.composite('max', () => C.extreme(B, this, axis, keepdim, 'max'));
   }
   /** Smallest element over `axis`; ties as in `max` (`torch.min(dim)` along one axis, `torch.amin` otherwise). */
   min(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('min', C.extreme(B, this, axis, keepdim, 'min'));
+    return this.composite('min', () => C.extreme(B, this, axis, keepdim, 'min'));
   }
   /** Index of the largest element along `axis` (of the flattened tensor when left out); no gradient. */
   argmax(axis?: number, keepdim = false): Tensor {
@@ -354,10 +367,10 @@ export class Tensor extends Node {
     return apply(OPS.argmin, [this], { axis: this.axisOrAll(axis, 'argmin'), keepdim }) as Tensor;
   }
   softmax(axis: number): Tensor {
-    return this.composite('softmax', C.softmax(B, this, axis));
+    return this.composite('softmax', () => C.softmax(B, this, axis));
   }
   logSoftmax(axis: number): Tensor {
-    return this.composite('logSoftmax', C.logSoftmax(B, this, axis));
+    return this.composite('logSoftmax', () => C.logSoftmax(B, this, axis));
   }
 
   // shape
@@ -370,7 +383,7 @@ export class Tensor extends Node {
     return B.reshape(this, shapeArgument('view', shape)) as Tensor;
   }
   transpose(dim0: number, dim1: number): Tensor {
-    return this.composite('transpose', C.transpose(B, this, dim0, dim1));
+    return this.composite('transpose', () => C.transpose(B, this, dim0, dim1));
   }
   /** Transpose of a matrix (reverse of the axes otherwise), as torch's `.T`. */
   get T(): Tensor {
@@ -390,10 +403,10 @@ export class Tensor extends Node {
     return B.expand(this, shapeArgument('expand', shape)) as Tensor;
   }
   squeeze(axis?: number | readonly number[]): Tensor {
-    return this.composite('squeeze', C.squeeze(B, this, axis));
+    return this.composite('squeeze', () => C.squeeze(B, this, axis));
   }
   unsqueeze(axis: number): Tensor {
-    return this.composite('unsqueeze', C.unsqueeze(B, this, axis));
+    return this.composite('unsqueeze', () => C.unsqueeze(B, this, axis));
   }
   /** Elements `start` to `end` (exclusive) along `axis`, as `torch.narrow(axis, start, end - start)`. */
   slice(axis: number, start: number, end: number): Tensor {
@@ -426,32 +439,34 @@ export class Tensor extends Node {
   softplus(beta = 1): Tensor {
     if (beta === 1) return apply(OPS.softplus, [this]) as Tensor;
     const b = checkFinite('softplus', beta, 'beta');
-    return this.composite('softplus', B.div(B.softplus(B.mul(this, b)), b));
+    return this.composite('softplus', () => B.div(B.softplus(B.mul(this, b)), b));
   }
   /** log Σ exp over `axis`, stable for large values (torch.logsumexp). */
   logsumexp(axis: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('logsumexp', S.logsumexp(B, this, axis, keepdim));
+    return this.composite('logsumexp', () => S.logsumexp(B, this, axis, keepdim));
   }
   /** Variance over `axis` (all when left out), dividing by N − correction (default 1, unbiased), as torch.var. */
   var(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
     const { correction = 1, keepdim = false } = options;
-    return this.composite(
-      'var',
+    return this.composite('var', () =>
       S.variance(B, this, axis, checkFinite('var', correction, 'correction'), keepdim),
     );
   }
   /** Standard deviation: √var, with the same `correction` (torch.std). */
   std(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
     const { correction = 1, keepdim = false } = options;
-    return this.composite('std', S.std(B, this, axis, checkFinite('std', correction, 'correction'), keepdim));
+    return this.composite('std', () =>
+      S.std(B, this, axis, checkFinite('std', correction, 'correction'), keepdim),
+    );
   }
   /** The vector p-norm over `axis` (all elements when left out): p = 2, 1, Infinity, -Infinity, 0 or any p > 0. */
   norm(p = 2, axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('norm', S.norm(B, this, p, axis, keepdim));
+    return this.composite('norm', () => S.norm(B, this, p, axis, keepdim));
   }
   /** Running sum along `axis` (torch.cumsum). */
   cumsum(axis: number): Tensor {
-    if (this.ndim === 0) return this.composite('cumsum', B.reshape(B.cumsum(B.reshape(this, [1]), 0), []));
+    if (this.ndim === 0)
+      return this.composite('cumsum', () => B.reshape(B.cumsum(B.reshape(this, [1]), 0), []));
     return B.cumsum(this, normalizeAxis(axis, this.ndim, 'cumsum')) as Tensor;
   }
   /** torch.gather: out[i][j] = this[index[i][j]][j] for axis 0 (likewise any axis); out has index's shape. */
@@ -463,19 +478,23 @@ export class Tensor extends Node {
   }
   /** The slices at positions `index` (1-D) along `axis`, in that order (torch.index_select). */
   indexSelect(axis: number, index: Tensor | Nested): Tensor {
-    return this.composite('indexSelect', X.indexSelect(B, this, axis, indexArray(index, 'indexSelect')));
+    return this.composite('indexSelect', () =>
+      X.indexSelect(B, this, axis, indexArray(index, 'indexSelect')),
+    );
   }
   /** Integer-array indexing, PyTorch's `x[index]`: rows picked along axis 0, shaped index.shape ++ shape[1:]. */
   index(index: Tensor | Nested): Tensor {
-    return this.composite('index', X.take(B, this, indexArray(index, 'index')));
+    return this.composite('index', () => X.take(B, this, indexArray(index, 'index')));
   }
   /** Pieces along `axis`: of size `sizes` each (the last may be smaller), or of the listed sizes (torch.split). */
   split(sizes: number | readonly number[], axis = 0): Tensor[] {
-    return X.split(B, this, sizes, axis).map((t) => this.composite('split', t));
+    const from = nodesMade();
+    return X.split(B, this, sizes, axis).map((t) => this.composite('split', () => t, from));
   }
   /** `chunks` pieces of nearly equal size along `axis` (torch.chunk). */
   chunk(chunks: number, axis = 0): Tensor[] {
-    return X.chunk(B, this, chunks, axis).map((t) => this.composite('chunk', t));
+    const from = nodesMade();
+    return X.chunk(B, this, chunks, axis).map((t) => this.composite('chunk', () => t, from));
   }
 
   /**
@@ -501,10 +520,11 @@ export class Tensor extends Node {
           'call .sum() or .mean() first, or pass backward(gradient)',
         );
       }
-      return this.constant(new NDArray(alloc(this.dtype, 1).fill(1), this.shape));
+      return this.constant(new NDArray(allocConstant(this.dtype, 1, 'backward').fill(1), this.shape));
     }
     const g =
       gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
+    activeRecorder()?.see([g]);
     if (!sameShape(g.shape, this.shape)) {
       throw new ShapeError(
         'backward',
@@ -525,6 +545,7 @@ export class Tensor extends Node {
 
   /** The same data, cut from the graph: no parents, no gradient. */
   detach(): Tensor {
+    activeRecorder()?.see([this]); // a compiled step reads a detached parameter live
     return graph.detach(this) as Tensor;
   }
 
@@ -554,9 +575,13 @@ export class Tensor extends Node {
     return `tensor(${formatArray(this.array)}${extras.map((e) => `, ${e}`).join('')})`;
   }
 
-  /** The result of a composite method, named after it for `gradFn` (unless it is this tensor itself). */
-  private composite(method: string, result: Node): Tensor {
-    return (result === this ? this : result.madeBy(method)) as Tensor;
+  /**
+   * The result of a composite method, named after it for `gradFn` (unless it is this tensor itself),
+   * with the id its nodes start at (`from`: before `make` runs), so that a drawing can show them as one node.
+   */
+  private composite(method: string, make: () => Node, from = nodesMade()): Tensor {
+    const result = make();
+    return (result === this ? this : result.madeBy(method, from)) as Tensor;
   }
 
   private axisOrAll(axis: number | undefined, op: string): number | undefined {
@@ -635,15 +660,21 @@ function scalarConstant(v: number, dtype: DType): Tensor {
   ) {
     return hit;
   }
-  const c = new Tensor(new NDArray(alloc(dtype, 1).fill(v), []), CONSTANT as TensorOptions);
+  const c = new Tensor(new NDArray(allocConstant(dtype, 1, 'scalar').fill(v), []), CONSTANT as TensorOptions);
   scalarConstants[slot] = c;
   return c;
 }
 
 /** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */
 function writeInPlace(t: Tensor, values: NDArray, by: string): void {
-  t.array.data.set(values.data);
-  t.markWritten(by);
+  const target = t.array;
+  const write = () => {
+    target.data.set(values.data);
+    t.markWritten(by);
+  };
+  const recorder = activeRecorder();
+  if (recorder === null) write();
+  else recorder.host(by, write, [values]); // a compiled step repeats the write, reading values anew
 }
 
 /** What `data =` and `copy_` take: a Tensor's array, or nested arrays in `t`'s dtype. */

@@ -7,19 +7,20 @@ import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleO
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { type ModuleNames, moduleKinds, moduleMembers, parameterNames } from './modules.js';
 import { localDerivatives } from './rule.js';
+import { stageDot } from './stage-dot.js';
+import { type StageSummary, stageSummary } from './stages.js';
 import {
   boxId,
   boxText,
   collapsedModules,
   composites,
-  groupText,
   type Inputs,
   isConstant,
   isInlined,
   opText,
   unitGroups,
 } from './summarise.js';
-import { dataOf, gradOf, rawText, type Shown, short } from './text.js';
+import { fields, gradOf, groupText, type Shown, short } from './text.js';
 
 /** Options of `toDot`: `toDot(loss, { heat: true, rankdir: 'TB' })`. */
 export interface DotOptions {
@@ -29,9 +30,13 @@ export interface DotOptions {
    */
   readonly rankdir?: 'LR' | 'TB' | 'RL' | 'BT' | 'auto';
   /**
-   * Most value nodes drawn (default 2000). Past it, known modules are collapsed first; then the values
-   * nearest the root (fewest steps back) are kept and the rest summarised in one box, since Graphviz
-   * cannot lay out huge graphs legibly. `Infinity` draws everything.
+   * Most value nodes drawn (default 2000), since Graphviz cannot lay out huge graphs legibly or fast.
+   * Past it, the modules of `modules` are collapsed into boxes; if that leaves too many values, those
+   * nearest the root (fewest steps back) are kept and the rest counted in one box. Without modules to
+   * collapse, the graph is drawn as a layer diagram instead: one record per op and stage (the number of
+   * nonlinear ops such as tanh or exp behind a value), `100,352 × mul` with the norm and range of the
+   * values and gradients, stages merged into bands when there are many; the root is drawn as itself.
+   * `Infinity` draws everything.
    */
   readonly maxNodes?: number;
   /**
@@ -52,7 +57,7 @@ export interface DotOptions {
   readonly collapse?: boolean | readonly string[];
   /** Leave out constant values (tensors that take no gradient): only what gradients flow through. */
   readonly hideConstants?: boolean;
-  /** Draw each composite a function recorded (binaryCrossEntropy, mseLoss) as one node. */
+  /** Draw each composite (a loss, softmax, mean, var, … any method built from several primitives) as one node. */
   readonly composites?: boolean;
   /** For frames of a trace: the gradient to show per node id, a number or a summary (missing: none yet). */
   readonly gradients?: ReadonlyMap<number, Shown | null>;
@@ -133,24 +138,33 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     throw new RangeError(
       `toDot: maxNodes must be at least 1 (got ${maxNodes}); pass a positive number, or Infinity`,
     );
-  const all = topoSort([root]);
-  const whole = options.composites
-    ? composites(all)
-    : { inside: new Map<Node, Node>(), inputs: new Map() as Inputs };
+  const { all, whole, skip, inputsOf, order, names, members, collapsed } = prepare(root, options, maxNodes);
   // a step inside a composite drawn whole lights the composite
   const insideLit = [...whole.inside].find(([n]) => n.id === options.highlight)?.[1];
   const highlight = insideLit ? insideLit.id : options.highlight;
-  const skip = (n: Node) =>
-    n !== root && (isInlined(n) || whole.inside.has(n) || (options.hideConstants === true && isConstant(n)));
-  const inputsOf = (n: Node): readonly (readonly [Node, number])[] =>
-    whole.inputs.get(n) ?? n.parents.map((p, i) => [p, i] as const);
-  const order = all.filter((n) => !skip(n));
-
-  const names = parameterNames(options.modules);
+  const shownGrad = (n: Node): Shown | null =>
+    options.gradients ? (options.gradients.get(n.id) ?? null) : gradOf(n);
+  if (collapsed.size === 0 && order.length > maxNodes) {
+    return stageDot(stageSummary(all, order, root, inputsOf), {
+      inputsOf,
+      isComposite: (n) => whole.inputs.has(n),
+      names,
+      mode,
+      shownGrad,
+      rankdir,
+      legend,
+      edgeLabels: options.edgeLabels,
+      highlight,
+      maxNodes,
+      hint:
+        names.size === 0
+          ? 'pass modules to draw layers as boxes, or maxNodes: Infinity to draw every value'
+          : 'maxNodes: Infinity draws every value',
+      highlightColour: HIGHLIGHT,
+    });
+  }
   const kinds = moduleKinds(options.modules);
   const moduleTitle = (m: string) => (kinds.has(m) ? `${m} (${kinds.get(m)})` : m);
-  const members = names.size > 0 ? moduleMembers(all, names) : new Map<Node, string>();
-  const collapsed = collapsedModules(options.collapse, members, order.length > maxNodes);
   const boxOf = (n: Node) => {
     const m = members.get(n);
     return m !== undefined && collapsed.has(m) ? m : null;
@@ -189,8 +203,6 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   const hidden = visible.length - drawn.length;
   const rank = latestRanks(drawn, shown, inputsOf);
   const uses = useCounts(drawn, shown, inputsOf);
-  const shownGrad = (n: Node): Shown | null =>
-    options.gradients ? (options.gradients.get(n.id) ?? null) : gradOf(n);
   const scale: Scale | null =
     mode === 'role'
       ? null
@@ -212,7 +224,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
     lines.push(`  legend [id="legend", shape=plaintext, margin=0, label=${legendLabel(mode, scale)}];`);
   if (hidden > 0) {
     lines.push(
-      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})${names.size === 0 ? '\\npass modules to draw layers as boxes' : ''}"];`,
+      `  hidden [shape=box, style="dashed", label="… ${hidden} earlier nodes not drawn (maxNodes=${maxNodes})\\nmaxNodes: Infinity draws every value"];`,
     );
   }
   const clusters = new Map<string, string[]>();
@@ -327,15 +339,31 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   return lines.join('\n');
 }
 
-/** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */
-function fields(n: Node, title: string, grad: Shown | null): string[] {
-  const g = n.requiresGrad
-    ? grad === null
-      ? 'no gradient yet'
-      : rawText('grad', grad)
-    : 'no gradient (constant)';
-  const out = [rawText('data', dataOf(n)), g];
-  return title ? [title, ...out] : out;
+/** What toDot works from: the nodes it may draw, their drawn inputs, module names, collapsed modules. */
+function prepare(root: Node, options: DotOptions, maxNodes: number) {
+  const all = topoSort([root]);
+  const whole = options.composites
+    ? composites(all)
+    : { inside: new Map<Node, Node>(), inputs: new Map() as Inputs };
+  const skip = (n: Node) =>
+    n !== root && (isInlined(n) || whole.inside.has(n) || (options.hideConstants === true && isConstant(n)));
+  const inputsOf = (n: Node): readonly (readonly [Node, number])[] =>
+    whole.inputs.get(n) ?? n.parents.map((p, i) => [p, i] as const);
+  const order = all.filter((n) => !skip(n));
+  const names = parameterNames(options.modules);
+  const members = names.size > 0 ? moduleMembers(all, names) : new Map<Node, string>();
+  const collapsed = collapsedModules(options.collapse, members, order.length > maxNodes);
+  return { all, whole, skip, inputsOf, order, names, members, collapsed };
+}
+
+/**
+ * The groups `toDot(root, options)` draws when it summarises a graph past the budget by stage, or
+ * null when it draws values (the viewer reads them for tooltips and stepping).
+ */
+export function stageSummaryOf(root: Node, options: DotOptions = {}): StageSummary | null {
+  const maxNodes = options.maxNodes ?? 2000;
+  const { all, order, inputsOf, collapsed } = prepare(root, options, maxNodes);
+  return collapsed.size === 0 && order.length > maxNodes ? stageSummary(all, order, root, inputsOf) : null;
 }
 
 /**

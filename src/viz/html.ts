@@ -5,11 +5,22 @@ import { topoSort } from '../engine/topo.js';
 import type { Value } from '../scalar/value.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ColourMode, escapeHtml, fillFor, legendHtml, metric, scaleOf } from './colour.js';
-import { type DotOptions, toDot } from './dot.js';
+import { type DotOptions, stageSummaryOf, toDot } from './dot.js';
 import { explain, nameOf } from './explain.js';
 import { parameterNames } from './modules.js';
 import { renderSvg } from './render.js';
-import { dataOf, gradOf, type Shown, summaryOf } from './text.js';
+import { groupFill, groupGradText, groupMetric, groupPlace, groupTitle } from './stage-dot.js';
+import type { StageGroup, StageSummary } from './stages.js';
+import {
+  dataOf,
+  type GroupStats,
+  gradOf,
+  groupStats,
+  isReleased,
+  type Shown,
+  short,
+  summaryOf,
+} from './text.js';
 import { type BackwardTrace, type Traced, traceBackward } from './trace.js';
 import { SVG_PAN_ZOOM_SOURCE, SVG_PAN_ZOOM_VERSION } from './vendor/svg-pan-zoom.generated.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './viewer.js';
@@ -39,6 +50,28 @@ function traced(x: Shown): Traced {
   if (typeof x === 'number') return x;
   const s = summaryOf(x);
   return { ...s, shape: [...s.shape] };
+}
+
+/** A group's tooltip: what it holds, where, and the statistics of its values and gradients. */
+function groupTip(g: StageGroup, summary: StageSummary): string[] {
+  const stats = (what: string, s: GroupStats) => [
+    `${what}: ${s.size.toLocaleString('en-US')} numbers`,
+    `  min ${short(s.min)}  max ${short(s.max)}  mean ${short(s.mean)}`,
+    `  std ${short(s.std)}  norm ${short(s.norm)}`,
+    `  NaN ${s.nanCount}  Inf ${s.infCount}`,
+  ];
+  const grads: Shown[] = [];
+  for (const m of g.members) {
+    const x = m.requiresGrad ? gradOf(m) : null;
+    if (x !== null) grads.push(x);
+  }
+  return [
+    ...groupTitle(g, summary.banded),
+    groupPlace(g),
+    ...stats('value', groupStats(g.members.map(dataOf))),
+    ...(grads.length > 0 ? stats('gradient', groupStats(grads)) : [groupGradText(g, gradOf)]),
+    'a group: explain() takes one value (call it in code, or draw with a larger maxNodes)',
+  ];
 }
 
 /** JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. */
@@ -86,9 +119,11 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const all = topoSort([root]);
   // NOTE: past maxSteps nodes the page cannot step anyway: trace only to fill .grad when it is empty
   const fresh = gradOf(root) === null;
+  // a graph that backward() released cannot run its rules again: no trace, no explain panels
+  const released = all.some(isReleased);
   const trace =
     options.trace ??
-    (all.length <= maxSteps || fresh
+    (!released && (all.length <= maxSteps || fresh)
       ? traceBackward(root, { accumulate: fresh, local: all.length <= maxSteps })
       : null);
   const steps = trace !== null && trace.steps.length <= maxSteps ? trace.steps : [];
@@ -103,15 +138,17 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const names = parameterNames(options.modules);
   const displayName = (n: Node) => names.get(n) ?? nameOf(n);
 
+  const summary = stageSummaryOf(root, dotOptions);
+  const groups = summary ? summary.groups.filter((g) => g.members.length > 1) : [];
+  const groupMetrics = Object.fromEntries(
+    MODES.map((m) => [m, groups.map((g) => (m === 'role' ? null : groupMetric(g, m, gradOf)))]),
+  );
   const scales = Object.fromEntries(
     MODES.map((m) => [
       m,
       m === 'role'
         ? null
-        : scaleOf(
-            drawn.map((n) => metric(n, m, gradOf(n))),
-            m === 'magnitude',
-          ),
+        : scaleOf([...drawn.map((n) => metric(n, m, gradOf(n))), ...groupMetrics[m]!], m === 'magnitude'),
     ]),
   );
 
@@ -137,7 +174,8 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
 
   const explained: Record<number, unknown> = {};
   // explain() needs one number at the root (a loss); a tensor root of several elements gets no panels
-  const maxExplain = typeof root.raw === 'number' || root.raw.size === 1 ? (options.maxExplain ?? 500) : 0;
+  const maxExplain =
+    !released && (typeof root.raw === 'number' || root.raw.size === 1) ? (options.maxExplain ?? 500) : 0;
   for (const n of drawn) {
     if (Object.keys(explained).length >= maxExplain) break;
     if (n.op !== null || !n.requiresGrad || gradOf(n) === null) continue;
@@ -151,6 +189,17 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
       boxes[m[1]!] = [...m[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]).join('\n');
     }
   }
+  const groupData: Record<string, unknown> = {};
+  for (const [k, g] of groups.entries()) {
+    groupData[g.id] = {
+      tip: groupTip(g, summary!),
+      constant: !g.members.some((m) => m.requiresGrad),
+      count: g.members.length,
+      fills: Object.fromEntries(MODES.map((m) => [m, groupFill(g, groupMetrics[m]![k]!, m, scales[m]!)])),
+      // what stepping needs: which values a group holds (only when there are steps to show)
+      members: steps.length > 0 ? g.members.map((m) => m.id) : undefined,
+    };
+  }
   const stepping = steps.length > 0 || trace?.steps.length === 0;
   const data = {
     root: root.id,
@@ -161,6 +210,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
     names: namesById,
     explain: explained,
     boxes,
+    groups: groupData,
     legends: Object.fromEntries(MODES.map((m) => [m, legendHtml(m, scales[m]!)])),
   };
   const title = options.title ?? `chainrule: ${displayName(root)}`;
@@ -208,7 +258,8 @@ ${collapsedSvg ? `<div class="view" id="graph-collapsed" style="display:none">${
 <h2>Legend</h2>
 <div id="legend" data-testid="legend"></div>
 <h2>Backward step</h2>
-<div id="step" data-testid="step">${stepping ? '' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
+<div id="step" data-testid="step">${stepping ? '' : released && !options.trace ? '<div>backward() released this graph: pass { retainGraph: true } to it (or a trace) to step through the pass and explain parameters</div>' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
+${summary && stepping ? '<div class="note">past maxNodes values are drawn in groups: a step of a value inside a group lights the group</div>' : ''}
 <div id="explain" data-testid="explain">
 <h2 id="explain-title"></h2>
 <div>sum over paths: <span id="explain-sum" data-testid="explain-sum"></span></div>

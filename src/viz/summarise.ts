@@ -2,7 +2,6 @@
 
 import type { Node } from '../engine/node.js';
 import { formatNumber } from '../errors.js';
-import { short } from './text.js';
 
 /** A plain number that an op took (`x.mul(3)`): drawn inside the op's ellipse, not as a node. */
 export function isInlined(n: Node): boolean {
@@ -102,19 +101,6 @@ export function unitGroups(
   for (const members of byKey.values())
     if (members.length >= GROUP_AT_LEAST) groups.set(members[0]!, members);
   return groups;
-}
-
-/** Many numbers as one field: their norm and range. */
-export function groupText(what: string, xs: readonly number[]): string {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let sq = 0;
-  for (const x of xs) {
-    min = Math.min(min, x);
-    max = Math.max(max, x);
-    sq += x * x;
-  }
-  return `${what} ‖·‖ ${short(Math.sqrt(sq))} ∈ [${short(min)}, ${short(max)}]`;
 }
 
 export function boxId(module: string): string {

@@ -60,6 +60,100 @@ export function gradOf(n: Node): Shown | null {
   return k ? k.grad : n.gradRaw;
 }
 
+/** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */
+export function fields(n: Node, title: string, grad: Shown | null): string[] {
+  const g = n.requiresGrad
+    ? grad === null
+      ? 'no gradient yet'
+      : rawText('grad', grad)
+    : 'no gradient (constant)';
+  const out = [rawText('data', dataOf(n)), g];
+  return title ? [title, ...out] : out;
+}
+
+/** Statistics of many values at once (a group of a summarised drawing): over all their elements. */
+export interface GroupStats {
+  /** How many values were given, and how many elements they hold. */
+  readonly count: number;
+  readonly size: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  /** Population standard deviation, as `summarize`. */
+  readonly std: number;
+  readonly norm: number;
+  readonly nanCount: number;
+  readonly infCount: number;
+}
+
+/**
+ * The statistics of numbers, arrays and arrays' summaries taken together: the numbers are summarised
+ * as one array, and summaries combine through their sums (count·mean) and sums of squares.
+ */
+export function groupStats(xs: readonly Shown[]): GroupStats {
+  const numbers = new Float64Array(xs.length);
+  let k = 0;
+  const parts: TensorSummary[] = [];
+  for (const x of xs) {
+    if (typeof x === 'number') numbers[k++] = x;
+    else parts.push(summaryOf(x));
+  }
+  if (k > 0) {
+    const s = summarize(new NDArray(numbers.subarray(0, k), [k]));
+    parts.push(s.norm === 0 && (s.min !== 0 || s.max !== 0) ? { ...s, norm: scaledNorm(numbers, k) } : s);
+  }
+  let [size, finite, sum, squares, nanCount, infCount] = [0, 0, 0, 0, 0, 0];
+  const norms = new Float64Array(parts.length);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const [j, s] of parts.entries()) {
+    size += s.size;
+    nanCount += s.nanCount;
+    infCount += s.infCount;
+    const n = s.size - s.nanCount - s.infCount;
+    if (n === 0) continue;
+    finite += n;
+    sum += n * s.mean;
+    squares += n * (s.std * s.std + s.mean * s.mean);
+    norms[j] = s.norm;
+    min = Math.min(min, s.min);
+    max = Math.max(max, s.max);
+  }
+  const none = finite === 0;
+  const mean = none ? Number.NaN : sum / finite;
+  return {
+    count: xs.length,
+    size,
+    min: none ? Number.NaN : min,
+    max: none ? Number.NaN : max,
+    mean,
+    std: none ? Number.NaN : Math.sqrt(Math.max(0, squares / finite - mean * mean)),
+    norm: none && size > 0 ? Number.NaN : scaledNorm(norms, norms.length),
+    nanCount,
+    infCount,
+  };
+}
+
+/** √Σx² of the first `k` numbers, scaled by the largest so that tiny (subnormal) numbers do not underflow to 0. */
+function scaledNorm(xs: Float64Array, k: number): number {
+  let big = 0;
+  for (let i = 0; i < k; i++) if (Number.isFinite(xs[i]!)) big = Math.max(big, Math.abs(xs[i]!));
+  if (big === 0) return 0;
+  let sq = 0;
+  for (let i = 0; i < k; i++) if (Number.isFinite(xs[i]!)) sq += (xs[i]! / big) ** 2;
+  return big * Math.sqrt(sq);
+}
+
+/** Many values as one record field: `grad ‖·‖ 3.2 ∈ [-0.1, 0.4]`, and their NaN/Inf counts if any. */
+export function groupText(what: string, xs: readonly Shown[]): string {
+  const s = groupStats(xs);
+  const bad = [s.nanCount > 0 ? `${s.nanCount} NaN` : '', s.infCount > 0 ? `${s.infCount} Inf` : '']
+    .filter(Boolean)
+    .join(', ');
+  const range = s.size === 0 ? 'empty' : `‖·‖ ${short(s.norm)} ∈ [${short(s.min)}, ${short(s.max)}]`;
+  return `${what} ${range}${bad ? ` (${bad})` : ''}`;
+}
+
 /** True when a backward pass released this node's arrays: rules can no longer run on it. */
 export function isReleased(n: Node): boolean {
   return (n as { readonly isReleased?: boolean }).isReleased === true;

@@ -48,6 +48,52 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     shapeEl[id] = g.querySelector('polygon, path, ellipse');
   });
 
+  // groups of a drawing summarised past maxNodes (g<id>): their gradient field, shape and members
+  var groups = D.groups || {};
+  var groupOf = {};
+  Object.keys(groups).forEach(function (gid) {
+    var g = full.querySelector('#' + gid);
+    if (!g) return;
+    var texts = g.querySelectorAll('text');
+    for (var i = 0; i < texts.length; i++) {
+      var t = texts[i].textContent;
+      if (t.indexOf('grad ') === 0 || t === 'no gradient yet') gradEl[gid] = texts[i];
+    }
+    shapeEl[gid] = g.querySelector('polygon, path, ellipse');
+    (groups[gid].members || []).forEach(function (id) { groupOf[id] = gid; });
+  });
+  function count(n) { return n.toLocaleString('en-US'); }
+  /** A group's gradient field at a step: norm and range of those its members have so far (as toDot writes it). */
+  function groupGrad(gid, s) {
+    var g = groups[gid];
+    if (g.constant) return 'no gradient (constant)';
+    var have = 0, lo = Infinity, hi = -Infinity, nan = 0, inf = 0, sizes = [];
+    g.members.forEach(function (id) {
+      var v = s[id];
+      if (v === undefined) return;
+      have++;
+      if (typeof v === 'number') {
+        if (isNaN(v)) nan++;
+        else if (!isFinite(v)) inf++;
+        else { sizes.push(Math.abs(v)); lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        return;
+      }
+      nan += v.nanCount; inf += v.infCount;
+      if (v.size - v.nanCount - v.infCount > 0) { sizes.push(v.norm); lo = Math.min(lo, v.min); hi = Math.max(hi, v.max); }
+    });
+    // the norm, scaled by the largest magnitude so that tiny gradients do not underflow to 0
+    var big = 0;
+    sizes.forEach(function (x) { if (x > big) big = x; });
+    var sq = 0;
+    if (big > 0) sizes.forEach(function (x) { sq += (x / big) * (x / big); });
+    if (have === 0) return 'no gradient yet';
+    var bad = [];
+    if (nan > 0) bad.push(nan + ' NaN');
+    if (inf > 0) bad.push(inf + ' Inf');
+    var range = lo > hi ? 'NaN' : '‖·‖ ' + short(big * Math.sqrt(sq)) + ' ∈ [' + short(lo) + ', ' + short(hi) + ']';
+    return 'grad ' + range + (bad.length ? ' (' + bad.join(', ') + ')' : '') + (have < g.count ? ' (' + count(have) + ' of ' + count(g.count) + ')' : '');
+  }
+
   // ── step-through backward ──
   var steps = D.steps || [];
   var k = steps.length;
@@ -78,6 +124,10 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     k = Math.max(0, Math.min(steps.length, count));
     var s = stateAt(k);
     Object.keys(gradEl).forEach(function (id) {
+      if (groups[id]) {
+        if (groups[id].members) gradEl[id].textContent = groupGrad(id, s);
+        return;
+      }
       var g = s[id];
       gradEl[id].textContent = g === undefined ? 'no gradient yet' : valueText('grad', g);
     });
@@ -95,7 +145,10 @@ export const VIEWER_SCRIPT = String.raw`(function () {
       var el = full.querySelector('#' + p + at);
       if (el) el.classList.add('lit');
     });
+    var inGroup = groupOf[at] ? full.querySelector('#' + groupOf[at]) : null;
+    if (inGroup) inGroup.classList.add('lit');
     panel.appendChild(line('rule of ' + name(at) + ' (' + (st.node.op || '') + ')', 'head'));
+    if (inGroup) panel.appendChild(line('(a value of the group ' + groups[groupOf[at]].tip[0] + ', lit)', 'muted'));
     panel.appendChild(line('upstream ∂' + name(D.root) + '/∂' + name(at) + ' = ' + num(st.upstream)));
     st.inputs.forEach(function (inp) {
       if (inp.contribution === null) {
@@ -138,7 +191,7 @@ export const VIEWER_SCRIPT = String.raw`(function () {
   // ── colour modes and the legend ──
   function colour(mode) {
     Object.keys(shapeEl).forEach(function (id) {
-      var f = D.nodes[id].fills[mode];
+      var f = (D.nodes[id] || groups[id]).fills[mode];
       if (f && shapeEl[id]) shapeEl[id].setAttribute('fill', f);
     });
     $('legend').innerHTML = D.legends[mode];
@@ -153,13 +206,18 @@ export const VIEWER_SCRIPT = String.raw`(function () {
   function idOf(el) {
     while (el && el !== document) {
       if (el.id && /^v\d+$/.test(el.id)) return el.id.slice(1);
-      if (el.id && /^m_/.test(el.id)) return el.id;
+      if (el.id && (/^m_/.test(el.id) || /^g\d+$/.test(el.id))) return el.id;
       el = el.parentNode;
     }
     return null;
   }
   function rows(id) {
     var n = D.nodes[id];
+    if (groups[id]) {
+      var tip = groups[id].tip.slice();
+      if (groups[id].members && steps.length > 0) tip.push('at this step: ' + groupGrad(id, stateAt(k)));
+      return tip;
+    }
     if (!n) return [D.boxes[id] || id];
     var s = stateAt(k)[id];
     var out = [n.name + (n.op ? '  (' + n.op + ')' : '  (' + n.role + ')')];
@@ -193,6 +251,14 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     });
     view.addEventListener('click', function (e) {
       var id = idOf(e.target);
+      if (id !== null && groups[id]) {
+        $('explain-title').textContent = groups[id].tip[0] + ': a group of ' + count(groups[id].count) + ' values';
+        $('explain-text').textContent = 'explain() follows the paths of one value. This drawing groups values past maxNodes: call explain(root, value) in code, or draw fewer values (a larger maxNodes, or modules) to click one.';
+        $('explain-sum').textContent = '';
+        $('explain-grad').textContent = '';
+        $('explain').style.display = 'block';
+        return;
+      }
       var ex = id === null ? null : D.explain[id];
       if (!ex) return;
       $('explain-title').textContent = 'explain(' + name(D.root) + ', ' + name(id) + (ex.index ? ', [' + ex.index.join(', ') + ']' : '') + ')';
@@ -247,6 +313,7 @@ aside h2 { font-size: 13px; margin: 10px 0 4px; }
 #step div { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; white-space: pre-wrap; }
 #step .head { font-weight: 600; }
 #step .muted { color: #6b7280; }
+aside .note { font-size: 11px; color: #4b5563; }
 #legend .title { font-weight: 600; }
 #legend .bar { display: flex; margin: 4px 0 0; }
 #legend .bar span { flex: 1; height: 14px; border: 1px solid #d1d5db; }

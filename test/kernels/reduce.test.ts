@@ -182,7 +182,7 @@ describe('selectMask and tieMask', () => {
 
   test('selectMask rejects a wrong output size', () => {
     const x = new NDArray(new Float64Array(6), [2, 3]);
-    expect(() => K.selectMask(x, [1], new Int32Array(3), 3)).toThrow(/selectMask: got 3 outputs/);
+    expect(() => K.selectMask(x, [1], new Float64Array(3), 3)).toThrow(/selectMask: got 3 outputs/);
   });
 
   test('tieMask shares evenly among equal elements, and NaN matches NaN', () => {

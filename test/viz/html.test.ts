@@ -66,3 +66,15 @@ describe('toHtml of a tensor that is not a loss', () => {
     expect(html).toContain('"explain":{}');
   });
 });
+
+describe('toHtml on a graph backward() released', () => {
+  it('draws it and says how to step through it, instead of failing when it traces', async () => {
+    const { Linear, mseLoss, randn } = await import('../../src/index.js');
+    const layer = new Linear(3, 2);
+    const loss = mseLoss(layer.forward(randn([4, 3])), randn([4, 2]));
+    loss.backward(); // releases the graph's saved arrays
+    const html = await toHtml(loss, { modules: layer });
+    expect(html).toContain('backward() released this graph: pass { retainGraph: true }');
+    expect(html).toContain('"explain":{}');
+  });
+});

@@ -1,0 +1,218 @@
+/** @file compile(step): run a training step eagerly once while recording its kernel calls, then replay them. */
+
+import { nodesMade } from '../engine/node.js';
+import { describeValue, fmt, readOptions, ShapeError } from '../errors.js';
+import { copyAs, type NDArray } from '../kernels/ndarray.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Capture, type Program } from './program.js';
+
+/** Options of `compile`, named after PyTorch's `torch._dynamo.config` settings. */
+export interface CompileOptions {
+  /**
+   * What a call whose inputs differ in shape or dtype from every capture does: capture the step
+   * again for them (false, the default, as `torch.compile`) or throw (true, as
+   * `torch._dynamo.config.error_on_recompile`).
+   */
+  readonly errorOnRecompile?: boolean;
+  /** How many captures (one per input signature) are kept; one more is an error. Default 8, as PyTorch's `cache_size_limit`. */
+  readonly cacheSizeLimit?: number;
+}
+
+/** What a compiled step may return: a tensor, or an array of tensors. */
+export type StepResult = Tensor | readonly Tensor[];
+
+/** A compiled step: call it as the step itself. */
+export interface CompiledStep<A extends readonly Tensor[], R extends StepResult> {
+  /**
+   * Runs the step: the first call with inputs of new shapes or dtypes runs it eagerly and records it,
+   * later ones replay the recording. Returns new tensors (no graph) holding the step's results.
+   */
+  (...args: A): R;
+  /**
+   * Runs the step eagerly, not recorded and not replayed, with the same effects as a call (the
+   * optimizer steps), and returns what the step returns, graph and all: draw it with `toDot`.
+   */
+  eager(...args: A): R;
+  /** How many times the step has been captured so far. */
+  readonly captures: number;
+  /** How many kernel calls one replay runs, per capture (in the order they were made). */
+  readonly kernelCalls: readonly number[];
+}
+
+/** One capture: its tape, its private input tensors (the tape reads them), the arrays it returns. */
+interface Captured {
+  readonly program: Program;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly { readonly array: NDArray; readonly label: string }[];
+  readonly single: boolean;
+}
+
+/** True while a compiled step runs (capturing, replaying or eager()): they do not nest. */
+let running = false;
+
+/**
+ * Compiles a training step, as `torch.compile`, `jax.jit` or `tf.function` do: the first call runs
+ * `step` eagerly and records every kernel call it makes (forward, backward, the optimizer's update);
+ * later calls with inputs of the same shapes and dtypes replay the recording on the same arrays,
+ * with no graph built and no array allocated per op, and give the eager step's numbers bit for bit.
+ *
+ * The step takes tensors (data; parameters are closed over) and returns a tensor or an array of
+ * tensors. Read docs/compile.md for what is replayed and what is fixed at capture (plain numbers,
+ * JavaScript branches on tensor values).
+ *
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
+ * const train = compile((x, y) => {
+ *   opt.zeroGrad();
+ *   const loss = mseLoss(model.forward(x), y);
+ *   loss.backward();
+ *   opt.step();
+ *   return loss;
+ * });
+ * for (const [x, y] of batches) train(x, y).item();
+ */
+export function compile<A extends readonly Tensor[], R extends StepResult>(
+  step: (...args: A) => R,
+  options: CompileOptions = {},
+): CompiledStep<A, R> {
+  if (typeof step !== 'function') {
+    throw new TypeError(
+      `compile: expected the step as a function (got ${describeValue(step)}); pass e.g. compile((x, y) => { …; return loss; })`,
+    );
+  }
+  if (step.constructor?.name === 'AsyncFunction') throw asyncError();
+  const o = readOptions('compile', options, {
+    errorOnRecompile: 'boolean',
+    cacheSizeLimit: (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'must be a whole number >= 1'),
+  });
+  const errorOnRecompile = (o.errorOnRecompile as boolean | undefined) ?? false;
+  const cacheSizeLimit = (o.cacheSizeLimit as number | undefined) ?? 8;
+  const cache = new Map<string, Captured>();
+  let arity: number | null = null;
+  let captures = 0;
+
+  const checkArgs = (args: readonly unknown[]): readonly Tensor[] => {
+    if (arity !== null && args.length !== arity) {
+      throw new TypeError(
+        `compile: the step was captured with ${arity} argument${arity === 1 ? '' : 's'}, now called with ${args.length}; call it with the same arguments every time`,
+      );
+    }
+    args.forEach((a, i) => {
+      if (!(a instanceof Tensor)) {
+        throw new TypeError(
+          `compile: argument ${i} is ${describeValue(a)}, not a Tensor; a compiled step takes tensors (a plain number would be fixed at capture: pass it as a tensor, or close over it)`,
+        );
+      }
+      if (a.requiresGrad) {
+        throw new TypeError(
+          `compile: argument ${i} requires a gradient; a compiled step takes data as arguments: close over the parameters (model.parameters()) instead of passing them`,
+        );
+      }
+    });
+    return args as readonly Tensor[];
+  };
+
+  const call = (...args: A): R => {
+    enter();
+    try {
+      const xs = checkArgs(args);
+      const key = xs.map((x) => `${x.dtype}${fmt(x.shape)}`).join(', ');
+      const known = cache.get(key);
+      if (known !== undefined) {
+        known.inputs.forEach((input, i) => {
+          input.array.data.set(xs[i]!.array.data);
+        });
+        known.program.replay();
+        return results(known);
+      }
+      if (cache.size > 0 && errorOnRecompile) {
+        throw new ShapeError(
+          'compile',
+          `the inputs (${key}) differ from those captured (${[...cache.keys()].map((k) => `(${k})`).join(' or ')}) and errorOnRecompile is set`,
+          'call the step with inputs of the captured shapes and dtypes, or leave errorOnRecompile unset to capture it again',
+        );
+      }
+      if (cache.size >= cacheSizeLimit) {
+        throw new RangeError(
+          `compile: the step has been captured for ${cache.size} input signatures, the cacheSizeLimit; pad or batch the inputs to fewer shapes, or raise cacheSizeLimit`,
+        );
+      }
+      const captured = capture(step as unknown as (...args: never[]) => StepResult, xs);
+      arity = xs.length;
+      cache.set(key, captured);
+      captures++;
+      return results(captured);
+    } finally {
+      running = false;
+    }
+  };
+
+  const compiled = call as CompiledStep<A, R>;
+  Object.defineProperties(compiled, {
+    eager: {
+      value: (...args: A): R => {
+        enter();
+        try {
+          checkArgs(args);
+          return checkResult(step(...args));
+        } finally {
+          running = false;
+        }
+      },
+    },
+    captures: { get: () => captures },
+    kernelCalls: { get: () => [...cache.values()].map((c) => c.program.kernelCalls) },
+  });
+  return compiled;
+}
+
+function enter(): void {
+  if (running) {
+    throw new TypeError(
+      'compile: a compiled step was called while another (or itself) is running; compiled steps do not nest: compile the outer step only, and call plain functions inside it',
+    );
+  }
+  running = true;
+}
+
+/** Runs `step` eagerly on private copies of the inputs, recording it; the copies are what replays read. */
+function capture(step: (...args: never[]) => StepResult, xs: readonly Tensor[]): Captured {
+  const inputs = xs.map((x) => new Tensor(copyAs(x.array), { label: x.label }));
+  const recorder = new Capture(nodesMade());
+  recorder.see(inputs);
+  const result = checkResult(recorder.run(() => step(...(inputs as never[]))));
+  const list: readonly Tensor[] = result instanceof Tensor ? [result] : result;
+  const program = recorder.finish(list.map((t) => t.array));
+  return {
+    program,
+    inputs,
+    outputs: list.map((t) => ({ array: t.array, label: t.label })),
+    single: result instanceof Tensor,
+  };
+}
+
+/** The step's result, checked: a tensor or a non-empty array of tensors. */
+function checkResult<R>(result: R): R {
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') throw asyncError();
+  const ok =
+    result instanceof Tensor ||
+    (Array.isArray(result) && result.length > 0 && result.every((t) => t instanceof Tensor));
+  if (!ok) {
+    throw new TypeError(
+      `compile: the step returned ${describeValue(result)}, not a tensor; return the loss (or an array of tensors) so that each call can hand back its new numbers`,
+    );
+  }
+  return result;
+}
+
+/** New tensors holding what the step returned this time (the tape's arrays are rewritten by the next call). */
+function results<R>(c: Captured): R {
+  const ts = c.outputs.map(({ array, label }) => new Tensor(copyAs(array), { label }));
+  return (c.single ? ts[0] : ts) as R;
+}
+
+function asyncError(): TypeError {
+  return new TypeError(
+    'compile: the step is async (or returned a promise); a capture records only what runs before it returns: await the data first, then compile a synchronous step',
+  );
+}

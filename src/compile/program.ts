@@ -1,0 +1,247 @@
+/** @file Capturing one run of a step as a tape of kernel calls, and replaying the tape on the same arrays. */
+
+import type { Node } from '../engine/node.js';
+import { AutogradError, fmt } from '../errors.js';
+import { allocate, type Data, type DType, NDArray, setAllocHook } from '../kernels/ndarray.js';
+import type { Operand } from '../ops/op.js';
+import { type ArrayKernel, type Recorder, type SeenNode, setRecorder } from '../ops/tape.js';
+
+/** One step of a replay, in the order the capture ran them. */
+type Entry =
+  /** Re-run `kernel`, its `alloc` calls handed `made` (zeroed) instead of new arrays. */
+  | {
+      readonly kind: 'kernel';
+      readonly kernel: ArrayKernel;
+      readonly ins: readonly Operand<NDArray>[];
+      readonly attrs: unknown;
+      readonly made: readonly Data[];
+    }
+  /** Refill an array the step made from plain numbers (it may have been written since). */
+  | { readonly kind: 'constant'; readonly target: Data; readonly snapshot: Data }
+  /** Run JavaScript again: an optimizer step, an in-place write. */
+  | { readonly kind: 'host'; readonly action: () => void }
+  /** Set a leaf's `.grad` as the backward pass (or zeroGrad) did. */
+  | { readonly kind: 'grad'; readonly node: { gradData: unknown }; readonly grad: unknown };
+
+/** Where an array read by a recorded kernel came from. */
+type Origin = 'kernel' | 'constant' | 'external' | { readonly foreign: string };
+
+/**
+ * What a capture left: the tape, and what a replay must check and restore. Replaying it runs every
+ * recorded kernel on the arrays it used at capture (inputs copied into the captured input arrays
+ * first), so no array is allocated and no graph is built.
+ */
+export class Program {
+  constructor(
+    private readonly entries: readonly Entry[],
+    /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
+    private readonly freshLeaves: readonly Node[],
+  ) {}
+
+  /** How many kernel calls a replay runs (for tests and for `compiled.stats`). */
+  get kernelCalls(): number {
+    return this.entries.filter((e) => e.kind === 'kernel').length;
+  }
+
+  /** Runs the tape once. */
+  replay(): void {
+    for (const node of this.freshLeaves) {
+      if (node.gradData !== null) throw accumulateError(node);
+    }
+    for (const e of this.entries) {
+      switch (e.kind) {
+        case 'kernel':
+          runKernel(e.kernel, e.ins, e.attrs, e.made);
+          break;
+        case 'constant':
+          e.target.set(e.snapshot);
+          break;
+        case 'host':
+          e.action();
+          break;
+        case 'grad':
+          e.node.gradData = e.grad;
+          break;
+      }
+    }
+  }
+}
+
+let handing: readonly Data[] = [];
+let handed = 0;
+let handingFor = '';
+
+/** The allocation hook of a replay: the captured arrays, in the order the kernel asked for them, zeroed. */
+function handBack(dtype: DType, n: number): Data {
+  const a = handing[handed];
+  if (a === undefined || a.length !== n || dtypeOf(a) !== dtype) {
+    throw new AutogradError(
+      'compile',
+      `replaying ${handingFor}: it asked for ${n} ${dtype} elements (allocation ${handed + 1}), the capture made ${a === undefined ? 'none' : `${a.length} ${dtypeOf(a)}`}; its allocations depend on the data, which a compiled step cannot replay`,
+    );
+  }
+  handed++;
+  a.fill(0);
+  return a;
+}
+
+function runKernel(
+  kernel: ArrayKernel,
+  ins: readonly Operand<NDArray>[],
+  attrs: unknown,
+  made: readonly Data[],
+) {
+  handing = made;
+  handed = 0;
+  handingFor = kernel.name;
+  setAllocHook(handBack);
+  try {
+    kernel.array!(ins, attrs);
+  } finally {
+    setAllocHook(null);
+    handing = [];
+  }
+  if (handed !== made.length) {
+    throw new AutogradError(
+      'compile',
+      `replaying ${kernel.name}: it made ${handed} arrays, the capture ${made.length}; its allocations depend on the data, which a compiled step cannot replay`,
+    );
+  }
+}
+
+function dtypeOf(a: Data): DType {
+  return a instanceof Float32Array ? 'float32' : 'float64';
+}
+
+function accumulateError(node: Node): TypeError {
+  const name = node.label ? `'${node.label}'` : `of shape ${fmt(node.shape)}`;
+  return new TypeError(
+    `compile: the parameter ${name} has a gradient when the compiled step starts, and its backward() would add to it, ` +
+      'but the capture found no gradient there and stored a fresh one; call optimizer.zeroGrad() (or p.zeroGrad()) inside the step, before backward()',
+  );
+}
+
+/** The recorder of one capture: runs the step's kernels, notes what they read and make, builds the tape. */
+export class Capture implements Recorder {
+  private readonly entries: Entry[] = [];
+  private readonly origins = new Map<ArrayBufferLike, Origin>();
+  private readonly pending: Data[] = [];
+  /** The arrays the kernel running now has allocated (null between kernels). */
+  private current: Data[] | null = null;
+  /** Leaves whose `.grad` the tape sets, and whether the first setting was a fresh store. */
+  private readonly leaves = new Map<Node, boolean>();
+
+  private readonly hook = (dtype: DType, n: number, op: string, constant: boolean): Data =>
+    this.allocate(dtype, n, op, constant);
+
+  /** `startId`: the first node id of the capture; older nodes are read live. */
+  constructor(private readonly startId: number) {}
+
+  /** Runs `step` with this capture installed; the hooks are removed whatever happens. */
+  run<R>(step: () => R): R {
+    setRecorder(this);
+    setAllocHook(this.hook);
+    try {
+      return step();
+    } finally {
+      setRecorder(null);
+      setAllocHook(null);
+    }
+  }
+
+  /** The tape, once the step has returned; `outputs` are the arrays it returns, checked like any read. */
+  finish(outputs: readonly NDArray[]): Program {
+    this.flushConstants();
+    for (const o of outputs) this.checkRead(o, 'the step’s result');
+    const fresh = [...this.leaves].filter(([, f]) => f).map(([node]) => node);
+    return new Program(this.entries, fresh);
+  }
+
+  private allocate(dtype: DType, n: number, op: string, constant: boolean): Data {
+    const a = allocate(dtype, n, op);
+    if (this.current !== null) this.current.push(a);
+    else if (constant) this.pending.push(a);
+    else this.origins.set(a.buffer, { foreign: op });
+    return a;
+  }
+
+  /** Constants made since the last entry are filled by now: keep what they hold, refill it at each replay. */
+  private flushConstants(): void {
+    for (const target of this.pending) {
+      this.origins.set(target.buffer, 'constant');
+      this.entries.push({ kind: 'constant', target, snapshot: target.slice() });
+    }
+    this.pending.length = 0;
+  }
+
+  private checkRead(x: NDArray, reader: string): void {
+    const origin = this.origins.get(x.data.buffer);
+    if (origin === 'kernel' || origin === 'constant' || origin === 'external') return;
+    const made =
+      origin === undefined
+        ? 'was made outside chainrule’s kernels during the capture (a typed array wrapped inside the step, or a gradient kept from before it)'
+        : `was made by ${origin.foreign} outside the recorded kernels`;
+    throw new TypeError(
+      `compile: ${reader} reads an array (${fmt(x.shape)} ${x.dtype}) that ${made}, so a replay would reuse the numbers it held at capture; ` +
+        'compute it with tensor ops inside the step, pass it as an argument, or create it before compiling and close over it',
+    );
+  }
+
+  kernel(kernel: ArrayKernel, ins: readonly Operand<NDArray>[], attrs: unknown): NDArray {
+    if (this.current !== null) return kernel.array!(ins, attrs); // called by a kernel: part of that one
+    this.flushConstants();
+    for (const x of ins) if (typeof x !== 'number') this.checkRead(x, kernel.name);
+    const made: Data[] = [];
+    this.current = made;
+    let out: NDArray;
+    try {
+      out = kernel.array!(ins, attrs);
+    } finally {
+      this.current = null;
+    }
+    for (const a of made) this.origins.set(a.buffer, 'kernel');
+    const buffer = out.data.buffer;
+    const view = ins.some((x) => typeof x !== 'number' && x.data.buffer === buffer);
+    if (!view && !made.some((a) => a.buffer === buffer)) {
+      throw new AutogradError(
+        kernel.name,
+        'its kernel returned an array that alloc() did not make and that is no view of an input; compile cannot replay it',
+      );
+    }
+    if (made.length > 0) this.entries.push({ kind: 'kernel', kernel, ins, attrs, made });
+    return out;
+  }
+
+  see(nodes: readonly (SeenNode | null)[]): void {
+    for (const n of nodes) {
+      if (n === null || n.id >= this.startId || !(n.raw instanceof NDArray)) continue;
+      const buffer = n.raw.data.buffer;
+      if (!this.origins.has(buffer)) this.origins.set(buffer, 'external');
+    }
+  }
+
+  host(what: string, action: () => void, reads: readonly NDArray[] = []): void {
+    this.flushConstants();
+    for (const r of reads) this.checkRead(r, what);
+    setRecorder(null);
+    setAllocHook(null);
+    try {
+      action();
+    } finally {
+      setRecorder(this);
+      setAllocHook(this.hook);
+    }
+    this.entries.push({ kind: 'host', action });
+  }
+
+  storeGrad(node: { gradData: unknown }, grad: unknown, fresh: boolean): void {
+    const leaf = node as Node;
+    if (typeof leaf.raw === 'number') {
+      throw new TypeError(
+        'compile: the step ran backward() over Values; compile records tensor kernels only, so a replay would not recompute them; compile steps built from Tensors, or call this one without compile',
+      );
+    }
+    if (!this.leaves.has(leaf)) this.leaves.set(leaf, fresh);
+    this.entries.push({ kind: 'grad', node, grad });
+  }
+}

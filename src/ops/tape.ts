@@ -1,0 +1,63 @@
+/** @file The one place every array kernel call of the graph layers passes, so that `compile` can record a step. */
+
+import * as K from '../kernels/index.js';
+import type { NDArray } from '../kernels/ndarray.js';
+import type { Operand } from './op.js';
+
+/** What a recorder re-runs: an op's array forward, or one of the few kernels the engine calls itself. */
+export interface ArrayKernel {
+  readonly name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each kernel reads its own attribute type
+  array?(xs: readonly Operand<NDArray>[], attrs: any): NDArray;
+}
+
+/** A node as the recorder sees it: enough to tell whether it existed before a capture began. */
+export interface SeenNode {
+  readonly id: number;
+  readonly raw: unknown;
+}
+
+/**
+ * Records the kernel calls of a step while `compile` captures it. Every method is called only while a
+ * recorder is installed, so eager code pays one null check per kernel call and nothing else.
+ */
+export interface Recorder {
+  /** Runs `kernel` on `ins` now and records the call, to be re-run on the same arrays at every replay. */
+  kernel(kernel: ArrayKernel, ins: readonly Operand<NDArray>[], attrs: unknown): NDArray;
+  /** Notes nodes whose data a forward op reads: those older than the capture are read live on replay. */
+  see(nodes: readonly (SeenNode | null)[]): void;
+  /**
+   * Runs `action` now with recording paused, and again (unrecorded) at every replay: for work whose
+   * numbers change between steps (an optimizer's step count, a scheduled learning rate) or that only
+   * changes JavaScript state. `reads` are the arrays it reads that the step itself computed.
+   */
+  host(what: string, action: () => void, reads?: readonly NDArray[]): void;
+  /** `node.grad` was set to `grad` by a backward pass (`fresh`: it was null before, not accumulated). */
+  storeGrad(node: { gradData: unknown }, grad: unknown, fresh: boolean): void;
+}
+
+let recorder: Recorder | null = null;
+
+/** The recorder of the step being captured, or null (always null outside `compile`). */
+export function activeRecorder(): Recorder | null {
+  return recorder;
+}
+
+/** Installs `r` (or removes it with null); `compile` does this around a capture. */
+export function setRecorder(r: Recorder | null): void {
+  recorder = r;
+}
+
+/** Runs an array kernel: directly, or through the recorder while a step is being captured. */
+export function runArray(kernel: ArrayKernel, ins: readonly Operand<NDArray>[], attrs?: unknown): NDArray {
+  return recorder === null ? kernel.array!(ins, attrs) : recorder.kernel(kernel, ins, attrs);
+}
+
+/** x − y in one kernel (see `arrayBackend.sub`). */
+export const SUB: ArrayKernel = { name: 'sub', array: ([x, y]) => K.sub(x!, y!) };
+
+/** A copy of x in a new array: a stored gradient that would share its array with another. */
+export const COPY: ArrayKernel = {
+  name: 'copy',
+  array: ([x]) => K.copyAs(x as NDArray),
+};
