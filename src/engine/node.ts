@@ -74,6 +74,12 @@ export function nodesMade(): number {
   return nextId;
 }
 
+/**
+ * The `extra` parts of the nodes that have any, beside the nodes rather than in a field of each
+ * (a node's flags say whether to look here): they go when their node goes.
+ */
+const EXTRAS = new WeakMap<Node, Extra>();
+
 /** The inputs of a node that has none. */
 export const NONE: readonly Node[] = Object.freeze([]);
 /** Ids count from 1, so that a `writtenAt` of 0 (never written) is older than every node. */
@@ -94,12 +100,17 @@ export function markReleaseDone(): void {
  * One value in the graph. Inputs are ordered (`x.mul(x)` has two edges); `id` is the creation order,
  * which makes drawings deterministic. The engine keeps the walk's bookkeeping on the node (`mark`,
  * `acc`) rather than in Sets and Maps. The first two inputs are fields, not an array, and rarely
- * used parts live in `extra`: a scalar node of the million-node chain takes 104 bytes.
+ * used parts live beside it (`extra`): a scalar node of the million-node chain takes 88 bytes.
  */
 export abstract class Node {
   readonly id: number;
-  /** Visit stamp of the latest topological sort. */
-  mark: number;
+  /**
+   * Three things in one number, a word less each in every node (which is what a scalar graph is
+   * made of): `requiresGrad` (1), whether the node has `extra` parts (2), and the visit stamp of the
+   * latest topological sort (the rest: stamp·4). The stamp is read with arithmetic, so that it stays
+   * exact however many sorts run; the two low bits survive `&` for any integer (ToInt32 is modular).
+   */
+  private flags: number;
   /** The gradient being accumulated by the walk in progress (raw, or a node with `createGraph`). */
   acc: Raw | Node | null;
   /**
@@ -110,31 +121,55 @@ export abstract class Node {
   raw: Raw;
   /** The op that made this node; null for leaves and constants. */
   readonly op: AnyOp | null;
-  requiresGrad: boolean;
   /** The first two inputs of `op`, in order (relinked to released stand-ins after a backward pass). */
   p0: Node | null;
   p1: Node | null;
-  private extra: Extra | null;
 
   constructor(raw: Raw, init: NodeInit, label: string) {
     this.id = init.id > 0 ? init.id : nextId++;
-    this.mark = 0;
+    this.flags = init.requiresGrad ? 1 : 0;
     this.acc = null;
     this.gradData = null;
     this.raw = raw;
     this.op = init.op;
-    this.requiresGrad = init.requiresGrad;
     this.p0 = init.p0;
     this.p1 = init.p1;
-    this.extra =
-      init.rest.length > 0 || init.attrs !== undefined || label !== ''
-        ? newExtra(label, init.attrs, init.rest)
-        : null;
+    if (init.rest.length > 0 || init.attrs !== undefined || label !== '') {
+      this.extra = newExtra(label, init.attrs, init.rest);
+    }
+  }
+
+  /** The rarely used parts (label, hooks, attributes, further inputs), or null: kept out of the node. */
+  private get extra(): Extra | null {
+    return (this.flags & 2) !== 0 ? EXTRAS.get(this)! : null;
+  }
+  private set extra(parts: Extra) {
+    EXTRAS.set(this, parts);
+    if ((this.flags & 2) === 0) this.flags += 2;
+  }
+
+  /** Whether gradients flow to this node (set it on a leaf to make it a parameter). */
+  get requiresGrad(): boolean {
+    return (this.flags & 1) !== 0;
+  }
+  set requiresGrad(on: boolean) {
+    this.flags = this.flags - (this.flags & 1) + (on ? 1 : 0);
+  }
+
+  /** Visit stamp of the latest topological sort (see `topoSort`). */
+  get mark(): number {
+    return (this.flags - (this.flags & 3)) / 4;
+  }
+  set mark(stamp: number) {
+    this.flags = stamp * 4 + (this.flags & 3);
   }
 
   private ensureExtra(): Extra {
-    this.extra ??= newExtra('', undefined, NONE);
-    return this.extra;
+    const extra = this.extra;
+    if (extra !== null) return extra;
+    const parts = newExtra('', undefined, NONE);
+    this.extra = parts;
+    return parts;
   }
 
   /**

@@ -44,7 +44,7 @@ export function reshape(x: NDArray, shape: readonly number[], op = 'reshape'): N
 }
 
 /** out[i, j] = src[j, i] for src of r×c, in 32×32 tiles so both sides stay in cache. */
-function transpose2d(src: Data, out: Data, r: number, c: number): void {
+export function transpose2d(src: Data, out: Data, r: number, c: number): void {
   const T = 32;
   for (let i0 = 0; i0 < r; i0 += T) {
     const i1 = Math.min(i0 + T, r);

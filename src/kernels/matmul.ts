@@ -2,6 +2,7 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
+import { transpose2d } from './layout.js';
 import { alloc, type Data, NDArray, resultDType, sizeOf } from './ndarray.js';
 
 /** A gemm: C[m×n] += A[m×k] · B[k×n], row-major, each matrix starting at its offset. */
@@ -141,4 +142,86 @@ export function matmul(a: NDArray, b: NDArray, op = 'matmul'): NDArray {
   }
   const shape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
   return new NDArray(c, shape);
+}
+
+/**
+ * The transposed operands of `matmulNT`/`matmulTN` are written here rather than into a new array:
+ * one buffer per dtype, grown on demand up to `SCRATCH_LIMIT` elements (larger operands get an
+ * array of their own, whose cost is small next to their product). Read only inside one gemm call,
+ * never handed out.
+ */
+const SCRATCH_LIMIT = 1 << 16;
+let scratch64 = new Float64Array(0);
+let scratch32 = new Float32Array(0);
+
+/** The r×c matrix `x` transposed (c×r), in the scratch buffer of its dtype when it fits there. */
+function transposed(x: Data, r: number, c: number): Data {
+  const n = r * c;
+  let t: Data;
+  if (n > SCRATCH_LIMIT) {
+    t = alloc(x instanceof Float32Array ? 'float32' : 'float64', n, 'matmul');
+  } else if (x instanceof Float32Array) {
+    if (scratch32.length < n) scratch32 = new Float32Array(Math.max(n, 2 * scratch32.length));
+    t = scratch32;
+  } else {
+    if (scratch64.length < n) scratch64 = new Float64Array(Math.max(n, 2 * scratch64.length));
+    t = scratch64;
+  }
+  transpose2d(x, t, r, c);
+  return t;
+}
+
+/** The two matrices of a transposed product, checked: 2-D each, inner sizes equal. */
+function matrices(a: NDArray, b: NDArray, op: string, form: string): void {
+  if (a.ndim !== 2 || b.ndim !== 2) {
+    throw new ShapeError(
+      op,
+      `${form} takes two matrices, got ${fmt(a.shape)} and ${fmt(b.shape)}`,
+      'use matmul',
+    );
+  }
+}
+
+/**
+ * a @ bᵀ for matrices a [m×k] and b [n×k], as `matmul(a, transpose(b))` computes it to the bit (the
+ * same gemm on the same numbers) but without a transposed array: what matmul's rule needs for g @ bᵀ.
+ *
+ * @example matmulNT(a, b); // [2, 3] @ [4, 3]ᵀ → [2, 4]
+ */
+export function matmulNT(a: NDArray, b: NDArray, op = 'matmulNT'): NDArray {
+  matrices(a, b, op, 'a @ bᵀ');
+  const [m, k] = a.shape as [number, number];
+  const [n, k2] = b.shape as [number, number];
+  if (k !== k2) {
+    throw new ShapeError(
+      op,
+      `inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}ᵀ (${k} vs ${k2})`,
+      'use matmul',
+    );
+  }
+  const c = alloc(resultDType(a, b), m * n);
+  active(a.data, transposed(b.data, n, k), c, m, k, n);
+  return new NDArray(c, [m, n]);
+}
+
+/**
+ * aᵀ @ b for matrices a [k×m] and b [k×n], as `matmul(transpose(a), b)` computes it to the bit,
+ * without a transposed array: what matmul's rule needs for aᵀ @ g.
+ *
+ * @example matmulTN(a, b); // [3, 2]ᵀ @ [3, 4] → [2, 4]
+ */
+export function matmulTN(a: NDArray, b: NDArray, op = 'matmulTN'): NDArray {
+  matrices(a, b, op, 'aᵀ @ b');
+  const [k, m] = a.shape as [number, number];
+  const [k2, n] = b.shape as [number, number];
+  if (k !== k2) {
+    throw new ShapeError(
+      op,
+      `inner dimensions differ: ${fmt(a.shape)}ᵀ @ ${fmt(b.shape)} (${k} vs ${k2})`,
+      'use matmul',
+    );
+  }
+  const c = alloc(resultDType(a, b), m * n);
+  active(transposed(a.data, k, m), b.data, c, m, k, n);
+  return new NDArray(c, [m, n]);
 }

@@ -132,6 +132,8 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   tanhBackward: (e, [dy, y]) => e.node('Mul', [dy!, e.node('Sub', [e.scalar(1), e.node('Mul', [y!, y!])])]),
   reluBackward: (e, [dy, x]) =>
     e.node('Mul', [dy!, e.node('Cast', [e.node('Greater', [x!, e.scalar(0)])], { to: e.floatType })]),
+  matmulNT: (e, [a, b]) => e.node('MatMul', [a!, e.node('Transpose', [b!], { perm: [1, 0] })]),
+  matmulTN: (e, [a, b]) => e.node('MatMul', [e.node('Transpose', [a!], { perm: [1, 0] }), b!]),
   argmax: arg('ArgMax'),
   argmin: arg('ArgMin'),
 };

@@ -14,7 +14,7 @@ export const add: ScalarOp<2> = {
   backward: (_B, g) => [g, g],
 };
 
-// ∂(x·y)/∂x = y, ∂(x·y)/∂y = x
+// ∂(x·y)/∂x = y, ∂(x·y)/∂y = x; each formed only for an input that takes a gradient (`need`), as below
 export const mul: ScalarOp<2> = {
   name: 'mul',
   label: '*',
@@ -22,7 +22,7 @@ export const mul: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (x, y) => x * y,
   array: ([x, y]) => K.mul(x, y, 'mul'),
-  backward: (B, g, { ins: [x, y] }) => [B.mul(g, y), B.mul(g, x)],
+  backward: (B, g, { ins: [x, y], need }) => [need[0] ? B.mul(g, y) : null, need[1] ? B.mul(g, x) : null],
 };
 
 // ∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y
@@ -33,7 +33,10 @@ export const div: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (x, y) => x / y,
   array: ([x, y]) => K.div(x, y, 'div'),
-  backward: (B, g, { ins: [, y], out }) => [B.div(g, y), B.neg(B.div(B.mul(g, out), y))],
+  backward: (B, g, { ins: [, y], out, need }) => [
+    need[0] ? B.div(g, y) : null,
+    need[1] ? B.neg(B.div(B.mul(g, out), y)) : null,
+  ],
 };
 
 // ∂xʸ/∂x = y·xʸ⁻¹ (0 where y = 0), ∂xʸ/∂y = xʸ·ln x (0 where x = 0 and y ≥ 0), masked as PyTorch does
@@ -66,9 +69,9 @@ export const maximum: ScalarOp<2> = {
   // NOTE: not `Math.max` itself: Value passes a third argument (NaN) to every forward. NaN in, NaN out.
   scalar: (x, y) => Math.max(x, y),
   array: ([x, y]) => K.maximum(x, y, 'maximum'),
-  backward: (B, g, { ins: [x, y] }) => [
-    B.mul(g, winnerShare(B, x, y, true)),
-    B.mul(g, winnerShare(B, y, x, true)),
+  backward: (B, g, { ins: [x, y], need }) => [
+    need[0] ? B.mul(g, winnerShare(B, x, y, true)) : null,
+    need[1] ? B.mul(g, winnerShare(B, y, x, true)) : null,
   ],
 };
 
@@ -80,9 +83,9 @@ export const minimum: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (x, y) => Math.min(x, y),
   array: ([x, y]) => K.minimum(x, y, 'minimum'),
-  backward: (B, g, { ins: [x, y] }) => [
-    B.mul(g, winnerShare(B, x, y, false)),
-    B.mul(g, winnerShare(B, y, x, false)),
+  backward: (B, g, { ins: [x, y], need }) => [
+    need[0] ? B.mul(g, winnerShare(B, x, y, false)) : null,
+    need[1] ? B.mul(g, winnerShare(B, y, x, false)) : null,
   ],
 };
 
@@ -94,5 +97,9 @@ export const where: ScalarOp<3> = {
   jvp: 'elementwise',
   scalar: (c, x, y) => (c !== 0 ? x : y),
   array: ([c, x, y]) => K.where(c, x, y, 'where'),
-  backward: (B, g, { ins: [c] }) => [null, B.where(c, g, 0), B.where(c, 0, g)],
+  backward: (B, g, { ins: [c], need }) => [
+    null,
+    need[1] ? B.where(c, g, 0) : null,
+    need[2] ? B.where(c, 0, g) : null,
+  ],
 };

@@ -5,14 +5,25 @@ import * as compare from './compare.js';
 import * as fused from './fused.js';
 import * as indexing from './indexing.js';
 import * as math from './math.js';
-import { matmul } from './matmul.js';
+import { matmul, matmulNT, matmulTN } from './matmul.js';
 import * as reduce from './reduce.js';
 import * as shape from './shape.js';
 import * as unary from './unary.js';
 
 // NOTE: no `satisfies` here: `Backend` is derived from this table's type, and checking the entries
 // against `Op` would need `Backend` first. Each entry is typed where it is declared instead.
-const WITH_GRADIENT = { ...unary, ...math, ...binary, ...shape, ...reduce, ...indexing, matmul, ...fused };
+const WITH_GRADIENT = {
+  ...unary,
+  ...math,
+  ...binary,
+  ...shape,
+  ...reduce,
+  ...indexing,
+  matmul,
+  matmulNT,
+  matmulTN,
+  ...fused,
+};
 const WITHOUT_GRADIENT = { ...compare };
 
 /** Every primitive, keyed by name (its `name`). A test walks this table to gradient-check each entry. */

@@ -225,6 +225,29 @@ describe('exportOnnx: the indexing ops', () => {
     expectClose((await runOrt(bytes, { input: x })).output!, f(x), 1e-12);
   });
 
+  it('gradients through a product of matrices (matmulNT and matmulTN, its backward primitives), as float64', async () => {
+    const w = tensor([
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.5],
+    ]);
+    const f = (x: Tensor) => {
+      const [gx] = grad(x.matmul(w).tanh().matmul(w.transpose(0, 1)).sum(), [x], { createGraph: true });
+      return gx as Tensor;
+    };
+    const x = tensor(
+      [
+        [0.3, -0.7],
+        [1.1, 0.2],
+        [-0.4, 0.9],
+      ],
+      { requiresGrad: true },
+    );
+    const bytes = await exportOnnx(f, [x]);
+    expectClose((await runOrt(bytes, { input: x })).output!, f(x), 1e-12);
+    const types = onnx.onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.opType);
+    expect(types).toEqual(expect.arrayContaining(['MatMul', 'Transpose']));
+  });
+
   it("an index computed from the input is an error: the export would bake one input's index", async () => {
     const f = (x: Tensor) => x.gather(1, x.argmax(1, true).toArray() as number[][]);
     await expect(exportOnnx(f, [randn([3, 3])])).rejects.toThrow(

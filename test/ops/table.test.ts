@@ -21,6 +21,8 @@ const METHOD_OF: Partial<Record<DifferentiableName, string>> = {
   sigmoidBackward: 'sigmoid',
   tanhBackward: 'tanh',
   reluBackward: 'relu',
+  matmulNT: 'matmul',
+  matmulTN: 'matmul',
 };
 
 describe('the rule table', () => {

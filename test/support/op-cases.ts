@@ -52,6 +52,27 @@ const backwardPrimitive = (name: string, lo: number, hi: number): fc.Arbitrary<C
     binary(name, [0, lo], [3, hi]),
   );
 
+/** A transposed matrix product (a @ bᵀ or aᵀ @ b) of random matrices whose inner sizes agree. */
+const transposedProduct = (name: 'matmulNT' | 'matmulTN'): fc.Arbitrary<Case> =>
+  fc
+    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))
+    .chain(([m, k, n]) => {
+      const [s, t] =
+        name === 'matmulNT'
+          ? [
+              [m, k],
+              [n, k],
+            ]
+          : [
+              [k, m],
+              [k, n],
+            ];
+      return fc.tuple(valuesArb(s!, -2, 2), valuesArb(t!, -2, 2)).map(([a, b]) => ({
+        inputs: [tensorOf(s!, a), tensorOf(t!, b)],
+        apply: call(name),
+      }));
+    });
+
 /** maximum/minimum on distinct values, so no tie sits inside a finite-difference step. */
 const extremum = (name: string): fc.Arbitrary<Case> =>
   broadcastPairArb.chain(([s, t]) => {
@@ -178,6 +199,8 @@ export const CASES: Record<DifferentiableName, fc.Arbitrary<Case>> = {
         apply: call('matmul'),
       }));
     }),
+  matmulNT: transposedProduct('matmulNT'),
+  matmulTN: transposedProduct('matmulTN'),
   sumTo: broadcastPairArb.chain(([s, t]) => {
     const [big, small] =
       s.length >= t.length && s.every((d, i) => d >= (t[i - s.length + t.length] ?? 1)) ? [s, t] : [t, s];
