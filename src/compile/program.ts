@@ -109,6 +109,12 @@ function runKernel(
   }
 }
 
+/** The arrays among a kernel's attributes (gather's index): read by the replay like its inputs. */
+function arraysIn(attrs: unknown): NDArray[] {
+  if (typeof attrs !== 'object' || attrs === null) return [];
+  return Object.values(attrs).filter((v): v is NDArray => v instanceof NDArray);
+}
+
 function dtypeOf(a: Data): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
 }
@@ -191,6 +197,7 @@ export class Capture implements Recorder {
     if (this.current !== null) return kernel.array!(ins, attrs); // called by a kernel: part of that one
     this.flushConstants();
     for (const x of ins) if (typeof x !== 'number') this.checkRead(x, kernel.name);
+    for (const x of arraysIn(attrs)) this.checkRead(x, `${kernel.name}'s attributes`);
     const made: Data[] = [];
     this.current = made;
     let out: NDArray;
