@@ -1,6 +1,6 @@
 /** @file Capturing one run of a step as a tape of kernel calls, and replaying the tape on the same arrays. */
 
-import type { Node } from '../engine/node.js';
+import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
 import { allocate, type Data, type DType, NDArray, setAllocHook } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
@@ -117,6 +117,11 @@ function arraysIn(attrs: unknown): NDArray[] {
 
 function dtypeOf(a: Data): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/** A leaf as messages name it: its label, or its shape. */
+function describeLeaf(node: Node): string {
+  return node.label ? `'${node.label}'` : `the leaf of shape ${fmt(node.shape)}`;
 }
 
 function accumulateError(node: Node): TypeError {
@@ -247,6 +252,13 @@ export class Capture implements Recorder {
       throw new TypeError(
         'compile: the step ran backward() over Values; compile records tensor kernels only, so a replay would not recompute them; compile steps built from Tensors, or call this one without compile',
       );
+    }
+    if (grad !== null) {
+      // The replay sets this very gradient: it must be an array the tape rewrites, a constant or live.
+      this.flushConstants();
+      if (grad instanceof Node) this.see([grad as SeenNode]);
+      const raw = grad instanceof Node ? grad.raw : grad;
+      if (raw instanceof NDArray) this.checkRead(raw, `the gradient stored on ${describeLeaf(leaf)}`);
     }
     if (!this.leaves.has(leaf)) this.leaves.set(leaf, fresh);
     this.entries.push({ kind: 'grad', node, grad });

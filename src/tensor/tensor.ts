@@ -181,6 +181,8 @@ export class Tensor extends Node {
       );
     }
     this.gradData = g;
+    // A compiled step sets it again at every replay (null: forgotten, as zeroGrad).
+    activeRecorder()?.storeGrad(this, g, false);
   }
 
   get rawBackend(): Backend<Raw> {

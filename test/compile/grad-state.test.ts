@@ -1,0 +1,53 @@
+/** @file A compiled step replays what the step does to `.grad` and `requiresGrad`, as the eager step does it. */
+
+import { describe, expect, it } from 'vitest';
+import { clipGradNorm, compile, fromTypedArray, randn, SGD, type Tensor, tensor } from '../../src/index.js';
+import { expectSameAsEager } from './same-as-eager.js';
+
+describe('compile: setting .grad inside the step', () => {
+  it('W.grad = W.grad.mul(0.5) before opt.step() is replayed', () => {
+    expectSameAsEager(() => {
+      const W = randn([3, 2], { requiresGrad: true });
+      const opt = new SGD([W], { lr: 0.5 });
+      return {
+        step: (x: Tensor) => {
+          opt.zeroGrad();
+          const loss = x.matmul(W).tanh().sum();
+          loss.backward();
+          W.grad = W.grad!.mul(0.5);
+          opt.step();
+          return loss;
+        },
+        args: () => [randn([4, 3])],
+        state: () => [W, W.grad],
+      };
+    });
+  });
+
+  it('W.grad = null works as zeroGrad', () => {
+    expectSameAsEager(() => {
+      const W = randn([3, 2], { requiresGrad: true });
+      const opt = new SGD([W], { lr: 0.5, momentum: 0.9 });
+      return {
+        step: (x: Tensor) => {
+          W.grad = null;
+          const loss = x.matmul(W).sigmoid().sum();
+          loss.backward();
+          opt.step();
+          return loss;
+        },
+        args: () => [randn([4, 3])],
+        state: () => [W, W.grad],
+      };
+    });
+  });
+
+  it('refuses a gradient wrapped from a typed array inside the step (a replay would keep its numbers)', () => {
+    const W = randn([2], { requiresGrad: true });
+    const f = compile((x: Tensor) => {
+      W.grad = fromTypedArray(new Float64Array([1, 2]), [2]);
+      return x.sum();
+    });
+    expect(() => f(randn([2]))).toThrow(/gradient stored on the leaf of shape \[2\]/);
+  });
+});
