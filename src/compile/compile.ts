@@ -1,8 +1,9 @@
 /** @file compile(step): run a training step eagerly once while recording its kernel calls, then replay them. */
 
 import { nodesMade } from '../engine/node.js';
-import { describeValue, fmt, readOptions, ShapeError } from '../errors.js';
+import { AutogradError, describeValue, fmt, readOptions, ShapeError } from '../errors.js';
 import { copyAs, type NDArray } from '../kernels/ndarray.js';
+import type { SeenNode } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Capture, type Program } from './program.js';
 
@@ -117,7 +118,19 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
     try {
       const xs = checkArgs(args);
       const key = xs.map((x) => `${x.dtype}${fmt(x.shape)}`).join(', ');
-      const known = cache.get(key);
+      let known = cache.get(key);
+      const changed = known?.program.changedLeaf() ?? null;
+      if (changed !== null) {
+        if (errorOnRecompile) {
+          throw new AutogradError(
+            'compile',
+            `${describeSeen(changed)} ${changed.requiresGrad ? 'requires' : 'no longer requires'} a gradient since the capture, which changes what backward() computes, and errorOnRecompile is set; ` +
+              'set requiresGrad before the first call, or leave errorOnRecompile unset to capture the step again',
+          );
+        }
+        cache.delete(key); // captured again below, for the leaves as they are now
+        known = undefined;
+      }
       if (known !== undefined) {
         known.inputs.forEach((input, i) => {
           input.array.data.set(xs[i]!.array.data);
@@ -164,6 +177,12 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
     kernelCalls: { get: () => [...cache.values()].map((c) => c.program.kernelCalls) },
   });
   return compiled;
+}
+
+/** A tensor as messages name it: its label, or its shape. */
+function describeSeen(n: SeenNode): string {
+  const t = n as unknown as Tensor;
+  return t.label ? `the tensor '${t.label}'` : `a tensor of shape ${fmt(t.shape)}`;
 }
 
 function enter(): void {

@@ -36,7 +36,18 @@ export class Program {
     private readonly entries: readonly Entry[],
     /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
     private readonly freshLeaves: readonly Node[],
+    /** Tensors older than the capture that it read, and whether each required a gradient then. */
+    private readonly guards: ReadonlyMap<SeenNode, boolean>,
   ) {}
+
+  /**
+   * The first tensor read by the step whose `requiresGrad` changed since the capture (a frozen or
+   * unfrozen parameter), or null: a changed one makes backward reach other leaves, so the tape is stale.
+   */
+  changedLeaf(): SeenNode | null {
+    for (const [node, requiresGrad] of this.guards) if (node.requiresGrad !== requiresGrad) return node;
+    return null;
+  }
 
   /** How many kernel calls a replay runs (for tests and for `compiled.stats`). */
   get kernelCalls(): number {
@@ -141,6 +152,8 @@ export class Capture implements Recorder {
   private current: Data[] | null = null;
   /** Leaves whose `.grad` the tape sets, and whether the first setting was a fresh store. */
   private readonly leaves = new Map<Node, boolean>();
+  /** Nodes older than the capture that it read, with their `requiresGrad` then. */
+  private readonly guards = new Map<SeenNode, boolean>();
 
   private readonly hook = (dtype: DType, n: number, op: string, constant: boolean): Data =>
     this.allocate(dtype, n, op, constant);
@@ -165,7 +178,7 @@ export class Capture implements Recorder {
     this.flushConstants();
     for (const o of outputs) this.checkRead(o, 'the step’s result');
     const fresh = [...this.leaves].filter(([, f]) => f).map(([node]) => node);
-    return new Program(this.entries, fresh);
+    return new Program(this.entries, fresh, this.guards);
   }
 
   private allocate(dtype: DType, n: number, op: string, constant: boolean): Data {
@@ -227,6 +240,7 @@ export class Capture implements Recorder {
   see(nodes: readonly (SeenNode | null)[]): void {
     for (const n of nodes) {
       if (n === null || n.id >= this.startId || !(n.raw instanceof NDArray)) continue;
+      if (!this.guards.has(n)) this.guards.set(n, n.requiresGrad);
       const buffer = n.raw.data.buffer;
       if (!this.origins.has(buffer)) this.origins.set(buffer, 'external');
     }
@@ -261,6 +275,7 @@ export class Capture implements Recorder {
       if (raw instanceof NDArray) this.checkRead(raw, `the gradient stored on ${describeLeaf(leaf)}`);
     }
     if (!this.leaves.has(leaf)) this.leaves.set(leaf, fresh);
+    if (leaf.id < this.startId && !this.guards.has(leaf)) this.guards.set(leaf, leaf.requiresGrad);
     this.entries.push({ kind: 'grad', node, grad });
   }
 }

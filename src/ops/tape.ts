@@ -15,6 +15,7 @@ export interface ArrayKernel {
 export interface SeenNode {
   readonly id: number;
   readonly raw: unknown;
+  readonly requiresGrad: boolean;
 }
 
 /**

@@ -51,3 +51,50 @@ describe('compile: setting .grad inside the step', () => {
     expect(() => f(randn([2]))).toThrow(/gradient stored on the leaf of shape \[2\]/);
   });
 });
+
+describe('compile: requiresGrad changed after the capture', () => {
+  const world = (freezeAt: number) => () => {
+    const W = randn([3, 2], { requiresGrad: true, label: 'W' });
+    const b = randn([2], { requiresGrad: true });
+    const opt = new SGD([W, b], { lr: 0.5 });
+    return {
+      step: (x: Tensor) => {
+        opt.zeroGrad();
+        const loss = x.matmul(W).add(b).tanh().sum();
+        loss.backward();
+        opt.step();
+        return loss;
+      },
+      args: () => [randn([4, 3])],
+      state: () => [W, W.grad, b, b.grad],
+      before: (i: number) => {
+        if (i === freezeAt) W.requiresGrad = false;
+        if (i === freezeAt + 2) W.requiresGrad = true;
+      },
+    };
+  };
+
+  it('a parameter frozen after the capture (and unfrozen later) is captured again', () => {
+    expectSameAsEager(world(1), 5);
+  });
+
+  it('raises instead with errorOnRecompile', () => {
+    const W = randn([3, 2], { requiresGrad: true, label: 'W' });
+    const opt = new SGD([W], { lr: 0.5 });
+    const f = compile(
+      (x: Tensor) => {
+        opt.zeroGrad();
+        const loss = x.matmul(W).sum();
+        loss.backward();
+        opt.step();
+        return loss;
+      },
+      { errorOnRecompile: true },
+    );
+    const x = randn([4, 3]);
+    f(x);
+    W.requiresGrad = false;
+    expect(() => f(x)).toThrow(/the tensor 'W' no longer requires a gradient since the capture/);
+    expect(f.captures).toBe(1);
+  });
+});
