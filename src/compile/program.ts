@@ -36,6 +36,8 @@ export class Program {
     private readonly entries: readonly Entry[],
     /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
     private readonly freshLeaves: readonly Node[],
+    /** Leaves the step itself made (`x.detach()` with requiresGrad set): new at each eager call, so null again. */
+    private readonly innerLeaves: readonly Node[],
     /** Tensors older than the capture that it read, and whether each required a gradient then. */
     private readonly guards: ReadonlyMap<SeenNode, boolean>,
   ) {}
@@ -59,6 +61,7 @@ export class Program {
     for (const node of this.freshLeaves) {
       if (node.gradData !== null) throw accumulateError(node);
     }
+    for (const node of this.innerLeaves) node.gradData = null;
     for (const e of this.entries) {
       switch (e.kind) {
         case 'kernel':
@@ -177,8 +180,10 @@ export class Capture implements Recorder {
   finish(outputs: readonly NDArray[]): Program {
     this.flushConstants();
     for (const o of outputs) this.checkRead(o, 'the step’s result');
-    const fresh = [...this.leaves].filter(([, f]) => f).map(([node]) => node);
-    return new Program(this.entries, fresh, this.guards);
+    const older = [...this.leaves].filter(([node]) => node.id < this.startId);
+    const fresh = older.filter(([, f]) => f).map(([node]) => node);
+    const inner = [...this.leaves.keys()].filter((node) => node.id >= this.startId);
+    return new Program(this.entries, fresh, inner, this.guards);
   }
 
   private allocate(dtype: DType, n: number, op: string, constant: boolean): Data {

@@ -98,3 +98,43 @@ describe('compile: requiresGrad changed after the capture', () => {
     expect(f.captures).toBe(1);
   });
 });
+
+describe('compile: leaves made inside the step, and gradients read after clipGradNorm', () => {
+  it('a leaf made inside the step (input gradients) starts with no gradient at every call', () => {
+    expectSameAsEager(() => {
+      const W = randn([3, 1], { requiresGrad: true });
+      return {
+        step: (x: Tensor) => {
+          const xb = x.detach();
+          xb.requiresGrad = true;
+          const loss = xb.matmul(W).tanh().sum();
+          loss.backward();
+          W.grad = null;
+          return [loss, xb.grad!];
+        },
+        args: () => [randn([4, 3])],
+        state: () => [W],
+      };
+    });
+  });
+
+  it('clipGradNorm, then the clipped gradient read with tensor ops inside the step', () => {
+    expectSameAsEager(() => {
+      const W = randn([3, 2], { requiresGrad: true });
+      const opt = new SGD([W], { lr: 0.1 });
+      return {
+        step: (x: Tensor) => {
+          opt.zeroGrad();
+          const loss = x.matmul(W).exp().sum();
+          loss.backward();
+          clipGradNorm([W], 1);
+          const gnorm = W.grad!.pow(2).sum();
+          opt.step();
+          return [loss, gnorm];
+        },
+        args: () => [randn([4, 3])],
+        state: () => [W, W.grad],
+      };
+    });
+  });
+});
