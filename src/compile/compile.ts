@@ -143,6 +143,7 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
           input.array.data.set(xs[i]!.array.data);
         });
         known.program.replay();
+        known.program.handOver();
         writeBack(known, xs);
         return results(known);
       }
@@ -162,6 +163,7 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
       arity = xs.length;
       cache.set(key, captured);
       captures++;
+      captured.program.handOver();
       checkShared(captured, xs);
       writeBack(captured, xs);
       return results(captured);

@@ -4,7 +4,14 @@ import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
 import { allocate, type Data, type DType, NDArray, setAllocHook } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
-import { type ArrayKernel, type Recorder, type SeenNode, setRecorder } from '../ops/tape.js';
+import {
+  type ArrayKernel,
+  isReused,
+  markReused,
+  type Recorder,
+  type SeenNode,
+  setRecorder,
+} from '../ops/tape.js';
 
 /** One step of a replay, in the order the capture ran them. */
 type Entry =
@@ -40,7 +47,25 @@ export class Program {
     private readonly innerLeaves: readonly Node[],
     /** Tensors older than the capture that it read, and whether each required a gradient then. */
     private readonly guards: ReadonlyMap<SeenNode, boolean>,
-  ) {}
+    /** Every leaf whose `.grad` the tape sets. */
+    private readonly gradLeaves: readonly Node[],
+  ) {
+    for (const e of entries) {
+      if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
+      else if (e.kind === 'constant') markReused(e.target.buffer);
+    }
+  }
+
+  /**
+   * After a call: each `.grad` the tape set is left as its bare array, so that reading it hands out a
+   * copy (see `unshared`) and no tensor the caller keeps shares an array the next call rewrites.
+   */
+  handOver(): void {
+    for (const leaf of this.gradLeaves) {
+      const g = leaf.gradData;
+      if (g instanceof Node && g.raw instanceof NDArray && isReused(g.raw)) leaf.gradData = g.raw;
+    }
+  }
 
   /**
    * The first tensor read by the step whose `requiresGrad` changed since the capture (a frozen or
@@ -183,7 +208,7 @@ export class Capture implements Recorder {
     const older = [...this.leaves].filter(([node]) => node.id < this.startId);
     const fresh = older.filter(([, f]) => f).map(([node]) => node);
     const inner = [...this.leaves.keys()].filter((node) => node.id >= this.startId);
-    return new Program(this.entries, fresh, inner, this.guards);
+    return new Program(this.entries, fresh, inner, this.guards, [...this.leaves.keys()]);
   }
 
   private allocate(dtype: DType, n: number, op: string, constant: boolean): Data {

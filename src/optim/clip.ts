@@ -60,7 +60,8 @@ function clip(params: readonly Node[], maxNorm: number, normType: number, inPlac
       const g = grads[i];
       if (g == null) return;
       const scaled = p.rawBackend.mul(g, coef);
-      if (inPlace && typeof g !== 'number' && !(p.gradData instanceof Node)) {
+      const graph = p.gradData instanceof Node && p.gradData.requiresGrad;
+      if (inPlace && typeof g !== 'number' && !graph) {
         g.data.set((scaled as typeof g).data);
       } else p.gradData = scaled;
     });

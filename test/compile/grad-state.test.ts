@@ -138,3 +138,34 @@ describe('compile: leaves made inside the step, and gradients read after clipGra
     });
   });
 });
+
+describe('compile: .grad handed out after a call', () => {
+  it('a .grad kept from one call is not changed by the next, as eagerly', () => {
+    const kept = (compiled: boolean) => {
+      const W = tensor([1, 2], { requiresGrad: true });
+      const opt = new SGD([W], { lr: 0.1 });
+      const step = (x: Tensor) => {
+        opt.zeroGrad();
+        const loss = W.mul(x).sum();
+        loss.backward();
+        W.grad = W.grad!.mul(2); // also through the setter
+        opt.step();
+        return loss;
+      };
+      const f = compiled ? compile(step) : step;
+      const grads: Tensor[] = [];
+      for (const k of [1, 2, 3, 4]) {
+        f(tensor([k, -k]));
+        grads.push(W.grad!);
+      }
+      return grads.map((g) => g.toArray());
+    };
+    expect(kept(true)).toEqual(kept(false));
+    expect(kept(true)).toEqual([
+      [2, -2],
+      [4, -4],
+      [6, -6],
+      [8, -8],
+    ]);
+  });
+});
