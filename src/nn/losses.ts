@@ -112,8 +112,9 @@ export function binaryCrossEntropy<N extends Value | Tensor>(
 
 /**
  * Binary cross-entropy of σ(x) against y, computed from the logits x without forming σ(x):
- * max(x, 0) − x·y + log(1 + e^(−|x|)), as PyTorch's `binary_cross_entropy_with_logits`, so a logit of
- * ±1000 gives a finite loss and gradient σ(x) − y.
+ * softplus(x) − x·y = max(x, 0) − x·y + log(1 + e^(−|x|)), as PyTorch's
+ * `binary_cross_entropy_with_logits`, so a logit of ±1000 gives a finite loss, and the gradient is
+ * σ(x) − y everywhere (x = 0 included).
  *
  * @example
  * binaryCrossEntropyWithLogits(tensor([1000]), tensor([0])).item();   // 1000
@@ -127,8 +128,9 @@ export function binaryCrossEntropyWithLogits<N extends Value | Tensor>(
   const reduction = reductionOf('binaryCrossEntropyWithLogits', options);
   const from = nodesMade();
   const x = logits as Node;
-  const softplusOfMinusAbs = B.log(B.add(B.exp(B.neg(B.abs(x))), 1));
-  const e = B.add(B.sub(B.relu(x), B.mul(x, target as Node | number)), softplusOfMinusAbs);
+  // NOTE: softplus(x) − x·y, softplus being max(x, 0) + log(1 + e^(−|x|)) in one op: written out of
+  // relu and abs, the gradient at x = 0 (where both have a kink) came out −y instead of σ(0) − y.
+  const e = B.sub(B.softplus(x), B.mul(x, target as Node | number));
   return reduce(e, reduction).madeBy('binaryCrossEntropyWithLogits', from) as N;
 }
 

@@ -24,6 +24,10 @@ export const NONLINEAR: ReadonlySet<string> = new Set([
   'minimum',
   'maxTo',
   'minTo',
+  // the derivatives of activations, in gradients recorded with createGraph
+  'sigmoidBackward',
+  'tanhBackward',
+  'reluBackward',
 ]);
 
 /**
@@ -135,6 +139,7 @@ export function stageSummary(
     if (triples.size <= MAX_GROUPS) triples.add((s * 3 + role) * 65_536 + k);
   }
 
+  stageCount = Math.max(stageCount, stage[at(root)]! + 1); // the root's stage counts too
   const banded = stageCount > MAX_BANDS || triples.size > MAX_GROUPS;
   const bands = banded ? MAX_BANDS : stageCount;
   const groupIds = new Map<number, number>();

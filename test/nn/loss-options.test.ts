@@ -98,6 +98,19 @@ describe('binaryCrossEntropyWithLogits', () => {
     expect(x.grad!.toArray()).toEqual([1, -1, 0, 0]);
   });
 
+  // Was a silently wrong gradient: written out of relu and abs, the loss had kinks at x = 0 and its
+  // gradient there came out −y instead of σ(0) − y (found by the property test below once its inputs
+  // were no longer moved off 0).
+  it('the gradient at a logit of exactly 0 is σ(0) − y, for tensors and Values', () => {
+    const x = tensor([0, 0, 0], { requiresGrad: true });
+    binaryCrossEntropyWithLogits(x, tensor([0, 1, 0.25]), { reduction: 'sum' }).backward();
+    expect(x.grad!.toArray()).toEqual([0.5, -0.5, 0.25]);
+    const v = new Value(0);
+    const loss = binaryCrossEntropyWithLogits(v, 1);
+    loss.backward();
+    expect([loss.data, v.grad]).toEqual([Math.LN2, -0.5]);
+  });
+
   it('equals binaryCrossEntropy of the sigmoid where that is accurate; works on Values', () => {
     const x = tensor([-2, 0.3, 4]);
     const y = tensor([1, 0, 0.5]);

@@ -101,6 +101,12 @@ describe('a 784-128-10-1 MLP of Values (about 300,000 values) without modules', 
 });
 
 describe('toDot summarised by stage', () => {
+  it("counts the root's stage: 40 tanh in a row make 41 stages (0 to 40)", () => {
+    let y = new Value(0.5, { requiresGrad: true });
+    for (let i = 0; i < 40; i++) y = y.tanh();
+    expect(toDot(y, { maxNodes: 5 })).toContain('(41 stages in 16 bands)');
+  });
+
   it('merges the stages of a long tanh chain into bands, the ops of a band in one record', async () => {
     const x = new Value(0.5, { label: 'x' });
     let y = x;
