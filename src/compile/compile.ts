@@ -1,8 +1,9 @@
 /** @file compile(step): run a training step eagerly once while recording its kernel calls, then replay them. */
 
 import { nodesMade } from '../engine/node.js';
-import { describeValue, fmt, readOptions, ShapeError } from '../errors.js';
+import { AutogradError, describeValue, fmt, readOptions, ShapeError } from '../errors.js';
 import { copyAs, type NDArray } from '../kernels/ndarray.js';
+import type { SeenNode } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Capture, type Program } from './program.js';
 
@@ -45,6 +46,8 @@ interface Captured {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly { readonly array: NDArray; readonly label: string }[];
   readonly single: boolean;
+  /** The arguments the step writes in place (`copy_`): copied back to the caller's tensors after each call. */
+  readonly written: readonly { readonly at: number; readonly writes: number }[];
 }
 
 /** True while a compiled step runs (capturing, replaying or eager()): they do not nest. */
@@ -116,13 +119,32 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
     enter();
     try {
       const xs = checkArgs(args);
-      const key = xs.map((x) => `${x.dtype}${fmt(x.shape)}`).join(', ');
-      const known = cache.get(key);
+      // A tensor passed twice is one private input passed twice, so writes through one show in the other.
+      const first = xs.map((x) => xs.indexOf(x));
+      const key = xs
+        .map((x, i) => (first[i] === i ? `${x.dtype}${fmt(x.shape)}` : `#${first[i]}`))
+        .join(', ');
+      let known = cache.get(key);
+      const changed = known?.program.changedLeaf() ?? null;
+      if (changed !== null) {
+        if (errorOnRecompile) {
+          throw new AutogradError(
+            'compile',
+            `${describeSeen(changed)} ${changed.requiresGrad ? 'requires' : 'no longer requires'} a gradient since the capture, which changes what backward() computes, and errorOnRecompile is set; ` +
+              'set requiresGrad before the first call, or leave errorOnRecompile unset to capture the step again',
+          );
+        }
+        cache.delete(key); // captured again below, for the leaves as they are now
+        known = undefined;
+      }
       if (known !== undefined) {
+        checkShared(known, xs);
         known.inputs.forEach((input, i) => {
           input.array.data.set(xs[i]!.array.data);
         });
         known.program.replay();
+        known.program.handOver();
+        writeBack(known, xs);
         return results(known);
       }
       if (cache.size > 0 && errorOnRecompile) {
@@ -137,10 +159,13 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
           `compile: the step has been captured for ${cache.size} input signatures, the cacheSizeLimit; pad or batch the inputs to fewer shapes, or raise cacheSizeLimit`,
         );
       }
-      const captured = capture(step as unknown as (...args: never[]) => StepResult, xs);
+      const captured = capture(step as unknown as (...args: never[]) => StepResult, xs, first);
       arity = xs.length;
       cache.set(key, captured);
       captures++;
+      captured.program.handOver();
+      checkShared(captured, xs);
+      writeBack(captured, xs);
       return results(captured);
     } finally {
       running = false;
@@ -166,6 +191,12 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
   return compiled;
 }
 
+/** A tensor as messages name it: its label, or its shape. */
+function describeSeen(n: SeenNode): string {
+  const t = n as unknown as Tensor;
+  return t.label ? `the tensor '${t.label}'` : `a tensor of shape ${fmt(t.shape)}`;
+}
+
 function enter(): void {
   if (running) {
     throw new TypeError(
@@ -176,8 +207,14 @@ function enter(): void {
 }
 
 /** Runs `step` eagerly on private copies of the inputs, recording it; the copies are what replays read. */
-function capture(step: (...args: never[]) => StepResult, xs: readonly Tensor[]): Captured {
-  const inputs = xs.map((x) => new Tensor(copyAs(x.array), { label: x.label }));
+function capture(
+  step: (...args: never[]) => StepResult,
+  xs: readonly Tensor[],
+  first: readonly number[],
+): Captured {
+  const own = xs.map((x) => new Tensor(copyAs(x.array), { label: x.label }));
+  const inputs = xs.map((_, i) => own[first[i]!]!);
+  const versions = inputs.map((x) => x.version);
   const recorder = new Capture(nodesMade());
   recorder.see(inputs);
   const result = checkResult(recorder.run(() => step(...(inputs as never[]))));
@@ -188,7 +225,37 @@ function capture(step: (...args: never[]) => StepResult, xs: readonly Tensor[]):
     inputs,
     outputs: list.map((t) => ({ array: t.array, label: t.label })),
     single: result instanceof Tensor,
+    written: inputs
+      .map((x, at) => ({ at, writes: x.version - versions[at]! }))
+      .filter(({ at, writes }) => writes > 0 && first[at] === at),
   };
+}
+
+/** Copies what the step wrote into its (private) inputs back into the caller's tensors, as eager writes them. */
+function writeBack(c: Captured, xs: readonly Tensor[]): void {
+  for (const { at, writes } of c.written) {
+    const x = xs[at]!;
+    x.array.data.set(c.inputs[at]!.array.data);
+    for (let k = 0; k < writes; k++) x.markWritten('a compiled step');
+  }
+}
+
+/**
+ * Refuses arguments that share their data without being the same tensor (a view of another) when the
+ * step writes into one: the step works on private copies, so the other would not see the write.
+ */
+function checkShared(c: Captured, xs: readonly Tensor[]): void {
+  if (c.written.length === 0) return;
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      if (xs[i] !== xs[j] && xs[i]!.array.data.buffer === xs[j]!.array.data.buffer) {
+        throw new TypeError(
+          `compile: arguments ${i} and ${j} share their data (one is a view of the other) and the step writes into argument ${c.written[0]!.at} in place; ` +
+            'a compiled step works on copies of its arguments, so the other would not see the write: pass separate tensors (a copy of one), or the same tensor twice',
+        );
+      }
+    }
+  }
 }
 
 /** The step's result, checked: a tensor or a non-empty array of tensors. */

@@ -1,10 +1,17 @@
 /** @file Capturing one run of a step as a tape of kernel calls, and replaying the tape on the same arrays. */
 
-import type { Node } from '../engine/node.js';
+import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
 import { allocate, type Data, type DType, NDArray, setAllocHook } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
-import { type ArrayKernel, type Recorder, type SeenNode, setRecorder } from '../ops/tape.js';
+import {
+  type ArrayKernel,
+  isReused,
+  markReused,
+  type Recorder,
+  type SeenNode,
+  setRecorder,
+} from '../ops/tape.js';
 
 /** One step of a replay, in the order the capture ran them. */
 type Entry =
@@ -36,7 +43,38 @@ export class Program {
     private readonly entries: readonly Entry[],
     /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
     private readonly freshLeaves: readonly Node[],
-  ) {}
+    /** Leaves the step itself made (`x.detach()` with requiresGrad set): new at each eager call, so null again. */
+    private readonly innerLeaves: readonly Node[],
+    /** Tensors older than the capture that it read, and whether each required a gradient then. */
+    private readonly guards: ReadonlyMap<SeenNode, boolean>,
+    /** Every leaf whose `.grad` the tape sets. */
+    private readonly gradLeaves: readonly Node[],
+  ) {
+    for (const e of entries) {
+      if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
+      else if (e.kind === 'constant') markReused(e.target.buffer);
+    }
+  }
+
+  /**
+   * After a call: each `.grad` the tape set is left as its bare array, so that reading it hands out a
+   * copy (see `unshared`) and no tensor the caller keeps shares an array the next call rewrites.
+   */
+  handOver(): void {
+    for (const leaf of this.gradLeaves) {
+      const g = leaf.gradData;
+      if (g instanceof Node && g.raw instanceof NDArray && isReused(g.raw)) leaf.gradData = g.raw;
+    }
+  }
+
+  /**
+   * The first tensor read by the step whose `requiresGrad` changed since the capture (a frozen or
+   * unfrozen parameter), or null: a changed one makes backward reach other leaves, so the tape is stale.
+   */
+  changedLeaf(): SeenNode | null {
+    for (const [node, requiresGrad] of this.guards) if (node.requiresGrad !== requiresGrad) return node;
+    return null;
+  }
 
   /** How many kernel calls a replay runs (for tests and for `compiled.stats`). */
   get kernelCalls(): number {
@@ -48,6 +86,7 @@ export class Program {
     for (const node of this.freshLeaves) {
       if (node.gradData !== null) throw accumulateError(node);
     }
+    for (const node of this.innerLeaves) node.gradData = null;
     for (const e of this.entries) {
       switch (e.kind) {
         case 'kernel':
@@ -109,8 +148,19 @@ function runKernel(
   }
 }
 
+/** The arrays among a kernel's attributes (gather's index): read by the replay like its inputs. */
+function arraysIn(attrs: unknown): NDArray[] {
+  if (typeof attrs !== 'object' || attrs === null) return [];
+  return Object.values(attrs).filter((v): v is NDArray => v instanceof NDArray);
+}
+
 function dtypeOf(a: Data): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/** A leaf as messages name it: its label, or its shape. */
+function describeLeaf(node: Node): string {
+  return node.label ? `'${node.label}'` : `the leaf of shape ${fmt(node.shape)}`;
 }
 
 function accumulateError(node: Node): TypeError {
@@ -130,6 +180,8 @@ export class Capture implements Recorder {
   private current: Data[] | null = null;
   /** Leaves whose `.grad` the tape sets, and whether the first setting was a fresh store. */
   private readonly leaves = new Map<Node, boolean>();
+  /** Nodes older than the capture that it read, with their `requiresGrad` then. */
+  private readonly guards = new Map<SeenNode, boolean>();
 
   private readonly hook = (dtype: DType, n: number, op: string, constant: boolean): Data =>
     this.allocate(dtype, n, op, constant);
@@ -153,8 +205,10 @@ export class Capture implements Recorder {
   finish(outputs: readonly NDArray[]): Program {
     this.flushConstants();
     for (const o of outputs) this.checkRead(o, 'the step’s result');
-    const fresh = [...this.leaves].filter(([, f]) => f).map(([node]) => node);
-    return new Program(this.entries, fresh);
+    const older = [...this.leaves].filter(([node]) => node.id < this.startId);
+    const fresh = older.filter(([, f]) => f).map(([node]) => node);
+    const inner = [...this.leaves.keys()].filter((node) => node.id >= this.startId);
+    return new Program(this.entries, fresh, inner, this.guards, [...this.leaves.keys()]);
   }
 
   private allocate(dtype: DType, n: number, op: string, constant: boolean): Data {
@@ -191,6 +245,7 @@ export class Capture implements Recorder {
     if (this.current !== null) return kernel.array!(ins, attrs); // called by a kernel: part of that one
     this.flushConstants();
     for (const x of ins) if (typeof x !== 'number') this.checkRead(x, kernel.name);
+    for (const x of arraysIn(attrs)) this.checkRead(x, `${kernel.name}'s attributes`);
     const made: Data[] = [];
     this.current = made;
     let out: NDArray;
@@ -215,6 +270,7 @@ export class Capture implements Recorder {
   see(nodes: readonly (SeenNode | null)[]): void {
     for (const n of nodes) {
       if (n === null || n.id >= this.startId || !(n.raw instanceof NDArray)) continue;
+      if (!this.guards.has(n)) this.guards.set(n, n.requiresGrad);
       const buffer = n.raw.data.buffer;
       if (!this.origins.has(buffer)) this.origins.set(buffer, 'external');
     }
@@ -241,7 +297,15 @@ export class Capture implements Recorder {
         'compile: the step ran backward() over Values; compile records tensor kernels only, so a replay would not recompute them; compile steps built from Tensors, or call this one without compile',
       );
     }
+    if (grad !== null) {
+      // The replay sets this very gradient: it must be an array the tape rewrites, a constant or live.
+      this.flushConstants();
+      if (grad instanceof Node) this.see([grad as SeenNode]);
+      const raw = grad instanceof Node ? grad.raw : grad;
+      if (raw instanceof NDArray) this.checkRead(raw, `the gradient stored on ${describeLeaf(leaf)}`);
+    }
     if (!this.leaves.has(leaf)) this.leaves.set(leaf, fresh);
+    if (leaf.id < this.startId && !this.guards.has(leaf)) this.guards.set(leaf, leaf.requiresGrad);
     this.entries.push({ kind: 'grad', node, grad });
   }
 }

@@ -5,7 +5,7 @@ import type { NDArray } from '../kernels/ndarray.js';
 import { ReleasedArray } from '../kernels/released.js';
 import type { TensorSummary } from '../kernels/summary.js';
 import type { AnyOp, Backend } from '../ops/op.js';
-import { activeRecorder } from '../ops/tape.js';
+import { activeRecorder, unshared } from '../ops/tape.js';
 
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;
@@ -345,7 +345,7 @@ export abstract class Node {
   protected gradAsNode(): Node | null {
     const g = this.gradData;
     if (g === null || g instanceof Node) return g;
-    this.gradData = this.constant(g);
+    this.gradData = this.constant(unshared(g));
     return this.gradData;
   }
 

@@ -51,11 +51,22 @@ export function checkIndex(index: NDArray, shape: Shape, axis: number, op: strin
       );
     }
   });
-  const n = shape[axis]!;
+  checkPositions(index, shape[axis]!, axis, op);
+}
+
+/**
+ * Checks that every element of `index` is a whole number in range for an axis of size `n`: a TypeError
+ * for a fractional one, a RangeError for one out of range. The gather kernels run it on every call,
+ * so a compiled step that replays them checks the indices of each call, not only those of its capture.
+ */
+export function checkPositions(index: NDArray, n: number, axis: number, op: string): void {
   const d = index.data;
   for (let i = 0; i < d.length; i++) {
     const k = d[i]!;
-    if (!Number.isInteger(k) || k < -n || k >= n) {
+    if (!Number.isInteger(k)) {
+      throw new TypeError(`${op}: indices must be whole numbers (got ${k}); round them first`);
+    }
+    if (k < -n || k >= n) {
       throw new RangeError(
         `${op}: index ${k} is out of range for axis ${axis} of size ${n}; use whole numbers in ${-n}..${n - 1}`,
       );

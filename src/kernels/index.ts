@@ -43,7 +43,7 @@ export {
 export { formatArray } from './format.js';
 export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
 // issue 11: scans and indexing along an axis
-export { checkIndex, cumsum, gather, scatterAdd } from './gather.js';
+export { checkIndex, checkPositions, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice } from './layout.js';
 export { type GemmFn, gemm, matmul, matmulNT, matmulTN, setGemm } from './matmul.js';

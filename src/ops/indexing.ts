@@ -25,7 +25,11 @@ export const gather: Op<GatherAttrs, 1> = {
   label: 'gather',
   arity: 1,
   jvp: 'linear',
-  array: ([x], { axis, index }) => K.gather(x, index, axis),
+  // The kernel checks the index itself, so that a compiled step's replay checks each call's indices.
+  array: ([x], { axis, index }) => {
+    K.checkIndex(index, x.shape, axis, 'gather');
+    return K.gather(x, index, axis);
+  },
   backward: (B, g, { ins: [x], attrs: { axis, index } }) => [
     B.scatterAdd(g, { axis, index, shape: B.shape(x) }),
   ],

@@ -2,29 +2,36 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { normalizeAxis } from '../kernels/axes.js';
+import { checkPositions } from '../kernels/gather.js';
 import { alloc, NDArray, sizeOf } from '../kernels/ndarray.js';
 import type { Backend } from './op.js';
+import { type ArrayKernel, runArray } from './tape.js';
 
-/** The index array gather needs for indexSelect: x's shape with `axis` of size n, each element `index[k]` at position k along it. */
-function spread(index: NDArray, shape: readonly number[], axis: number): NDArray {
-  const n = index.size;
-  const out = [...shape.slice(0, axis), n, ...shape.slice(axis + 1)];
-  const inner = sizeOf(shape.slice(axis + 1));
-  const data = alloc('float64', sizeOf(out), 'indexSelect');
-  for (let at = 0; at < data.length; at++) data[at] = index.data[Math.floor(at / inner) % n]!;
-  return new NDArray(data, out);
+/** What SPREAD needs besides the index: the input's shape, the axis, and the op named in errors. */
+interface SpreadAttrs {
+  readonly shape: readonly number[];
+  readonly axis: number;
+  readonly op: string;
 }
 
-/** Whole numbers in range for an axis of size `n`; a RangeError naming `op` otherwise. */
-function checkPositions(index: NDArray, n: number, axis: number, op: string): void {
-  for (const k of index.data) {
-    if (!Number.isInteger(k) || k < -n || k >= n) {
-      throw new RangeError(
-        `${op}: index ${k} is out of range for axis ${axis} of size ${n}; use whole numbers in ${-n}..${n - 1}`,
-      );
-    }
-  }
-}
+/**
+ * The index array gather needs for indexSelect: x's shape with `axis` of size n, each element
+ * `index[k]` at position k along it, after checking the positions. A recorded kernel (not code run
+ * beside one), so that a compiled step rebuilds it from the live index, and checks it, at each replay.
+ */
+const SPREAD: ArrayKernel = {
+  name: 'indexSelect',
+  array: ([i], { shape, axis, op }: SpreadAttrs) => {
+    const index = i as NDArray;
+    checkPositions(index, shape[axis]!, axis, op);
+    const n = index.size;
+    const out = [...shape.slice(0, axis), n, ...shape.slice(axis + 1)];
+    const inner = sizeOf(shape.slice(axis + 1));
+    const data = alloc('float64', sizeOf(out), op);
+    for (let at = 0; at < data.length; at++) data[at] = index.data[Math.floor(at / inner) % n]!;
+    return new NDArray(data, out);
+  },
+};
 
 /** The slices of `x` along `axis` at positions `index` (1-D), in that order, as torch.index_select. */
 export function indexSelect<T>(B: Backend<T>, x: T, axis: number, index: NDArray, op = 'indexSelect'): T {
@@ -37,8 +44,8 @@ export function indexSelect<T>(B: Backend<T>, x: T, axis: number, index: NDArray
     );
   }
   const a = normalizeAxis(axis, shape.length, op);
-  checkPositions(index, shape[a]!, a, op);
-  return B.gather(x, { axis: a, index: spread(index, shape, a) });
+  const attrs: SpreadAttrs = { shape, axis: a, op };
+  return B.gather(x, { axis: a, index: runArray(SPREAD, [index], attrs) });
 }
 
 /** x[index] for an integer array of any shape: rows of x picked along axis 0, shaped index.shape ++ x.shape[1:]. */

@@ -1,7 +1,7 @@
 /** @file The one place every array kernel call of the graph layers passes, so that `compile` can record a step. */
 
 import * as K from '../kernels/index.js';
-import type { NDArray } from '../kernels/ndarray.js';
+import { NDArray } from '../kernels/ndarray.js';
 import type { Operand } from './op.js';
 
 /** What a recorder re-runs: an op's array forward, or one of the few kernels the engine calls itself. */
@@ -15,6 +15,7 @@ export interface ArrayKernel {
 export interface SeenNode {
   readonly id: number;
   readonly raw: unknown;
+  readonly requiresGrad: boolean;
 }
 
 /**
@@ -61,3 +62,26 @@ export const COPY: ArrayKernel = {
   name: 'copy',
   array: ([x]) => K.copyAs(x as NDArray),
 };
+
+/** The buffers a compiled step's tape writes again at every call (see `markReused`). */
+const reused = new WeakSet<ArrayBufferLike>();
+
+/** Notes that a compiled step rewrites `buffer` at every call: a `.grad` read from it is handed a copy. */
+export function markReused(buffer: ArrayBufferLike): void {
+  reused.add(buffer);
+}
+
+/** Whether a compiled step's tape rewrites `a`'s array at every call. */
+export function isReused(a: NDArray): boolean {
+  return reused.has(a.data.buffer);
+}
+
+/**
+ * A gradient as `.grad` hands it out: its own array, or, when a compiled step's tape rewrites that
+ * array at every call (and no step is being captured), a copy, so that a `.grad` kept from one call
+ * is not changed by the next, as eagerly, where each backward pass stores a new array.
+ */
+export function unshared<R>(g: R): R {
+  if (recorder !== null || !(g instanceof NDArray) || !isReused(g)) return g;
+  return COPY.array!([g], undefined) as R;
+}

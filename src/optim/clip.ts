@@ -1,6 +1,6 @@
 /** @file clipGradNorm: scale gradients down so that their joint norm is at most a bound. */
 
-import type { Node, Raw } from '../engine/node.js';
+import { Node, type Raw } from '../engine/node.js';
 import { activeRecorder } from '../ops/tape.js';
 import { checkRate } from './optimizer.js';
 
@@ -35,13 +35,15 @@ export function clipGradNorm(params: readonly Node[], maxNorm: number, normType 
   if (recorder === null) return clip(params, maxNorm, normType);
   // NOTE: inside a compiled step the norm changes every call: the clipping runs again at each replay.
   let norm = 0;
+  // The gradients are scaled in place there (as torch's clip_grad_norm_ does), in the arrays the replay
+  // rewrites, so that the step can go on reading them with tensor ops.
   recorder.host('clipGradNorm', () => {
-    norm = clip(params, maxNorm, normType);
+    norm = clip(params, maxNorm, normType, true);
   });
   return norm;
 }
 
-function clip(params: readonly Node[], maxNorm: number, normType: number): number {
+function clip(params: readonly Node[], maxNorm: number, normType: number, inPlace = false): number {
   const grads = params.map((p) => p.gradRaw);
   let total = 0;
   for (const g of grads) {
@@ -56,7 +58,12 @@ function clip(params: readonly Node[], maxNorm: number, normType: number): numbe
   if (coef < 1) {
     params.forEach((p, i) => {
       const g = grads[i];
-      if (g != null) p.gradData = p.rawBackend.mul(g, coef);
+      if (g == null) return;
+      const scaled = p.rawBackend.mul(g, coef);
+      const graph = p.gradData instanceof Node && p.gradData.requiresGrad;
+      if (inPlace && typeof g !== 'number' && !graph) {
+        g.data.set((scaled as typeof g).data);
+      } else p.gradData = scaled;
     });
   }
   return norm;

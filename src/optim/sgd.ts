@@ -46,7 +46,11 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
       throw new RangeError('SGD: nesterov needs momentum > 0 and dampening 0');
     }
     this.slots = this.momentum === 0 ? {} : { momentum_buffer: 'buffer' };
+    this.repeated = this.params.map((p, i) => this.params.indexOf(p) !== i);
   }
+
+  /** Whether each parameter is listed earlier too: the general path updates it once (both from the old value). */
+  private readonly repeated: readonly boolean[];
 
   /**
    * Plain SGD on tensors updates each parameter in place (p − g·lr, rounded as the two kernels round),
@@ -58,12 +62,12 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
       return;
     }
     checkRate(this.name, 'lr', this.lr);
-    for (const p of this.params) {
+    this.params.forEach((p, i) => {
       const g = p.gradRaw as NDArray | null;
-      if (g === null) continue;
-      subScaledInPlace(p.raw as NDArray, g, this.lr);
+      if (g === null) return;
+      if (!this.repeated[i]) subScaledInPlace(p.raw as NDArray, g, this.lr);
       p.markWritten('an optimizer step');
-    }
+    });
   }
 
   protected hyperparameters(): Record<string, number> {

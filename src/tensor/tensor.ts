@@ -181,6 +181,8 @@ export class Tensor extends Node {
       );
     }
     this.gradData = g;
+    // A compiled step sets it again at every replay (null: forgotten, as zeroGrad).
+    activeRecorder()?.storeGrad(this, g, false);
   }
 
   get rawBackend(): Backend<Raw> {
@@ -473,7 +475,6 @@ export class Tensor extends Node {
   gather(axis: number, index: Tensor | Nested): Tensor {
     const a = normalizeAxis(axis, this.ndim, 'gather');
     const idx = indexArray(index, 'gather');
-    K.checkIndex(idx, this.shape, a, 'gather');
     return B.gather(this, { axis: a, index: idx }) as Tensor;
   }
   /** The slices at positions `index` (1-D) along `axis`, in that order (torch.index_select). */
@@ -612,6 +613,7 @@ export interface SpreadOptions {
 /** An index argument as an array of whole numbers (a Tensor's data, or nested numbers). */
 function indexArray(index: Tensor | Nested, op: string): NDArray {
   const a = index instanceof Tensor ? index.array : fromNested(index, op);
+  if (index instanceof Tensor) activeRecorder()?.see([index]); // a compiled step reads it live
   for (const k of a.data) {
     if (!Number.isInteger(k))
       throw new TypeError(`${op}: indices must be whole numbers (got ${k}); round them first`);

@@ -1,0 +1,54 @@
+/** @file A compiled step that writes into its arguments, or is given one tensor twice, acts as the eager step. */
+
+import { describe, expect, it } from 'vitest';
+import { compile, randn, type Tensor } from '../../src/index.js';
+import { expectSameAsEager } from './same-as-eager.js';
+
+describe('compile: arguments', () => {
+  it('an in-place write into an argument reaches the caller’s tensor, with its version', () => {
+    expectSameAsEager(() => {
+      const x = randn([3]);
+      return {
+        step: (a: Tensor) => {
+          a.copy_(a.mul(2).add(1));
+          return a.sum();
+        },
+        args: () => [x],
+        state: () => [x],
+      };
+    });
+    const x = randn([3]);
+    const f = compile((a: Tensor) => {
+      a.copy_(a.mul(2));
+      return a.sum();
+    });
+    f(x);
+    f(x);
+    expect(x.version).toBe(2);
+  });
+
+  it('the same tensor passed twice, written through one argument and read through the other', () => {
+    expectSameAsEager(() => {
+      const x = randn([2, 2]);
+      const y = randn([2, 2]);
+      return {
+        step: (a: Tensor, b: Tensor) => {
+          a.copy_(a.add(1));
+          return b.mul(3).sum();
+        },
+        args: (i) => (i % 2 === 0 ? [x, x] : [x, y]),
+        state: () => [x, y],
+      };
+    }, 6);
+  });
+
+  it('refuses two arguments sharing their data (a view) when the step writes one in place', () => {
+    const f = compile((a: Tensor, b: Tensor) => {
+      a.copy_(a.add(1));
+      return b.sum();
+    });
+    const x = randn([2, 2]);
+    f(x, randn([4]));
+    expect(() => f(x, x.reshape([4]))).toThrow(/arguments 0 and 1 share their data/);
+  });
+});
