@@ -42,6 +42,23 @@ export function isBroadcastableTo(shape: Shape, target: Shape): boolean {
 }
 
 /**
+ * The strides of a contiguous array of `shape`, aligned to the last of `nd` axes it is broadcast to:
+ * 0 on missing leading axes and where the array repeats (size 1).
+ *
+ * @example broadcastStrides([3, 1], 3); // [0, 1, 0]
+ */
+export function broadcastStrides(shape: Shape, nd: number): number[] {
+  const strides = new Array<number>(nd).fill(0);
+  const lead = nd - shape.length;
+  for (let d = nd - 1, s = 1; d >= lead; d--) {
+    const size = shape[d - lead]!;
+    strides[d] = size === 1 ? 0 : s;
+    s *= size;
+  }
+  return strides;
+}
+
+/**
  * For each flat index of `outShape`, the flat index into a contiguous array of `shape` broadcast to
  * `outShape` (size-1 and missing leading axes repeat). Walks the output with an odometer, no recursion.
  *
@@ -60,14 +77,7 @@ export function broadcastOffsets(shape: Shape, outShape: Shape): Int32Array {
   const nd = outShape.length;
   if (total === 0 || nd === 0) return out;
 
-  // Strides of the input, aligned to the output's axes; 0 where the input repeats.
-  const strides = new Int32Array(nd);
-  const lead = nd - shape.length;
-  for (let d = nd - 1, s = 1; d >= lead; d--) {
-    const size = shape[d - lead]!;
-    strides[d] = size === 1 ? 0 : s;
-    s *= size;
-  }
+  const strides = broadcastStrides(shape, nd);
   const inner = outShape[nd - 1]!;
   const innerStride = strides[nd - 1]!;
   const idx = new Int32Array(nd);

@@ -2,6 +2,7 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { normalizeAxis } from './axes.js';
+import { broadcastStrides } from './broadcast.js';
 import { alloc, type Data, NDArray, sizeOf, stridesOf } from './ndarray.js';
 
 /**
@@ -138,13 +139,7 @@ export function expand(x: NDArray, shape: readonly number[], op = 'expand'): NDA
  */
 function copyBroadcast(src: Data, shape: readonly number[], out: Data, outShape: readonly number[]): void {
   const nd = outShape.length;
-  const lead = nd - shape.length;
-  const strides = new Array<number>(nd).fill(0); // 0 where the input repeats
-  for (let d = nd - 1, s = 1; d >= lead; d--) {
-    const size = shape[d - lead]!;
-    strides[d] = size === 1 ? 0 : s;
-    s *= size;
-  }
+  const strides = broadcastStrides(shape, nd);
   const inner = outShape[nd - 1]!;
   const innerStride = strides[nd - 1]!;
   const idx = new Array<number>(nd).fill(0);

@@ -71,19 +71,12 @@ export function fields(n: Node, title: string, grad: Shown | null): string[] {
   return title ? [title, ...out] : out;
 }
 
-/** Statistics of many values at once (a group of a summarised drawing): over all their elements. */
-export interface GroupStats {
-  /** How many values were given, and how many elements they hold. */
+/**
+ * Statistics of many values at once (a group of a summarised drawing), over all their elements, as
+ * `summarize` gives them for one array: `size` elements in `count` values.
+ */
+export interface GroupStats extends Omit<TensorSummary, 'shape' | 'dtype'> {
   readonly count: number;
-  readonly size: number;
-  readonly min: number;
-  readonly max: number;
-  readonly mean: number;
-  /** Population standard deviation, as `summarize`. */
-  readonly std: number;
-  readonly norm: number;
-  readonly nanCount: number;
-  readonly infCount: number;
 }
 
 /**
