@@ -7,7 +7,7 @@ import type { AnyRuleContext, Backend } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { lastWrite, Node, type Raw } from './node.js';
+import { lastWrite, Node, type Raw, REQUIRED } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
@@ -156,6 +156,14 @@ function checkSaved(node: Node): void {
         `trying to backward through the graph a second time: ${inputName(node, i)} was released by an ` +
           'earlier backward() (saved arrays are freed after a pass); pass { retainGraph: true } to the ' +
           'first backward() to backpropagate through this graph again, or record a new forward pass',
+      );
+    }
+    if (x.writtenBy === REQUIRED) {
+      throw new AutogradError(
+        op,
+        `${inputName(node, i)} started requiring a gradient (requiresGrad = true) after the graph was ` +
+          'recorded, so the graph did not record what its gradient needs; set requiresGrad before the ' +
+          'forward pass, or record the forward pass again',
       );
     }
     throw new AutogradError(

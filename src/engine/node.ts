@@ -80,6 +80,9 @@ export function nodesMade(): number {
  */
 const EXTRAS = new WeakMap<Node, Extra>();
 
+/** What `writtenBy` says of a leaf whose `requiresGrad` was switched on after nodes were made from it. */
+export const REQUIRED = 'requiresGrad = true';
+
 /** The inputs of a node that has none. */
 export const NONE: readonly Node[] = Object.freeze([]);
 /** Ids count from 1, so that a `writtenAt` of 0 (never written) is older than every node. */
@@ -153,6 +156,10 @@ export abstract class Node {
     return (this.flags & 1) !== 0;
   }
   set requiresGrad(on: boolean) {
+    // NOTE: a leaf that starts requiring a gradient after nodes were made from it: graphs recorded
+    // before did not record what its gradient needs (a rule may have treated it as a constant), so
+    // the walk refuses them (see checkSaved), where PyTorch would leave the leaf out of them.
+    if (on && (this.flags & 1) === 0 && this.op === null && nextId > this.id + 1) this.markRequired();
     this.flags = this.flags - (this.flags & 1) + (on ? 1 : 0);
   }
 
@@ -193,6 +200,15 @@ export abstract class Node {
     extra.writes.version += 1;
     extra.writes.writtenAt = nextId;
     extra.writes.writtenBy = what;
+    lastWrite = nextId++;
+  }
+
+  /** Stamps the moment this leaf started requiring a gradient, as a write that leaves the version alone. */
+  private markRequired(): void {
+    const extra = this.ensureExtra();
+    extra.writes ??= { version: 0, writtenAt: 0, writtenBy: '' };
+    extra.writes.writtenAt = nextId;
+    extra.writes.writtenBy = REQUIRED;
     lastWrite = nextId++;
   }
 
