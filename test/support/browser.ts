@@ -4,10 +4,12 @@
  */
 
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 
@@ -129,4 +131,38 @@ export async function serveStatic(roots: Readonly<Record<string, string>>): Prom
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
+}
+
+/** Opens `html` (a `toHtml` viewer) from a file:// URL in a new page, watched, once it says it is ready. */
+export async function openViewer(
+  browser: Browser,
+  html: string,
+): Promise<{ page: Page; problems: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'chainrule-viewer-'));
+  const file = join(dir, 'viewer.html');
+  await writeFile(file, html);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const { problems } = watchPage(page);
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 60_000 });
+  return { page, problems };
+}
+
+/**
+ * The gradient text each drawn record with an id `<prefix><number>` shows (`v` values, `g` groups),
+ * by that number.
+ */
+export function recordGradients(page: Page, prefix: 'v' | 'g'): Promise<Record<string, string>> {
+  // NOTE: a string, evaluated in the page (this project compiles without the DOM's types)
+  return page.evaluate(`(() => {
+    const out = {};
+    for (const g of document.querySelectorAll('#graph-full g.node')) {
+      if (!/^${prefix}\\d+$/.test(g.id)) continue;
+      for (const t of g.querySelectorAll('text')) {
+        const s = t.textContent || '';
+        if (s.startsWith('grad ') || s === 'no gradient yet') out[g.id.slice(1)] = s;
+      }
+    }
+    return out;
+  })()`);
 }

@@ -1,41 +1,11 @@
 /** @file The viewer of a graph summarised past maxNodes, in Chromium: group tooltips, stepping through groups, explain. */
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { valueMlp } from '../../examples/lesson/viz-models.js';
 import { toHtml } from '../../src/index.js';
 import { stageSummaryOf } from '../../src/viz/dot.js';
-import { describeBrowser, launchBrowser, watchPage } from '../support/browser.js';
-
-async function open(browser: Browser, html: string): Promise<{ page: Page; problems: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'chainrule-summary-'));
-  const file = join(dir, 'viewer.html');
-  await writeFile(file, html);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const { problems } = watchPage(page);
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 60_000 });
-  return { page, problems };
-}
-
-/** The gradient field of each group record, by group id. */
-function groupGradients(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(`(() => {
-    const out = {};
-    for (const g of document.querySelectorAll('#graph-full g.node')) {
-      if (!/^g\\d+$/.test(g.id)) continue;
-      for (const t of g.querySelectorAll('text')) {
-        const s = t.textContent || '';
-        if (s.startsWith('grad ') || s === 'no gradient yet') out[g.id] = s;
-      }
-    }
-    return out;
-  })()`);
-}
+import { describeBrowser, launchBrowser, openViewer, recordGradients } from '../support/browser.js';
 
 describeBrowser('the viewer of a graph past maxNodes', () => {
   let browser: Browser;
@@ -48,17 +18,19 @@ describeBrowser('the viewer of a graph past maxNodes', () => {
 
   test('a 2-16-16-1 MLP with maxNodes 100: groups show statistics, steps light their group', async () => {
     const { loss } = valueMlp([2, 16, 16, 1]);
-    const { page, problems } = await open(browser, await toHtml(loss, { maxNodes: 100 }));
+    const { page, problems } = await openViewer(browser, await toHtml(loss, { maxNodes: 100 }));
     try {
       const summary = stageSummaryOf(loss, { maxNodes: 100 })!;
       const tanh = summary.groups.find((g) => g.role === 'op' && g.ops[0]![0] === 'tanh')!;
       // the drawing's own gradients are what the last step shows
-      const drawn = await groupGradients(page);
+      const drawn = await recordGradients(page, 'g');
       expect(Object.keys(drawn).length).toBeGreaterThan(5);
       await page.keyboard.press('Home');
-      expect(Object.values(await groupGradients(page)).every((t) => t === 'no gradient yet')).toBe(true);
+      expect(Object.values(await recordGradients(page, 'g')).every((t) => t === 'no gradient yet')).toBe(
+        true,
+      );
       await page.keyboard.press('End');
-      expect(await groupGradients(page)).toEqual(drawn);
+      expect(await recordGradients(page, 'g')).toEqual(drawn);
       // step to the first rule of a value drawn in a group: the group is lit and the step says so
       const steps = JSON.parse((await page.textContent('#chainrule-data'))!).steps as {
         node: { id: number };
@@ -73,7 +45,7 @@ describeBrowser('the viewer of a graph past maxNodes', () => {
       expect(await page.textContent('[data-testid=step]')).toContain(
         `(a value of the group ${group.members.length} × ${group.ops[0]![0]}, lit)`,
       );
-      expect(await groupGradients(page)).not.toEqual(drawn); // part way through the pass
+      expect(await recordGradients(page, 'g')).not.toEqual(drawn); // part way through the pass
       // hovering a group shows its statistics; clicking it says why there is no explain panel
       await page.hover(`#${tanh.id}`, { force: true });
       const tip = (await page.textContent('[data-testid=tooltip]'))!;
@@ -99,7 +71,7 @@ describeBrowser('the viewer of a graph past maxNodes', () => {
 
   test('a 784-128-10-1 MLP of Values without modules opens, with tooltips and no stepping', async () => {
     const { loss } = valueMlp([784, 128, 10, 1]);
-    const { page, problems } = await open(browser, await toHtml(loss));
+    const { page, problems } = await openViewer(browser, await toHtml(loss));
     try {
       expect(await page.textContent('[data-testid=step]')).toContain('stepping left out');
       const summary = stageSummaryOf(loss)!;

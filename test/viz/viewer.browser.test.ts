@@ -1,11 +1,7 @@
 /** @file The toHtml viewer in Debian's Chromium, opened from file://: stepping, explain, tooltips, no network. */
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { lessonLoss, valueMlp } from '../../examples/lesson/viz-models.js';
 import { formatNumber } from '../../src/errors.js';
@@ -20,7 +16,7 @@ import {
   toHtml,
   type Value,
 } from '../../src/index.js';
-import { describeBrowser, launchBrowser, watchPage } from '../support/browser.js';
+import { describeBrowser, launchBrowser, openViewer, recordGradients } from '../support/browser.js';
 
 /** Distinct byte values in a PNG's pixel data: a blank screenshot has a handful, a drawing many. */
 function pixelVariety(png: Buffer): number {
@@ -31,33 +27,6 @@ function pixelVariety(png: Buffer): number {
     at += 12 + length;
   }
   return new Set(inflateSync(Buffer.concat(chunks))).size;
-}
-
-async function open(browser: Browser, html: string): Promise<{ page: Page; problems: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'chainrule-viewer-'));
-  const file = join(dir, 'viewer.html');
-  await writeFile(file, html);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const { problems } = watchPage(page);
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 20_000 });
-  return { page, problems };
-}
-
-/** The gradient text each drawn record shows, by node id. */
-function shownGradients(page: Page): Promise<Record<string, string>> {
-  // NOTE: a string, evaluated in the page (this project compiles without the DOM's types)
-  return page.evaluate(`(() => {
-    const out = {};
-    for (const g of document.querySelectorAll('#graph-full g.node')) {
-      if (!/^v\\d+$/.test(g.id)) continue;
-      for (const t of g.querySelectorAll('text')) {
-        const s = t.textContent || '';
-        if (s.startsWith('grad ') || s === 'no gradient yet') out[g.id.slice(1)] = s;
-      }
-    }
-    return out;
-  })()`);
 }
 
 function nodesOf(root: Node): Map<string, Node> {
@@ -82,17 +51,17 @@ describeBrowser('the viewer in Chromium', () => {
   });
 
   async function checkValueViewer(loss: Value, params: readonly Value[], names?: [string, Value][]) {
-    const { page, problems } = await open(browser, await toHtml(loss, names ? { modules: names } : {}));
+    const { page, problems } = await openViewer(browser, await toHtml(loss, names ? { modules: names } : {}));
     try {
       // from the first step to the last, by keys: every record then shows its .grad
       await page.keyboard.press('Home');
       expect(await page.textContent('[data-testid=step-counter]')).toMatch(/^step 0 \//);
-      const before = await shownGradients(page);
+      const before = await recordGradients(page, 'v');
       expect(Object.values(before).filter((t) => t === 'no gradient yet').length).toBeGreaterThan(0);
       await page.keyboard.press('ArrowRight');
       expect(await page.textContent('[data-testid=step]')).toMatch(/\.grad \+= .* × .* = /);
       await page.keyboard.press('End');
-      const after = await shownGradients(page);
+      const after = await recordGradients(page, 'v');
       const nodes = nodesOf(loss);
       expect(Object.keys(after).length).toBeGreaterThan(10);
       for (const [id, text] of Object.entries(after)) {
@@ -139,7 +108,7 @@ describeBrowser('the viewer in Chromium', () => {
     const [a] = model.layers as [Linear];
     const loss = mseLoss(model.forward(randn([4, 8])), randn([4, 3]));
     loss.backward(undefined, { retainGraph: true }); // the viewer traces the graph again
-    const { page, problems } = await open(browser, await toHtml(loss, { modules: model }));
+    const { page, problems } = await openViewer(browser, await toHtml(loss, { modules: model }));
     try {
       await page.hover(`#v${a.weight.id}`);
       const tip = (await page.textContent('[data-testid=tooltip]'))!;
