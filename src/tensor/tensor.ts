@@ -610,14 +610,13 @@ export interface SpreadOptions {
   readonly keepdim?: boolean;
 }
 
-/** An index argument as an array of whole numbers (a Tensor's data, or nested numbers). */
+/**
+ * An index argument as an array (a Tensor's data, or nested numbers). The kernels check that its
+ * elements are whole numbers in range, at every call (a compiled step's replays included).
+ */
 function indexArray(index: Tensor | Nested, op: string): NDArray {
   const a = index instanceof Tensor ? index.array : fromNested(index, op);
   if (index instanceof Tensor) activeRecorder()?.see([index]); // a compiled step reads it live
-  for (const k of a.data) {
-    if (!Number.isInteger(k))
-      throw new TypeError(`${op}: indices must be whole numbers (got ${k}); round them first`);
-  }
   return a;
 }
 
