@@ -6,7 +6,6 @@ import {
   arbDType,
   arbSeed,
   arbShape,
-  expectClose,
   expectSame,
   randomArray,
   ravel,
