@@ -1,6 +1,7 @@
 /**
  * @file Nanoseconds per element of exp, log and sigmoid loops over 1200 float64 elements (W4's size):
- * V8's Math.exp/Math.log against src/kernels/fast-math.ts, in alternating rounds, medians printed.
+ * V8's Math.exp/Math.log against src/kernels/fast-math.ts, in alternating rounds, medians printed. Times
+ * are this process's CPU time (process.cpuUsage), which a busy machine's other work moves less than the clock.
  * Run from the repository root: `npx tsx bench/probes/fast-math.ts` (imports src/, no build needed).
  */
 
@@ -69,9 +70,10 @@ const times = cases.map(() => [] as number[]);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [c, [name, , src]] of cases.entries()) {
     const loop = loops[name]!;
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     for (let r = 0; r < REPS; r++) loop(src);
-    times[c]!.push(((performance.now() - t0) * 1e6) / (REPS * N));
+    const { user, system } = process.cpuUsage(t0);
+    times[c]!.push(((user + system) * 1e3) / (REPS * N));
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
