@@ -250,7 +250,7 @@ function propagate(node: Node, createGraph: boolean, observer: RuleObserver | nu
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
   const ctx = contextOf(node, n, createGraph);
   const each = inputRules(op);
-  if (each !== undefined && observer === null && typeof node.raw === 'number' && !createGraph) {
+  if (each?.length === n && observer === null && typeof node.raw === 'number' && !createGraph) {
     // A Value's first-order step: each input's gradient on its own, no list of them per node. The same
     // numbers as below (a number needs no fitting, and numberBackend.add is +).
     const g = node.acc as number;

@@ -5,8 +5,14 @@
 
 import type { Data } from './ndarray.js';
 
-/** Below this many columns of C, `gemm`'s row-at-a-time tile runs inner loops too short to pay. */
+/**
+ * Below this many columns of C, `gemm`'s row-at-a-time tile runs inner loops too short to pay.
+ * @example if (n < NARROW) gemmStrided(a, b, c, m, k, n, 0, k, 1, 0, n, 1);
+ */
 export const NARROW = 8;
+
+/** Past this many terms per element, each element's sum runs innermost; up to it, the rows do. */
+const LONG_K = 8;
 
 /**
  * C[m×n] += A[m×k] · B[k×n] with A[i, p] at `a[aOff + i·ai + p·ap]`, B[p, j] at `b[bOff + p·bp + j·bj]`
@@ -33,7 +39,7 @@ export function gemmStrided(
   bj: number,
   cOff = 0,
 ): void {
-  if (k > NARROW) dots(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
+  if (k > LONG_K) dots(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
   else columns(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
 }
 

@@ -2,8 +2,7 @@
 
 import { show } from '../errors.js';
 import { type GemmFn, gemm as jsGemm, setGemm } from './matmul.js';
-import type { Data } from './ndarray.js';
-import { shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
+import { sameDtype, shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
 
 /** 'auto' (default): WebAssembly for products big enough to gain; 'js' or 'wasm' force one path. */
 export type KernelPath = 'auto' | 'js' | 'wasm';
@@ -12,9 +11,6 @@ const auto: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
   (shouldUseWasmGemm(a, b, c, m, k, n) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
 
 /** WebAssembly for every product it can take (one dtype throughout), however small: for testing that path. */
-const sameDtype = (a: Data, b: Data, c: Data): boolean =>
-  a.constructor === b.constructor && b.constructor === c.constructor;
-
 const forcedWasm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
   (sameDtype(a, b, c) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
 

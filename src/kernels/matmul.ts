@@ -67,6 +67,7 @@ function tile(
 /**
  * C[m×n] += A[m×k] · B[k×n], row-major, i-k-j order with the innermost loop running along a row.
  * Blocks over k and n only when B does not fit one tile, so small products pay no blocking cost.
+ * A narrow C (fewer than `NARROW` columns) goes to `gemmStrided` instead, which sums the same way.
  *
  * @example gemm(a, b, c, 2, 3, 4); // c (2×4) += a (2×3) · b (3×4)
  */
@@ -86,7 +87,10 @@ export const gemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => 
   }
 };
 
-/** Whether a gemm hands the product of these operands to the JS `gemm` (see `setGemm`). */
+/**
+ * Whether a gemm hands the product of these operands to the JS `gemm` (see `setGemm`).
+ * @example const small: TakesJs = (a, b, c, m, k, n) => 2 * m * k * n < 4096;
+ */
 export type TakesJs = (a: Data, b: Data, c: Data, m: number, k: number, n: number) => boolean;
 
 const ALWAYS: TakesJs = () => true;

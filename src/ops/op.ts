@@ -66,7 +66,7 @@ export type PerInputRule<A, N extends Arity> = Rule<A, N> & {
  *   (B, g, { ins: [x] }) => B.mul(g, x),   // ∂(x·y)/∂y = x
  * ),
  */
-export function perInput<A, N extends Arity>(...each: (InputRule<A, N> | null)[]): PerInputRule<A, N> {
+export function perInput<A, N extends Arity>(...each: Ins<InputRule<A, N> | null, N>): PerInputRule<A, N> {
   const rule = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A, N>) => {
     const grads: (T | null)[] = [];
     for (let i = 0; i < each.length; i++) {
@@ -153,7 +153,10 @@ export type AnyTangentRule = {
 /** One input's gradient rule as the engine calls it, for any op (see `perInput`). */
 export type AnyInputRule = <T>(B: Backend<T>, g: T, ctx: AnyRuleContext<T>) => T;
 
-/** The per-input rules of `op` when its rule was written with `perInput`, else undefined. */
+/**
+ * The per-input rules of `op` when its rule was written with `perInput`, else undefined.
+ * @example inputRules(OPS.mul)?.length; // 2
+ */
 export function inputRules(op: AnyOp): readonly (AnyInputRule | null)[] | undefined {
   return (op.backward as { each?: readonly (AnyInputRule | null)[] } | null)?.each;
 }

@@ -21,10 +21,10 @@ const arbNumber = fc.oneof(
 );
 
 describe('perInput rules', () => {
-  test('cover the elementwise ops of Value', () => {
-    expect(PER_INPUT.map((op) => op.name)).toEqual(
-      expect.arrayContaining(['add', 'mul', 'div', 'pow', 'tanh', 'sigmoid', 'relu', 'exp', 'log', 'where']),
-    );
+  test('are what every op of Value with a gradient uses, one per input', () => {
+    const scalarOps = (Object.values(OPS) as AnyOp[]).filter((op) => op.scalar && op.backward !== null);
+    expect(PER_INPUT.map((op) => op.name)).toEqual(scalarOps.map((op) => op.name));
+    for (const op of PER_INPUT) expect(inputRules(op)).toHaveLength(op.arity);
   });
 
   testProp([

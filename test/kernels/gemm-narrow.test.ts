@@ -1,9 +1,9 @@
 /** @file The narrow-output gemm: the JS gemm's numbers to the bit, on strided operands, in either loop order. */
 
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, test } from 'vitest';
 import { gemmStrided, NARROW } from '../../src/kernels/gemm-narrow.js';
-import { gemm } from '../../src/kernels/index.js';
+import { type GemmFn, gemm, matmulNT, NDArray, setGemm } from '../../src/kernels/index.js';
 import { arbDType, arbSeed, randomArray, testProp } from './helpers.js';
 
 /**
@@ -35,7 +35,7 @@ function reference(
 
 const bits = (x: ArrayLike<number>) => Array.from(x, (v) => (Object.is(v, -0) ? '-0' : v));
 
-// Rows and inner sizes on both sides of NARROW and of the gemm's 64-row block, columns narrow and wide.
+// Inner sizes on both sides of LONG_K and of the gemm's blocks of 64 along k; columns narrow and wide.
 const arbM = fc.constantFrom(1, 2, 3, 5, 9, 33);
 const arbK = fc.constantFrom(0, 1, 2, 3, 4, 5, 8, 9, 13, 70, 131);
 const arbN = fc.constantFrom(1, 2, 3, NARROW - 1, NARROW, 11);
@@ -91,3 +91,27 @@ testProp([
     expect(bits(got.subarray(2))).toEqual(bits(want));
   },
 );
+
+test('setGemm puts a gemm back with what it said it hands to the JS gemm', () => {
+  let calls = 0;
+  const counting: GemmFn = (...args) => {
+    calls++;
+    gemm(...args);
+  };
+  const start = setGemm(counting, () => true); // hands everything on: narrow transposed products are read in place
+  try {
+    const a = new NDArray(new Float64Array(6).fill(1), [3, 2]);
+    const b = new NDArray(new Float64Array(4).fill(2), [2, 2]);
+    matmulNT(a, b);
+    expect(calls).toBe(0);
+    setGemm(gemm);
+    setGemm(counting); // no second argument: it keeps what it said the first time
+    matmulNT(a, b);
+    expect(calls).toBe(0);
+    setGemm(((...args) => counting(...args)) as GemmFn); // a gemm that said nothing is called
+    matmulNT(a, b);
+    expect(calls).toBe(1);
+  } finally {
+    setGemm(start);
+  }
+});
