@@ -7,7 +7,7 @@ import { type AnyRuleContext, type Backend, inputRules } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { lastWrite, Node, type Raw, REQUIRED, setWalking, walking } from './node.js';
+import { lastWrite, Node, type Raw, REQUIRED, setAside } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
@@ -80,6 +80,9 @@ function runHooks(node: Node, g: Grad): Grad {
   return g instanceof Node ? current : current.raw;
 }
 
+/** True while a walk runs: walks do not nest (a hook that starts another is refused). */
+let walking = false;
+
 /**
  * Reverse-mode accumulation from `roots` seeded with `seeds`. Hands `use` the nodes in topological
  * order and, at the same positions, each one's gradient for this walk (null: not reached), then
@@ -104,16 +107,18 @@ export function walk<R>(
         'record what the hook needs and compute it after the pass',
     );
   }
-  const order = topoSort(roots);
-  const sums: (Grad | null)[] = new Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    const n = order[k]!;
-    sums[k] = n.gradData;
-    n.gradData = null;
-  }
+  walking = true;
+  let order: Node[] = [];
+  const sums: (Grad | null)[] = [];
   let swapped = false;
-  setWalking(true);
   try {
+    order = topoSort(roots);
+    for (let k = 0; k < order.length; k++) {
+      const n = order[k]!;
+      sums.push(n.gradData);
+      n.gradData = null;
+    }
+    setAside(order, sums);
     roots.forEach((root, i) => {
       const seed = seeds[i]!;
       root.gradData =
@@ -132,20 +137,21 @@ export function walk<R>(
         propagate(node, createGraph, watch);
       }
     });
+    setAside(null);
     swap(order, sums);
     swapped = true;
-    setWalking(false);
     return use(order, sums);
   } finally {
+    setAside(null);
     if (!swapped) swap(order, sums);
-    setWalking(false);
     releaseScratch();
+    walking = false;
   }
 }
 
 /** Puts each node's own gradient back and its walk's sum in `sums`, position by position. */
 function swap(order: readonly Node[], sums: (Grad | null)[]): void {
-  for (let k = 0; k < order.length; k++) {
+  for (let k = 0; k < sums.length; k++) {
     const n = order[k]!;
     const sum = n.gradData;
     n.gradData = sums[k]!;

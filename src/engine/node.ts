@@ -94,12 +94,34 @@ let nextId = 1;
  */
 export let lastWrite = 0;
 
-/** True while a backward walk runs (walks do not nest): `gradData` then holds its running sums. */
-export let walking = false;
+/**
+ * While a walk runs, the nodes it reaches hold its running sums in `gradData`, and their own
+ * gradients are set aside here, at their positions in the walk's order (see `walk`); null otherwise.
+ * Everything outside the engine reads and writes a node's own gradient through `storedGrad`, which
+ * looks here first: a hook that reads `.grad`, zeroes it or steps an optimizer sees what it saw
+ * before the field was shared.
+ */
+let aside: {
+  readonly order: readonly Node[];
+  readonly grads: (Raw | Node | null)[];
+  at: Map<Node, number> | null;
+} | null = null;
 
-/** Marks the start (true) and end (false) of a walk; see `walking`. */
-export function setWalking(on: boolean): void {
-  walking = on;
+/** Starts (a walk's order and the gradients it set aside) or ends (null) the set-aside view. */
+export function setAside(order: readonly Node[] | null, grads: (Raw | Node | null)[] = []): void {
+  aside = order === null ? null : { order, grads, at: null };
+}
+
+/** Where `n`'s own gradient is set aside in the walk in progress, or -1 (not reached, or no walk). */
+function asideIndex(n: Node): number {
+  if (aside === null) return -1;
+  if (aside.at === null) {
+    // NOTE: built on the first read during a walk (hooks, drawings from hooks), never on the hot path.
+    const at = new Map<Node, number>();
+    aside.order.forEach((m, k) => at.set(m, k));
+    aside.at = at;
+  }
+  return aside.at.get(n) ?? -1;
 }
 
 /** Called after a pass released a graph: its stand-ins (marked released) are older than this. */
@@ -126,8 +148,8 @@ export abstract class Node {
   /**
    * The gradient from the latest backward pass that reached this node (accumulated for leaves):
    * raw data, or a node when it was computed with `createGraph`; null before any pass. While a walk
-   * runs, it holds the gradient that walk is summing for the nodes it reaches (their own is put
-   * aside and given back when the walk ends: see `walk`), one field where there were two.
+   * runs, it holds the gradient that walk is summing for the nodes it reaches (their own is set
+   * aside and given back when the walk ends: see `walk`, `storedGrad`), one field where there were two.
    */
   gradData: Raw | Node | null;
   raw: Raw;
@@ -359,33 +381,33 @@ export abstract class Node {
     return this.op === null;
   }
 
+  /**
+   * This node's own gradient, what `.grad` shows: `gradData`, or while a walk that reached this node
+   * runs (a hook reads it), the gradient set aside for it (see `setAside`). Writes go to the same place.
+   */
+  get storedGrad(): Raw | Node | null {
+    const k = asideIndex(this);
+    return k < 0 ? this.gradData : aside!.grads[k]!;
+  }
+  set storedGrad(g: Raw | Node | null) {
+    const k = asideIndex(this);
+    if (k < 0) this.gradData = g;
+    else aside!.grads[k] = g;
+  }
+
   /** The gradient's raw data, or null before any backward pass reached this node. */
   get gradRaw(): Raw | null {
-    const g = this.gradData;
+    const g = aside === null ? this.gradData : this.storedGrad;
     return g instanceof Node ? g.raw : g;
   }
 
   /** The gradient as a node of this kind (kept, so repeated reads give the same node), or null. */
   protected gradAsNode(): Node | null {
-    const g = this.gradData;
+    const g = this.storedGrad;
     if (g === null || g instanceof Node) return g;
-    // NOTE: during a walk (read from a hook) the field is the walk's running sum: wrap it, keep it raw.
-    if (walking) return this.constant(unshared(g));
-    this.gradData = this.constant(unshared(g));
-    return this.gradData;
-  }
-
-  /**
-   * Sets the gradient, as the `grad` setters, `zeroGrad` and gradient clipping do; refused while a
-   * backward pass runs (from a hook), when the field holds that pass's running sum.
-   */
-  protected setGrad(g: Raw | Node | null, what: string): void {
-    if (walking) {
-      throw new TypeError(
-        `${what}: cannot change a gradient while a backward pass runs (called from a hook?); change it after backward() returns`,
-      );
-    }
-    this.gradData = g;
+    const wrapped = this.constant(unshared(g));
+    this.storedGrad = wrapped;
+    return wrapped;
   }
 
   /**
@@ -413,7 +435,7 @@ export abstract class Node {
 
   /** Forget the gradient (PyTorch's `zero_grad(set_to_none=True)`): the next pass starts afresh. */
   zeroGrad(): void {
-    this.setGrad(null, 'zeroGrad');
+    this.storedGrad = null;
     activeRecorder()?.storeGrad(this, null, false); // a compiled step forgets it again at every replay
   }
 }

@@ -69,7 +69,7 @@ export class Value extends Node {
     return this.gradRaw as number | null;
   }
   set grad(v: number | null) {
-    this.setGrad(v === null ? null : checkFinite('Value.grad', v, 'grad'), 'Value.grad');
+    this.storedGrad = v === null ? null : checkFinite('Value.grad', v, 'grad');
   }
 
   /** The gradient as a Value: a graph of its own when it was computed with `createGraph`. */

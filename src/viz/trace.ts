@@ -90,9 +90,10 @@ function traced(g: Raw, arrays: boolean): Traced {
  * Runs a backward pass from `root`, exactly as `root.backward()` does (gradients land in `.grad`),
  * and returns what every rule application did, in order: the node whose rule ran, the upstream
  * gradient, and for each input the local derivative, the contribution sent and the input's gradient
- * so far. The last `accumulated` of every node is its `.grad` from this pass (plus, for a leaf, what
- * it held before). Tensors are recorded as summaries (shape, min/max/mean/std/norm, NaN/Inf counts),
- * so a trace of a long chain stays small; `{ arrays: true }` keeps every element too.
+ * so far. The last `accumulated` of every node is its gradient from this pass (a leaf's `.grad`
+ * adds it to what the leaf held before). Tensors are recorded as summaries (shape,
+ * min/max/mean/std/norm, NaN/Inf counts), so a trace of a long chain stays small; `{ arrays: true }`
+ * keeps every element too.
  *
  * @example
  * const x = new Value(3, { label: 'x' });
