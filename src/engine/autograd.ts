@@ -91,8 +91,9 @@ export function backwardOptions(
  * Whether gradients stored by this pass may share an array until `.grad` is read (see `Owners`):
  * only when nothing but the stored gradients can hold the arrays the pass made, so that nothing can
  * write into one before its `.grad` is read. A hook or an observer (a trace, the anomaly check) is
- * handed the arrays and may keep them; a compiled step's capture records its copies; a gradient
- * recorded as a graph (`createGraph`) is copied by a recorded op.
+ * handed the arrays and may keep them, and so may a rule written by the user (`customOp`); a
+ * compiled step's capture records its copies; a gradient recorded as a graph (`createGraph`) is
+ * copied by a recorded op.
  */
 function canShare(
   order: readonly Node[],
@@ -106,7 +107,7 @@ function canShare(
       observer === null &&
       !anomalyMode &&
       activeRecorder() === null &&
-      !order.some((n) => n.hooks !== null);
+      !order.some((n) => n.hooks !== null || n.op?.userRule === true);
     return answer;
   };
 }

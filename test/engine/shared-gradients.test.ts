@@ -5,7 +5,15 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { clipGradNorm, compile, type Tensor, tensor, toDot, traceBackward } from '../../src/index.js';
+import {
+  clipGradNorm,
+  compile,
+  customOp,
+  type Tensor,
+  tensor,
+  toDot,
+  traceBackward,
+} from '../../src/index.js';
 import { isShared } from '../../src/ops/tape.js';
 
 /** z = (a + b)·c: a, b and a + b all receive the one array c·g. */
@@ -98,6 +106,22 @@ describe('gradients a pass stored in one array', () => {
     const trace = traceBackward(z);
     expect(a.gradRaw).not.toBe(b.gradRaw);
     expect(trace.steps.length).toBeGreaterThan(0);
+  });
+
+  it("a custom op's rule may return an array the user holds: the pass copies it at once", () => {
+    const held = tensor([1, 2]);
+    const pair = customOp({
+      name: 'heldPair',
+      arity: 2,
+      forward: (B, x, y) => B.add(x!, y!),
+      backward: () => [held.array, held.array] as never,
+    });
+    const a = tensor([0, 0], { requiresGrad: true });
+    const b = tensor([0, 0], { requiresGrad: true });
+    (pair(a, b) as Tensor).sum().backward();
+    held.copy_(tensor([9, 9])); // the user changes the array after the pass
+    const grads = [a.grad!.toArray(), b.grad!.toArray()];
+    expect(grads).toContainEqual([1, 2]); // the copy made during the pass keeps the pass's numbers
   });
 
   it('clipGradNorm inside a compiled step scales a shared array once per gradient', () => {
