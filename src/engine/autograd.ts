@@ -146,7 +146,7 @@ class Owners {
     }
     if (first !== null && !(g instanceof Node) && this.mayShare()) {
       markShared(first);
-      markShared(raw);
+      if (raw !== first) markShared(raw);
       return g;
     }
     const mine = g instanceof Node ? withGradMode(true, () => graph.mul(g, 1)) : runArray(COPY, [raw]);
