@@ -3,7 +3,7 @@
 import { AutogradError, fmt, ShapeError } from '../errors.js';
 import { isBroadcastableTo } from '../kernels/broadcast.js';
 import { sameShape } from '../kernels/ndarray.js';
-import type { AnyRuleContext, Backend } from '../ops/op.js';
+import { type AnyRuleContext, type Backend, inputRules } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
@@ -249,6 +249,20 @@ function propagate(node: Node, createGraph: boolean, observer: RuleObserver | nu
   const n = node.arity;
   const B = (createGraph ? graph : node.rawBackend) as Backend<Grad>;
   const ctx = contextOf(node, n, createGraph);
+  const each = inputRules(op);
+  if (each?.length === n && observer === null && typeof node.raw === 'number' && !createGraph) {
+    // A Value's first-order step: each input's gradient on its own, no list of them per node. The same
+    // numbers as below (a number needs no fitting, and numberBackend.add is +).
+    const g = node.acc as number;
+    for (let i = 0; i < n; i++) {
+      const p = i === 0 ? node.p0! : i === 1 ? node.p1! : node.parent(i);
+      const rule = each[i];
+      if (rule == null || !p.requiresGrad) continue;
+      const gi = rule(B as Backend<number>, g, ctx as AnyRuleContext<number>);
+      p.acc = p.acc === null ? gi : (p.acc as number) + gi;
+    }
+    return;
+  }
   const grads = op.backward!(B, node.acc!, ctx);
   if (grads.length !== n) {
     throw new AutogradError(op.name, `rule returned ${grads.length} gradients for ${n} inputs`);

@@ -2,7 +2,7 @@
 
 import { show } from '../errors.js';
 import { type GemmFn, gemm as jsGemm, setGemm } from './matmul.js';
-import { shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
+import { sameDtype, shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
 
 /** 'auto' (default): WebAssembly for products big enough to gain; 'js' or 'wasm' force one path. */
 export type KernelPath = 'auto' | 'js' | 'wasm';
@@ -12,17 +12,7 @@ const auto: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
 
 /** WebAssembly for every product it can take (one dtype throughout), however small: for testing that path. */
 const forcedWasm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
-  (a.constructor === b.constructor && b.constructor === c.constructor ? wasmGemm : jsGemm)(
-    a,
-    b,
-    c,
-    m,
-    k,
-    n,
-    aOff,
-    bOff,
-    cOff,
-  );
+  (sameDtype(a, b, c) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
 
 let current: KernelPath = 'auto';
 
@@ -40,7 +30,9 @@ export function useKernels(path: KernelPath): void {
   if (path === 'wasm' && !wasmGemmAvailable) {
     throw new TypeError("useKernels: WebAssembly SIMD is not available here; use 'auto' or 'js'");
   }
-  setGemm(path === 'js' ? jsGemm : path === 'wasm' ? forcedWasm : wasmGemmAvailable ? auto : jsGemm);
+  if (path === 'js' || !wasmGemmAvailable) setGemm(jsGemm);
+  else if (path === 'wasm') setGemm(forcedWasm, (a, b, c) => !sameDtype(a, b, c));
+  else setGemm(auto, (a, b, c, m, k, n) => !shouldUseWasmGemm(a, b, c, m, k, n));
   current = path;
 }
 

@@ -2,6 +2,7 @@
 
 import { fmt, ShapeError } from '../errors.js';
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
+import { gemmStrided, NARROW } from './gemm-narrow.js';
 import { transpose2d } from './layout.js';
 import { alloc, type Data, NDArray, resultDType, sizeOf } from './ndarray.js';
 
@@ -66,10 +67,15 @@ function tile(
 /**
  * C[m×n] += A[m×k] · B[k×n], row-major, i-k-j order with the innermost loop running along a row.
  * Blocks over k and n only when B does not fit one tile, so small products pay no blocking cost.
+ * A narrow C (fewer than `NARROW` columns) goes to `gemmStrided` instead, which sums the same way.
  *
  * @example gemm(a, b, c, 2, 3, 4); // c (2×4) += a (2×3) · b (3×4)
  */
 export const gemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => {
+  if (n < NARROW) {
+    gemmStrided(a, b, c, m, k, n, aOff, k, 1, bOff, n, 1, cOff);
+    return;
+  }
   if (k <= KB && n <= NB) {
     tile(a, b, c, k, n, aOff, bOff, cOff, m, 0, k, 0, n);
     return;
@@ -81,12 +87,32 @@ export const gemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => 
   }
 };
 
-let active: GemmFn = gemm;
+/**
+ * Whether a gemm hands the product of these operands to the JS `gemm` (see `setGemm`).
+ * @example const small: TakesJs = (a, b, c, m, k, n) => 2 * m * k * n < 4096;
+ */
+export type TakesJs = (a: Data, b: Data, c: Data, m: number, k: number, n: number) => boolean;
 
-/** Replaces the gemm that matmul uses (e.g. with a WebAssembly one); returns the previous one. */
-export function setGemm(fn: GemmFn): GemmFn {
+const ALWAYS: TakesJs = () => true;
+const NEVER: TakesJs = () => false;
+const takesJsOf = new WeakMap<GemmFn, TakesJs>([[gemm, ALWAYS]]);
+
+let active: GemmFn = gemm;
+let takesJs: TakesJs = ALWAYS;
+
+/**
+ * Replaces the gemm that matmul uses (e.g. with a WebAssembly one); returns the previous one.
+ * `jsFor` says which products the new gemm passes on to the JS `gemm` (the JS gemm itself: all;
+ * otherwise none unless told): for those, `matmulNT`/`matmulTN` read the transposed operand in place,
+ * which gives the JS gemm's numbers without copying it. Putting a gemm back restores its `jsFor`.
+ *
+ * @example setGemm(pick, (a, b, c, m, k, n) => 2 * m * k * n < 4096);
+ */
+export function setGemm(fn: GemmFn, jsFor?: TakesJs): GemmFn {
+  if (jsFor !== undefined) takesJsOf.set(fn, jsFor);
   const previous = active;
   active = fn;
+  takesJs = takesJsOf.get(fn) ?? NEVER;
   return previous;
 }
 
@@ -200,7 +226,11 @@ export function matmulNT(a: NDArray, b: NDArray, op = 'matmulNT'): NDArray {
     );
   }
   const c = alloc(resultDType(a, b), m * n);
-  active(a.data, transposed(b.data, n, k), c, m, k, n);
+  if (n < NARROW && takesJs(a.data, b.data, c, m, k, n)) {
+    gemmStrided(a.data, b.data, c, m, k, n, 0, k, 1, 0, 1, k);
+  } else {
+    active(a.data, transposed(b.data, n, k), c, m, k, n);
+  }
   return new NDArray(c, [m, n]);
 }
 
@@ -222,6 +252,10 @@ export function matmulTN(a: NDArray, b: NDArray, op = 'matmulTN'): NDArray {
     );
   }
   const c = alloc(resultDType(a, b), m * n);
-  active(transposed(a.data, k, m), b.data, c, m, k, n);
+  if (n < NARROW && takesJs(a.data, b.data, c, m, k, n)) {
+    gemmStrided(a.data, b.data, c, m, k, n, 0, 1, m, 0, n, 1);
+  } else {
+    active(transposed(a.data, k, m), b.data, c, m, k, n);
+  }
   return new NDArray(c, [m, n]);
 }

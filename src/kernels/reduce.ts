@@ -24,6 +24,9 @@ function blockLayout(shape: Shape, keep: Shape): [number, number, number] | null
   return sizes;
 }
 
+/** Kept rows shorter than this are summed column by column (a row-at-a-time loop this short costs more than its sums). */
+const SHORT_ROW = 8;
+
 /**
  * Sums `x` down to `shape`, the adjoint of broadcasting `shape` up to x.shape: leading axes are
  * summed away and size-1 axes summed keeping size 1. Accumulates in float64.
@@ -51,6 +54,17 @@ export function sumTo(x: NDArray, shape: Shape): NDArray {
       let s = 0;
       for (let i = o * mid, end = i + mid; i < end; i++) s += src[i]!;
       acc[o] = s;
+    }
+  } else if (layout[2] < SHORT_ROW) {
+    // A short kept row (a bias gradient, [400, 3] → [3]): each kept element sums down its column in a
+    // local, in the same order as the loop below, so the numbers are the same to the bit.
+    const [outer, mid, inner] = layout;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let s = 0;
+        for (let i = o * mid * inner + j, end = i + mid * inner; i < end; i += inner) s += src[i]!;
+        acc[o * inner + j] = s;
+      }
     }
   } else {
     const [outer, mid, inner] = layout;

@@ -1,7 +1,7 @@
 /** @file Elementwise two-input ops with broadcasting; the engine sums broadcast axes back. */
 
 import * as K from '../kernels/index.js';
-import type { Backend, ScalarOp } from './op.js';
+import { type Backend, perInput, type ScalarOp } from './op.js';
 
 // ∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1
 export const add: ScalarOp<2> = {
@@ -11,7 +11,10 @@ export const add: ScalarOp<2> = {
   jvp: 'linear',
   scalar: (x, y) => x + y,
   array: ([x, y]) => K.add(x, y, 'add'),
-  backward: (_B, g) => [g, g],
+  backward: perInput(
+    (_B, g) => g,
+    (_B, g) => g,
+  ),
 };
 
 // ∂(x·y)/∂x = y, ∂(x·y)/∂y = x; each formed only for an input that takes a gradient (`need`), as below
@@ -22,7 +25,10 @@ export const mul: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (x, y) => x * y,
   array: ([x, y]) => K.mul(x, y, 'mul'),
-  backward: (B, g, { ins: [x, y], need }) => [need[0] ? B.mul(g, y) : null, need[1] ? B.mul(g, x) : null],
+  backward: perInput(
+    (B, g, { ins: [, y] }) => B.mul(g, y),
+    (B, g, { ins: [x] }) => B.mul(g, x),
+  ),
 };
 
 // ∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y
@@ -33,10 +39,10 @@ export const div: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (x, y) => x / y,
   array: ([x, y]) => K.div(x, y, 'div'),
-  backward: (B, g, { ins: [, y], out, need }) => [
-    need[0] ? B.div(g, y) : null,
-    need[1] ? B.neg(B.div(B.mul(g, out), y)) : null,
-  ],
+  backward: perInput(
+    (B, g, { ins: [, y] }) => B.div(g, y),
+    (B, g, { ins: [, y], out }) => B.neg(B.div(B.mul(g, out), y)),
+  ),
 };
 
 // ∂xʸ/∂x = y·xʸ⁻¹ (0 where y = 0), ∂xʸ/∂y = xʸ·ln x (0 where x = 0 and y ≥ 0), masked as PyTorch does
@@ -48,10 +54,10 @@ export const pow: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: Math.pow,
   array: ([x, y]) => K.pow(x, y, 'pow'),
-  backward: (B, g, { ins: [x, y], out, need }) => [
-    need[0] ? B.mul(g, B.where(B.eq(y, 0), 0, B.mul(y, B.pow(x, B.sub(y, 1))))) : null,
-    need[1] ? B.mul(g, B.where(B.mul(B.eq(x, 0), B.ge(y, 0)), 0, B.mul(out, B.log(x)))) : null,
-  ],
+  backward: perInput(
+    (B, g, { ins: [x, y] }) => B.mul(g, B.where(B.eq(y, 0), 0, B.mul(y, B.pow(x, B.sub(y, 1))))),
+    (B, g, { ins: [x, y], out }) => B.mul(g, B.where(B.mul(B.eq(x, 0), B.ge(y, 0)), 0, B.mul(out, B.log(x)))),
+  ),
 };
 
 /** Where `x` wins against `y` (`above`: x > y for maximum), ties counted half, as PyTorch splits them. */
@@ -69,10 +75,10 @@ export const maximum: ScalarOp<2> = {
   // NOTE: not `Math.max` itself: Value passes a third argument (NaN) to every forward. NaN in, NaN out.
   scalar: (x, y) => Math.max(x, y),
   array: ([x, y]) => K.maximum(x, y, 'maximum'),
-  backward: (B, g, { ins: [x, y], need }) => [
-    need[0] ? B.mul(g, winnerShare(B, x, y, true)) : null,
-    need[1] ? B.mul(g, winnerShare(B, y, x, true)) : null,
-  ],
+  backward: perInput(
+    (B, g, { ins: [x, y] }) => B.mul(g, winnerShare(B, x, y, true)),
+    (B, g, { ins: [x, y] }) => B.mul(g, winnerShare(B, y, x, true)),
+  ),
 };
 
 // ∂min(x, y)/∂x = [x < y] + ½[x = y]
@@ -83,10 +89,10 @@ export const minimum: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (x, y) => Math.min(x, y),
   array: ([x, y]) => K.minimum(x, y, 'minimum'),
-  backward: (B, g, { ins: [x, y], need }) => [
-    need[0] ? B.mul(g, winnerShare(B, x, y, false)) : null,
-    need[1] ? B.mul(g, winnerShare(B, y, x, false)) : null,
-  ],
+  backward: perInput(
+    (B, g, { ins: [x, y] }) => B.mul(g, winnerShare(B, x, y, false)),
+    (B, g, { ins: [x, y] }) => B.mul(g, winnerShare(B, y, x, false)),
+  ),
 };
 
 // ∂where(c, x, y)/∂x = [c], ∂/∂y = [¬c]; the condition takes no gradient
@@ -97,9 +103,9 @@ export const where: ScalarOp<3> = {
   jvp: 'elementwise',
   scalar: (c, x, y) => (c !== 0 ? x : y),
   array: ([c, x, y]) => K.where(c, x, y, 'where'),
-  backward: (B, g, { ins: [c], need }) => [
+  backward: perInput(
     null,
-    need[1] ? B.where(c, g, 0) : null,
-    need[2] ? B.where(c, 0, g) : null,
-  ],
+    (B, g, { ins: [c] }) => B.where(c, g, 0),
+    (B, g, { ins: [c] }) => B.where(c, 0, g),
+  ),
 };

@@ -6,7 +6,7 @@
  */
 
 import * as K from '../kernels/index.js';
-import type { ScalarOp } from './op.js';
+import { perInput, type ScalarOp } from './op.js';
 
 // sigmoidBackward(dy, y) = dy·y(1 − y), y = σ(x):  ∂/∂dy = y(1 − y),  ∂/∂y = dy·(1 − 2y)
 export const sigmoidBackward: ScalarOp<2> = {
@@ -16,10 +16,10 @@ export const sigmoidBackward: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (dy, y) => dy * (y * (1 - y)),
   array: ([dy, y]) => K.sigmoidBackward(dy, y),
-  backward: (B, g, { ins: [dy, y], need }) => [
-    need[0] ? B.sigmoidBackward(g, y) : null,
-    need[1] ? B.mul(B.mul(g, dy), B.sub(1, B.mul(y, 2))) : null,
-  ],
+  backward: perInput(
+    (B, g, { ins: [, y] }) => B.sigmoidBackward(g, y),
+    (B, g, { ins: [dy, y] }) => B.mul(B.mul(g, dy), B.sub(1, B.mul(y, 2))),
+  ),
 };
 
 // tanhBackward(dy, y) = dy·(1 − y²), y = tanh x:  ∂/∂dy = 1 − y²,  ∂/∂y = −2y·dy
@@ -30,10 +30,10 @@ export const tanhBackward: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (dy, y) => dy * (1 - y * y),
   array: ([dy, y]) => K.tanhBackward(dy, y),
-  backward: (B, g, { ins: [dy, y], need }) => [
-    need[0] ? B.tanhBackward(g, y) : null,
-    need[1] ? B.mul(B.mul(g, dy), B.mul(y, -2)) : null,
-  ],
+  backward: perInput(
+    (B, g, { ins: [, y] }) => B.tanhBackward(g, y),
+    (B, g, { ins: [dy, y] }) => B.mul(B.mul(g, dy), B.mul(y, -2)),
+  ),
 };
 
 // reluBackward(dy, x) = dy·[x > 0]:  ∂/∂dy = [x > 0],  ∂/∂x = 0 (piecewise constant in x)
@@ -45,5 +45,5 @@ export const reluBackward: ScalarOp<2> = {
   jvp: 'elementwise',
   scalar: (dy, x) => dy * +(x > 0),
   array: ([dy, x]) => K.reluBackward(dy, x),
-  backward: (B, g, { ins: [, x], need }) => [need[0] ? B.reluBackward(g, x) : null, null],
+  backward: perInput((B, g, { ins: [, x] }) => B.reluBackward(g, x), null),
 };

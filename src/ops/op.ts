@@ -46,6 +46,38 @@ export interface RuleContext<T, A, N extends Arity> {
 /** One gradient per input (null: none), written with `B` so it works on numbers, arrays and nodes. */
 export type Rule<A, N extends Arity> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A, N>) => Grads<T, N>;
 
+/** One input's gradient, written with `B` as a whole rule is (see `perInput`). */
+export type InputRule<A, N extends Arity> = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A, N>) => T;
+
+/** A rule given input by input: still a `Rule`, and `each[i]` gives input i's gradient alone (null: none). */
+export type PerInputRule<A, N extends Arity> = Rule<A, N> & {
+  readonly each: readonly (InputRule<A, N> | null)[];
+};
+
+/**
+ * A rule written one input at a time, for elementwise ops: as a `Rule` it returns the list of the
+ * inputs' gradients (null where `need` says no), and the engine's first-order pass over `Value`s calls
+ * `each[i]` for the inputs that take a gradient, with no list built per node (that list was the
+ * largest allocation of a scalar backward pass, and scalar graphs are bound by the garbage collector).
+ *
+ * @example
+ * backward: perInput(
+ *   (B, g, { ins: [, y] }) => B.mul(g, y), // ∂(x·y)/∂x = y
+ *   (B, g, { ins: [x] }) => B.mul(g, x),   // ∂(x·y)/∂y = x
+ * ),
+ */
+export function perInput<A, N extends Arity>(...each: Ins<InputRule<A, N> | null, N>): PerInputRule<A, N> {
+  const rule = <T>(B: Backend<T>, g: T, ctx: RuleContext<T, A, N>) => {
+    const grads: (T | null)[] = [];
+    for (let i = 0; i < each.length; i++) {
+      const f = each[i];
+      grads.push(f != null && ctx.need[i] ? f(B, g, ctx) : null);
+    }
+    return grads as unknown as Grads<T, N>;
+  };
+  return Object.assign(rule, { each });
+}
+
 /**
  * The tangent of an op's output from its inputs' tangents (null: that input's tangent is zero),
  * written with `B` as the reverse rules are, so it runs on numbers, arrays and (recorded) nodes.
@@ -122,6 +154,17 @@ export interface AnyOp {
 export type AnyTangentRule = {
   rule<T>(B: Backend<T>, tangents: readonly (T | null)[], ctx: AnyRuleContext<T>): T;
 }['rule'];
+
+/** One input's gradient rule as the engine calls it, for any op (see `perInput`). */
+export type AnyInputRule = <T>(B: Backend<T>, g: T, ctx: AnyRuleContext<T>) => T;
+
+/**
+ * The per-input rules of `op` when its rule was written with `perInput`, else undefined.
+ * @example inputRules(OPS.mul)?.length; // 2
+ */
+export function inputRules(op: AnyOp): readonly (AnyInputRule | null)[] | undefined {
+  return (op.backward as { each?: readonly (AnyInputRule | null)[] } | null)?.each;
+}
 
 /** A rule context as the engine builds it, for any op. */
 export interface AnyRuleContext<T> {

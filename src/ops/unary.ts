@@ -1,7 +1,7 @@
 /** @file Elementwise one-input ops: forward on numbers and arrays, and the derivative rule. */
 
 import * as K from '../kernels/index.js';
-import type { ScalarOp } from './op.js';
+import { perInput, type ScalarOp } from './op.js';
 
 // d(−x)/dx = −1
 export const neg: ScalarOp<1> = {
@@ -11,7 +11,7 @@ export const neg: ScalarOp<1> = {
   jvp: 'linear',
   scalar: (x) => -x,
   array: ([x]) => K.neg(x),
-  backward: (B, g) => [B.neg(g)],
+  backward: perInput((B, g) => B.neg(g)),
 };
 
 // d eˣ/dx = eˣ  (reuse the forward result)
@@ -22,7 +22,7 @@ export const exp: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: Math.exp,
   array: ([x]) => K.exp(x),
-  backward: (B, g, { out }) => [B.mul(g, out)],
+  backward: perInput((B, g, { out }) => B.mul(g, out)),
 };
 
 // d ln x/dx = 1/x
@@ -33,7 +33,7 @@ export const log: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: Math.log,
   array: ([x]) => K.log(x),
-  backward: (B, g, { ins: [x] }) => [B.div(g, x)],
+  backward: perInput((B, g, { ins: [x] }) => B.div(g, x)),
 };
 
 // d tanh x/dx = 1 − tanh²x
@@ -44,7 +44,7 @@ export const tanh: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: Math.tanh,
   array: ([x]) => K.tanh(x),
-  backward: (B, g, { out }) => [B.tanhBackward(g, out)], // g·(1 − out²), one kernel (fused.ts)
+  backward: perInput((B, g, { out }) => B.tanhBackward(g, out)), // g·(1 − out²), one kernel (fused.ts)
 };
 
 // dσ(x)/dx = σ(x)(1 − σ(x))
@@ -55,7 +55,7 @@ export const sigmoid: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   array: ([x]) => K.sigmoid(x),
-  backward: (B, g, { out }) => [B.sigmoidBackward(g, out)], // g·out(1 − out), one kernel (fused.ts)
+  backward: perInput((B, g, { out }) => B.sigmoidBackward(g, out)), // g·out(1 − out), one kernel (fused.ts)
 };
 
 // d relu(x)/dx = 1 if x > 0 else 0
@@ -67,7 +67,7 @@ export const relu: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: (x) => Math.max(x, 0),
   array: ([x]) => K.relu(x),
-  backward: (B, g, { ins: [x] }) => [B.reluBackward(g, x)], // g·[x > 0], one kernel (fused.ts)
+  backward: perInput((B, g, { ins: [x] }) => B.reluBackward(g, x)), // g·[x > 0], one kernel (fused.ts)
 };
 
 // d|x|/dx = sign(x)
@@ -79,7 +79,7 @@ export const abs: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: Math.abs,
   array: ([x]) => K.abs(x),
-  backward: (B, g, { ins: [x] }) => [B.mul(g, B.sign(x))],
+  backward: perInput((B, g, { ins: [x] }) => B.mul(g, B.sign(x))),
 };
 
 // d√x/dx = 1 / (2√x)
@@ -90,5 +90,5 @@ export const sqrt: ScalarOp<1> = {
   jvp: 'elementwise',
   scalar: Math.sqrt,
   array: ([x]) => K.sqrt(x),
-  backward: (B, g, { out }) => [B.div(g, B.mul(out, 2))],
+  backward: perInput((B, g, { out }) => B.div(g, B.mul(out, 2))),
 };

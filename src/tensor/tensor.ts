@@ -26,7 +26,6 @@ import {
 import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
-import * as K from '../kernels/index.js';
 import { expand as expandArray } from '../kernels/layout.js';
 import { allocConstant, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';

@@ -113,7 +113,8 @@ export function shouldUseWasmGemm(a: Data, b: Data, c: Data, m: number, k: numbe
   );
 }
 
-function sameDtype(a: Data, b: Data, c: Data): boolean {
+/** Whether the three arrays are all float64 or all float32 (the wasm gemm takes one dtype throughout). @example sameDtype(a, b, c) */
+export function sameDtype(a: Data, b: Data, c: Data): boolean {
   const f64 = a instanceof Float64Array;
   return f64 === b instanceof Float64Array && f64 === c instanceof Float64Array;
 }
