@@ -9,6 +9,7 @@ import {
   clipGradNorm,
   compile,
   customOp,
+  fromTypedArray,
   type Tensor,
   tensor,
   toDot,
@@ -122,6 +123,20 @@ describe('gradients a pass stored in one array', () => {
     held.copy_(tensor([9, 9])); // the user changes the array after the pass
     const grads = [a.grad!.toArray(), b.grad!.toArray()];
     expect(grads).toContainEqual([1, 2]); // the copy made during the pass keeps the pass's numbers
+  });
+
+  it('hooks that return two views of one buffer: the second gradient is copied at once', () => {
+    const buffer = new ArrayBuffer(16);
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.registerHook(() => fromTypedArray(new Float64Array(buffer), [2]));
+    b.registerHook(() => fromTypedArray(new Float64Array(buffer), [2]));
+    new Float64Array(buffer).set([5, 6]);
+    a.add(b).sum().backward();
+    a.grad!.array.data[0] = 9;
+    const grads = [a.grad!.toArray(), b.grad!.toArray()];
+    expect(grads).toContainEqual([5, 6]);
+    expect(grads).toContainEqual([9, 6]);
   });
 
   it('clipGradNorm inside a compiled step scales a shared array once per gradient', () => {
