@@ -62,13 +62,16 @@ export function backwardFrom(
     [root],
     [seedFor(seed, createGraph)],
     createGraph,
-    (order) => {
+    (order, sums) => {
       // NOTE: a rule may hand one array to two inputs (add's g, g), and a reshape shares its data:
       // every stored gradient gets a buffer of its own, so editing one never changes another.
       const owners = scalar
         ? null
         : new Owners([(seed.raw as NDArray).data.buffer], canShare(order, createGraph, observer));
-      for (const n of order) if (n.acc !== null) store(n, n.acc, createGraph, owners);
+      for (let k = 0; k < order.length; k++) {
+        const g = sums[k]!;
+        if (g !== null) store(order[k]!, g, createGraph, owners);
+      }
       if (!(retainGraph ?? createGraph) && !scalar) release(order);
     },
     observer,
@@ -159,18 +162,17 @@ class Owners {
 /**
  * After a pass without `retainGraph`: every tensor inside the graph is replaced, in its users'
  * inputs, by a stand-in holding summaries of its data and gradient (see `Node.releasedCopy`).
- * Nodes come parents first, so each input's stand-in exists before its users are relinked; the
- * walk's `acc` slots hold the stand-ins meanwhile (the walk clears them afterwards).
+ * Nodes come parents first, so each input's stand-in exists before its users are relinked.
  */
 function release(order: readonly Node[]): void {
-  for (const n of order) n.acc = null;
+  const stands = new Map<Node, Node | null>();
   releasing(() => {
     for (const n of order) {
       for (let i = 0; i < n.arity; i++) {
-        const stand = n.parent(i).acc;
-        if (stand !== null) n.relink(i, stand as Node);
+        const stand = stands.get(n.parent(i));
+        if (stand != null) n.relink(i, stand);
       }
-      n.acc = n.op !== null ? n.releasedCopy() : n.requiresGrad ? null : leafStandIn(n);
+      stands.set(n, n.op !== null ? n.releasedCopy() : n.requiresGrad ? null : leafStandIn(n));
     }
   });
   markReleaseDone();
@@ -232,16 +234,20 @@ export function gradOf(
     outputs,
     seedsForWalk,
     createGraph,
-    () =>
-      inputs.map((x, i) => {
-        const g = x.acc === null ? null : owners.own(x.acc);
+    (order, sums) => {
+      const sumOf = new Map<Node, Grad | null>(inputs.map((x) => [x, null]));
+      for (let k = 0; k < order.length; k++) if (sumOf.has(order[k]!)) sumOf.set(order[k]!, sums[k]!);
+      return inputs.map((x, i) => {
+        const sum = sumOf.get(x)!;
+        const g = sum === null ? null : owners.own(sum);
         if (g === null && !allowUnused) {
           throw new TypeError(
             `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
           );
         }
         return g === null ? null : g instanceof Node ? g : x.constant(g);
-      }),
+      });
+    },
     observer,
   );
 }

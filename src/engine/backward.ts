@@ -7,7 +7,7 @@ import { type AnyRuleContext, type Backend, inputRules } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { lastWrite, Node, type Raw, REQUIRED } from './node.js';
+import { lastWrite, Node, type Raw, REQUIRED, setWalking, walking } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
@@ -20,7 +20,7 @@ export interface RuleStep {
   readonly upstream: Grad;
   /**
    * What each input received from this rule, fitted to the input's shape (null: nothing). Each
-   * input's running sum is `node.parent(i).acc`. Reused between steps: copy what you keep.
+   * input's running sum is `node.parent(i).gradData`. Reused between steps: copy what you keep.
    */
   readonly contributions: readonly (Grad | null)[];
 }
@@ -80,19 +80,22 @@ function runHooks(node: Node, g: Grad): Grad {
   return g instanceof Node ? current : current.raw;
 }
 
-let walking = false;
-
 /**
- * Reverse-mode accumulation from `roots` seeded with `seeds`: leaves every reached node's gradient
- * for this walk in `node.acc`, hands the nodes in topological order to `use`, then clears the walk's
- * state whatever happens. With `createGraph`, gradients are nodes built by recorded ops, so they can
- * be differentiated again. Walks do not nest: a hook that starts another would corrupt this one's sums.
+ * Reverse-mode accumulation from `roots` seeded with `seeds`. Hands `use` the nodes in topological
+ * order and, at the same positions, each one's gradient for this walk (null: not reached), then
+ * clears the walk's state whatever happens. With `createGraph`, gradients are nodes built by recorded
+ * ops, so they can be differentiated again. Walks do not nest: a hook that starts another would
+ * corrupt this one's sums.
+ *
+ * The sums are kept in the nodes' `gradData` while the walk runs (a field less per node than a
+ * field of their own): each node's gradient from before is put aside in `sums` at its position, and
+ * swapped back before `use` runs, so `use` sees every node as it was and this walk's sums beside it.
  */
 export function walk<R>(
   roots: readonly Node[],
   seeds: readonly Grad[],
   createGraph: boolean,
-  use: (order: readonly Node[]) => R,
+  use: (order: readonly Node[], sums: readonly (Grad | null)[]) => R,
   observer: RuleObserver | null = null,
 ): R {
   if (walking) {
@@ -101,34 +104,52 @@ export function walk<R>(
         'record what the hook needs and compute it after the pass',
     );
   }
-  walking = true;
-  let order: Node[] = [];
+  const order = topoSort(roots);
+  const sums: (Grad | null)[] = new Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const n = order[k]!;
+    sums[k] = n.gradData;
+    n.gradData = null;
+  }
+  let swapped = false;
+  setWalking(true);
   try {
-    order = topoSort(roots);
-    for (const n of order) n.acc = null;
     roots.forEach((root, i) => {
       const seed = seeds[i]!;
-      root.acc =
-        root.acc === null
+      root.gradData =
+        root.gradData === null
           ? seed
-          : (createGraph ? graph : root.rawBackend).add(root.acc as never, seed as never);
+          : (createGraph ? graph : root.rawBackend).add(root.gradData as never, seed as never);
     });
     const watch = anomalyMode ? checkingAnomalies(observer) : observer; // the mode is read once per pass
     withGradMode(createGraph, () => {
       for (let k = order.length - 1; k >= 0; k--) {
         const node = order[k]!;
-        if (node.acc === null || !node.requiresGrad) continue;
-        if (node.hooks) node.acc = runHooks(node, node.acc);
+        if (node.gradData === null || !node.requiresGrad) continue;
+        if (node.hooks) node.gradData = runHooks(node, node.gradData);
         if (node.op === null) continue;
         if (node.id < lastWrite) checkSaved(node); // one compare: only nodes older than a write
         propagate(node, createGraph, watch);
       }
     });
-    return use(order);
+    swap(order, sums);
+    swapped = true;
+    setWalking(false);
+    return use(order, sums);
   } finally {
-    for (const n of order) n.acc = null;
+    if (!swapped) swap(order, sums);
+    setWalking(false);
     releaseScratch();
-    walking = false;
+  }
+}
+
+/** Puts each node's own gradient back and its walk's sum in `sums`, position by position. */
+function swap(order: readonly Node[], sums: (Grad | null)[]): void {
+  for (let k = 0; k < order.length; k++) {
+    const n = order[k]!;
+    const sum = n.gradData;
+    n.gradData = sums[k]!;
+    sums[k] = sum;
   }
 }
 
@@ -241,8 +262,9 @@ const step: { node: Node; upstream: Grad; contributions: (Grad | null)[] } = {
 };
 
 /**
- * Applies the rule of `node.op` and adds each input's gradient into that input's `acc`; then tells
- * `observer`, if any, what the rule sent (the only place a rule runs, so a trace sees every step).
+ * Applies the rule of `node.op` and adds each input's gradient into that input's running sum (its
+ * `gradData` while the walk runs); then tells `observer`, if any, what the rule sent (the only place
+ * a rule runs, so a trace sees every step).
  */
 function propagate(node: Node, createGraph: boolean, observer: RuleObserver | null): void {
   const op = node.op!;
@@ -253,17 +275,17 @@ function propagate(node: Node, createGraph: boolean, observer: RuleObserver | nu
   if (each?.length === n && observer === null && typeof node.raw === 'number' && !createGraph) {
     // A Value's first-order step: each input's gradient on its own, no list of them per node. The same
     // numbers as below (a number needs no fitting, and numberBackend.add is +).
-    const g = node.acc as number;
+    const g = node.gradData as number;
     for (let i = 0; i < n; i++) {
       const p = i === 0 ? node.p0! : i === 1 ? node.p1! : node.parent(i);
       const rule = each[i];
       if (rule == null || !p.requiresGrad) continue;
       const gi = rule(B as Backend<number>, g, ctx as AnyRuleContext<number>);
-      p.acc = p.acc === null ? gi : (p.acc as number) + gi;
+      p.gradData = p.gradData === null ? gi : (p.gradData as number) + gi;
     }
     return;
   }
-  const grads = op.backward!(B, node.acc!, ctx);
+  const grads = op.backward!(B, node.gradData!, ctx);
   if (grads.length !== n) {
     throw new AutogradError(op.name, `rule returned ${grads.length} gradients for ${n} inputs`);
   }
@@ -272,7 +294,7 @@ function propagate(node: Node, createGraph: boolean, observer: RuleObserver | nu
     const gi = grads[i];
     if (gi == null || !p.requiresGrad) continue;
     const fitted = fitToInput(B, node, i, gi, createGraph);
-    p.acc = p.acc === null ? fitted : B.add(p.acc, fitted);
+    p.gradData = p.gradData === null ? fitted : B.add(p.gradData, fitted);
     if (observer) step.contributions[i] = fitted;
   }
   if (observer) notify(observer, node, grads);
@@ -286,7 +308,7 @@ function notify(observer: RuleObserver, node: Node, grads: readonly (Grad | null
     if (grads[i] == null || !node.parent(i).requiresGrad) c[i] = null;
   }
   step.node = node;
-  step.upstream = node.acc!;
+  step.upstream = node.gradData!;
   observer(step);
   step.node = null as unknown as Node;
   step.upstream = 0;

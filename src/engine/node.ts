@@ -94,6 +94,14 @@ let nextId = 1;
  */
 export let lastWrite = 0;
 
+/** True while a backward walk runs (walks do not nest): `gradData` then holds its running sums. */
+export let walking = false;
+
+/** Marks the start (true) and end (false) of a walk; see `walking`. */
+export function setWalking(on: boolean): void {
+  walking = on;
+}
+
 /** Called after a pass released a graph: its stand-ins (marked released) are older than this. */
 export function markReleaseDone(): void {
   lastWrite = nextId++;
@@ -102,8 +110,9 @@ export function markReleaseDone(): void {
 /**
  * One value in the graph. Inputs are ordered (`x.mul(x)` has two edges); `id` is the creation order,
  * which makes drawings deterministic. The engine keeps the walk's bookkeeping on the node (`mark`,
- * `acc`) rather than in Sets and Maps. The first two inputs are fields, not an array, and rarely
- * used parts live beside it (`extra`): a scalar node of the million-node chain takes 88 bytes.
+ * and the gradient being summed in `gradData`) rather than in Sets and Maps. The first two inputs
+ * are fields, not an array, and rarely used parts live beside it (`extra`): a scalar node of the
+ * million-node chain takes 80 bytes.
  */
 export abstract class Node {
   readonly id: number;
@@ -114,11 +123,11 @@ export abstract class Node {
    * exact however many sorts run; the two low bits survive `&` for any integer (ToInt32 is modular).
    */
   private flags: number;
-  /** The gradient being accumulated by the walk in progress (raw, or a node with `createGraph`). */
-  acc: Raw | Node | null;
   /**
    * The gradient from the latest backward pass that reached this node (accumulated for leaves):
-   * raw data, or a node when it was computed with `createGraph`; null before any pass.
+   * raw data, or a node when it was computed with `createGraph`; null before any pass. While a walk
+   * runs, it holds the gradient that walk is summing for the nodes it reaches (their own is put
+   * aside and given back when the walk ends: see `walk`), one field where there were two.
    */
   gradData: Raw | Node | null;
   raw: Raw;
@@ -131,7 +140,6 @@ export abstract class Node {
   constructor(raw: Raw, init: NodeInit, label: string) {
     this.id = init.id > 0 ? init.id : nextId++;
     this.flags = init.requiresGrad ? 1 : 0;
-    this.acc = null;
     this.gradData = null;
     this.raw = raw;
     this.op = init.op;
@@ -361,8 +369,23 @@ export abstract class Node {
   protected gradAsNode(): Node | null {
     const g = this.gradData;
     if (g === null || g instanceof Node) return g;
+    // NOTE: during a walk (read from a hook) the field is the walk's running sum: wrap it, keep it raw.
+    if (walking) return this.constant(unshared(g));
     this.gradData = this.constant(unshared(g));
     return this.gradData;
+  }
+
+  /**
+   * Sets the gradient, as the `grad` setters, `zeroGrad` and gradient clipping do; refused while a
+   * backward pass runs (from a hook), when the field holds that pass's running sum.
+   */
+  protected setGrad(g: Raw | Node | null, what: string): void {
+    if (walking) {
+      throw new TypeError(
+        `${what}: cannot change a gradient while a backward pass runs (called from a hook?); change it after backward() returns`,
+      );
+    }
+    this.gradData = g;
   }
 
   /**
@@ -390,7 +413,7 @@ export abstract class Node {
 
   /** Forget the gradient (PyTorch's `zero_grad(set_to_none=True)`): the next pass starts afresh. */
   zeroGrad(): void {
-    this.gradData = null;
+    this.setGrad(null, 'zeroGrad');
     activeRecorder()?.storeGrad(this, null, false); // a compiled step forgets it again at every replay
   }
 }

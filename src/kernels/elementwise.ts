@@ -1,5 +1,6 @@
 /** @file Unary elementwise kernels: one tight loop per function, chosen by a switch outside the loop. */
 
+import { expOf, logOf } from './fast-math.js';
 import { alloc, NDArray } from './ndarray.js';
 
 /** The names of the unary kernels. */
@@ -26,10 +27,10 @@ export function unary(x: NDArray, name: UnaryName): NDArray {
   const out = alloc(x.dtype, n);
   switch (name) {
     case 'exp':
-      for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
+      for (let i = 0; i < n; i++) out[i] = expOf(src[i]!);
       break;
     case 'log':
-      for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
+      for (let i = 0; i < n; i++) out[i] = logOf(src[i]!);
       break;
     case 'tanh':
       for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
@@ -38,7 +39,7 @@ export function unary(x: NDArray, name: UnaryName): NDArray {
       // NOTE: two forms so that exp never overflows: e^-x for x >= 0, e^x otherwise.
       for (let i = 0; i < n; i++) {
         const v = src[i]!;
-        const e = Math.exp(-Math.abs(v));
+        const e = expOf(-Math.abs(v));
         out[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
       }
       break;
@@ -129,7 +130,7 @@ export function sign(x: NDArray): NDArray {
 
 /** log(1 + eˣ) for one number, without overflow or cancellation: max(x, 0) + log1p(e^−|x|). */
 export function softplusOf(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  return Math.max(x, 0) + Math.log1p(expOf(-Math.abs(x)));
 }
 
 /** sin x elementwise. @example sin(x) */

@@ -40,6 +40,7 @@ export {
   type UnaryName,
   unary,
 } from './elementwise.js';
+export { expOf, logOf } from './fast-math.js';
 export { formatArray } from './format.js';
 export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
 // issue 11: scans and indexing along an axis

@@ -20,7 +20,7 @@ export const exp: ScalarOp<1> = {
   label: 'exp',
   arity: 1,
   jvp: 'elementwise',
-  scalar: Math.exp,
+  scalar: K.expOf,
   array: ([x]) => K.exp(x),
   backward: perInput((B, g, { out }) => B.mul(g, out)),
 };
@@ -31,7 +31,7 @@ export const log: ScalarOp<1> = {
   label: 'log',
   arity: 1,
   jvp: 'elementwise',
-  scalar: Math.log,
+  scalar: K.logOf,
   array: ([x]) => K.log(x),
   backward: perInput((B, g, { ins: [x] }) => B.div(g, x)),
 };
@@ -53,7 +53,7 @@ export const sigmoid: ScalarOp<1> = {
   label: 'σ',
   arity: 1,
   jvp: 'elementwise',
-  scalar: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  scalar: (x) => (x >= 0 ? 1 / (1 + K.expOf(-x)) : K.expOf(x) / (1 + K.expOf(x))),
   array: ([x]) => K.sigmoid(x),
   backward: perInput((B, g, { out }) => B.sigmoidBackward(g, out)), // g·out(1 − out), one kernel (fused.ts)
 };

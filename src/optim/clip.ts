@@ -1,6 +1,6 @@
 /** @file clipGradNorm: scale gradients down so that their joint norm is at most a bound. */
 
-import { Node, type Raw } from '../engine/node.js';
+import { Node, type Raw, walking } from '../engine/node.js';
 import { activeRecorder, isShared } from '../ops/tape.js';
 import { checkRate } from './optimizer.js';
 
@@ -27,6 +27,11 @@ function partial(g: Raw, p: number): number {
  * opt.step();
  */
 export function clipGradNorm(params: readonly Node[], maxNorm: number, normType = 2): number {
+  if (walking) {
+    throw new TypeError(
+      'clipGradNorm: cannot change gradients while a backward pass runs (called from a hook?); clip after backward() returns',
+    );
+  }
   if (!Array.isArray(params))
     throw new TypeError('clipGradNorm: expected an array of parameters, e.g. model.parameters()');
   checkRate('clipGradNorm', 'maxNorm', maxNorm);

@@ -69,7 +69,7 @@ export class Value extends Node {
     return this.gradRaw as number | null;
   }
   set grad(v: number | null) {
-    this.gradData = v === null ? null : checkFinite('Value.grad', v, 'grad');
+    this.setGrad(v === null ? null : checkFinite('Value.grad', v, 'grad'), 'Value.grad');
   }
 
   /** The gradient as a Value: a graph of its own when it was computed with `createGraph`. */

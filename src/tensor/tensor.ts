@@ -179,7 +179,7 @@ export class Tensor extends Node {
         'assign a gradient of the same shape',
       );
     }
-    this.gradData = g;
+    this.setGrad(g, 'Tensor.grad');
     // A compiled step sets it again at every replay (null: forgotten, as zeroGrad).
     activeRecorder()?.storeGrad(this, g, false);
   }

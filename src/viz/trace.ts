@@ -121,7 +121,7 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
         index: i,
         local: local != null && c != null ? traced(local, arrays) : null,
         contribution: c == null ? null : traced(rawOf(c), arrays),
-        accumulated: p.acc === null ? null : traced(rawOf(p.acc), arrays),
+        accumulated: p.gradData === null ? null : traced(rawOf(p.gradData), arrays),
       };
     }
     steps.push({
