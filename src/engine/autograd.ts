@@ -2,7 +2,9 @@
 
 import { readOptions } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
-import { activeRecorder, COPY, runArray } from '../ops/tape.js';
+import { releasing } from '../kernels/released.js';
+import { activeRecorder, COPY, markShared, runArray } from '../ops/tape.js';
+import { anomalyMode } from './anomaly.js';
 import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
@@ -63,10 +65,12 @@ export function backwardFrom(
     (order, sums) => {
       // NOTE: a rule may hand one array to two inputs (add's g, g), and a reshape shares its data:
       // every stored gradient gets a buffer of its own, so editing one never changes another.
-      const owned = scalar ? null : new Set<ArrayBufferLike>([(seed.raw as NDArray).data.buffer]);
+      const owners = scalar
+        ? null
+        : new Owners([(seed.raw as NDArray).data.buffer], canShare(order, createGraph, observer));
       for (let k = 0; k < order.length; k++) {
         const g = sums[k]!;
-        if (g !== null) store(order[k]!, g, createGraph, owned);
+        if (g !== null) store(order[k]!, g, createGraph, owners);
       }
       if (!(retainGraph ?? createGraph) && !scalar) release(order);
     },
@@ -87,19 +91,72 @@ export function backwardOptions(
 }
 
 /**
- * A gradient whose array no other stored gradient (nor the seed) uses: a copy when it would be
- * shared. With `createGraph` the copy is recorded (`g·1`), so it stays differentiable.
+ * Whether gradients stored by this pass may share an array until `.grad` is read (see `Owners`):
+ * only when nothing but the stored gradients can hold the arrays the pass made, so that nothing can
+ * write into one before its `.grad` is read. A hook or an observer (a trace, the anomaly check) is
+ * handed the arrays and may keep them, and so may a rule written by the user (`customOp`); a
+ * compiled step's capture records its copies; a gradient recorded as a graph (`createGraph`) is
+ * copied by a recorded op.
  */
-function own(g: Grad, owned: Set<ArrayBufferLike> | null): Grad {
-  if (owned === null || typeof g === 'number') return g;
-  const raw = g instanceof Node ? g.raw : g;
-  if (typeof raw === 'number') return g;
-  let mine: Grad = g;
-  if (owned.has(raw.data.buffer)) {
-    mine = g instanceof Node ? withGradMode(true, () => graph.mul(g, 1)) : runArray(COPY, [raw]);
+function canShare(
+  order: readonly Node[],
+  createGraph: boolean,
+  observer: RuleObserver | null,
+): () => boolean {
+  let answer: boolean | null = null;
+  return () => {
+    answer ??=
+      !createGraph &&
+      observer === null &&
+      !anomalyMode &&
+      activeRecorder() === null &&
+      !order.some((n) => n.hooks !== null || n.op?.userRule === true);
+    return answer;
+  };
+}
+
+/**
+ * Which buffer each stored gradient of a pass uses, so that no two `.grad`s share one. The seed's
+ * buffer is the caller's: a gradient that uses it is copied at once. When two stored gradients use
+ * an array the pass made, both keep it, marked shared, and `.grad` hands each a copy when it is
+ * first read (see `unshared`): W4 stores five such gradients a step and reads none of them.
+ */
+class Owners {
+  /** The array that first took each buffer; null for the seed's. */
+  private readonly first = new Map<ArrayBufferLike, NDArray | null>();
+
+  constructor(
+    seeds: readonly ArrayBufferLike[],
+    private readonly mayShare: () => boolean,
+  ) {
+    for (const s of seeds) this.first.set(s, null);
   }
-  owned.add((mine instanceof Node ? (mine.raw as NDArray) : mine).data.buffer);
-  return mine;
+
+  /**
+   * `g`, or, when another stored gradient (or the seed) uses its buffer, a gradient that no other
+   * one changes: a copy (recorded as `g·1` with `createGraph`, so it stays differentiable), or `g`
+   * itself marked shared with the other.
+   */
+  own(g: Grad): Grad {
+    if (typeof g === 'number') return g;
+    const raw = g instanceof Node ? g.raw : g;
+    if (typeof raw === 'number') return g;
+    const buffer = raw.data.buffer;
+    const first = this.first.get(buffer);
+    if (first === undefined) {
+      this.first.set(buffer, raw);
+      return g;
+    }
+    if (first !== null && !(g instanceof Node) && this.mayShare()) {
+      markShared(first);
+      if (raw !== first) markShared(raw);
+      return g;
+    }
+    const mine = g instanceof Node ? withGradMode(true, () => graph.mul(g, 1)) : runArray(COPY, [raw]);
+    const copy = mine instanceof Node ? (mine.raw as NDArray) : mine;
+    this.first.set(copy.data.buffer, copy);
+    return mine;
+  }
 }
 
 /**
@@ -109,13 +166,15 @@ function own(g: Grad, owned: Set<ArrayBufferLike> | null): Grad {
  */
 function release(order: readonly Node[]): void {
   const stands = new Map<Node, Node | null>();
-  for (const n of order) {
-    for (let i = 0; i < n.arity; i++) {
-      const stand = stands.get(n.parent(i));
-      if (stand != null) n.relink(i, stand);
+  releasing(() => {
+    for (const n of order) {
+      for (let i = 0; i < n.arity; i++) {
+        const stand = stands.get(n.parent(i));
+        if (stand != null) n.relink(i, stand);
+      }
+      stands.set(n, n.op !== null ? n.releasedCopy() : n.requiresGrad ? null : leafStandIn(n));
     }
-    stands.set(n, n.op !== null ? n.releasedCopy() : n.requiresGrad ? null : leafStandIn(n));
-  }
+  });
   markReleaseDone();
 }
 
@@ -133,15 +192,16 @@ function leafStandIn(n: Node): Node | null {
   return stand;
 }
 
-function store(n: Node, g: Grad, createGraph: boolean, owned: Set<ArrayBufferLike> | null): void {
+function store(n: Node, g: Grad, createGraph: boolean, owners: Owners | null): void {
   const previous = n.isLeaf ? n.gradData : null;
   if (previous === null) {
-    n.gradData = own(g, owned);
+    n.gradData = owners === null ? g : owners.own(g);
   } else if (createGraph) {
     const before = previous instanceof Node ? previous : n.constant(previous);
     n.gradData = withGradMode(true, () => graph.add(before, g as Node));
   } else {
-    n.gradData = own(n.rawBackend.add(n.gradRaw!, g as Raw), owned);
+    const sum = n.rawBackend.add(n.gradRaw!, g as Raw);
+    n.gradData = owners === null ? sum : owners.own(sum);
   }
   if (n.isLeaf) activeRecorder()?.storeGrad(n, n.gradData, previous === null);
 }
@@ -168,8 +228,8 @@ export function gradOf(
   const createGraph = (o.createGraph as boolean | undefined) ?? false;
   const allowUnused = (o.allowUnused as boolean | undefined) ?? false;
   const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));
-  const owned = new Set<ArrayBufferLike>();
-  for (const s of seeds) if (typeof s.raw !== 'number') owned.add(s.raw.data.buffer);
+  const buffers = seeds.flatMap((s) => (typeof s.raw === 'number' ? [] : [s.raw.data.buffer]));
+  const owners = new Owners(buffers, () => false);
   return walk(
     outputs,
     seedsForWalk,
@@ -179,7 +239,7 @@ export function gradOf(
       for (let k = 0; k < order.length; k++) if (sumOf.has(order[k]!)) sumOf.set(order[k]!, sums[k]!);
       return inputs.map((x, i) => {
         const sum = sumOf.get(x)!;
-        const g = sum === null ? null : own(sum, owned);
+        const g = sum === null ? null : owners.own(sum);
         if (g === null && !allowUnused) {
           throw new TypeError(
             `grad: input ${i} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,

@@ -167,6 +167,7 @@ export function customOp(definition: CustomOpDefinition): CustomOp {
         : undefined,
     array: (xs: readonly NDArray[]) => forward(arrayBackend, ...xs),
     backward,
+    userRule: true,
     // a linear op's tangent is the op applied to the tangents (the backend has no method for it: `runOn`)
     jvp:
       jvp === 'linear'

@@ -34,7 +34,7 @@ export function normalizeAxes(
   ndim: number,
   op: string,
 ): number[] {
-  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (axis === undefined) return allAxes(ndim);
   if (typeof axis === 'number') return [normalizeAxis(axis, ndim, op)];
   if (!Array.isArray(axis)) {
     throw new TypeError(
@@ -49,6 +49,18 @@ export function normalizeAxes(
       );
     }
   }
+  return out;
+}
+
+/**
+ * `[0, 1, …, ndim − 1]`. A plain loop: `Array.from({ length })` takes V8's generic path, about a
+ * microsecond, once per full reduction (`mean()`, `sum()`).
+ *
+ * @example allAxes(3); // [0, 1, 2]
+ */
+export function allAxes(ndim: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) out.push(i);
   return out;
 }
 

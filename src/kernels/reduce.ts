@@ -1,7 +1,7 @@
 /** @file Reductions the autograd rules need: sumTo (the adjoint of broadcasting), max/min with their indices, and argmax. */
 
 import { AutogradError, fmt, type Shape, ShapeError } from '../errors.js';
-import { keepdimShape, normalizeAxis, squeezeAxes } from './axes.js';
+import { allAxes, keepdimShape, normalizeAxis, squeezeAxes } from './axes.js';
 import { broadcastOffsets, isBroadcastableTo } from './broadcast.js';
 import { alloc, NDArray, padShape, sizeOf, stridesOf } from './ndarray.js';
 
@@ -219,7 +219,7 @@ function sameNumber(a: number, b: number): boolean {
 
 function argAlong(x: NDArray, axis: number | undefined, keepdim: boolean, dir: 1 | -1, op: string): NDArray {
   if (axis === undefined) {
-    const all = Array.from({ length: x.ndim }, (_, i) => i);
+    const all = allAxes(x.ndim);
     const { index } = extremeTo(x, all, dir, op);
     const flat = alloc('float64', 1, op);
     flat[0] = index[0]!;

@@ -1,6 +1,6 @@
 /** @file What a released array keeps: its shape and the summaries of its data and gradient, no elements. */
 
-import { NDArray, sizeOf } from './ndarray.js';
+import { type Data, NDArray, sizeOf } from './ndarray.js';
 import { summarize, type TensorSummary } from './summary.js';
 
 const EMPTY64 = new Float64Array(0);
@@ -15,25 +15,61 @@ const FIELDS = 7;
 /** The numbers kept of `x` and its gradient `g`, in the order `unpack` reads them: one array, exact length. */
 function pack(x: NDArray, g: NDArray | null): number[] {
   if (x.size === 1) return g === null ? [x.data[0]!] : [x.data[0]!, g.data[0]!];
-  const s = summarize(x);
-  if (g === null) return [s.min, s.max, s.mean, s.std, s.norm, s.nanCount, s.infCount];
-  const t = summarize(g);
-  return [
-    s.min,
-    s.max,
-    s.mean,
-    s.std,
-    s.norm,
-    s.nanCount,
-    s.infCount,
-    t.min,
-    t.max,
-    t.mean,
-    t.std,
-    t.norm,
-    t.nanCount,
-    t.infCount,
-  ];
+  const out = new Array<number>(g === null ? FIELDS : 2 * FIELDS);
+  statsInto(out, 0, x);
+  if (g !== null) statsInto(out, FIELDS, g);
+  return out;
+}
+
+/**
+ * How many of the latest summaries a release remembers. A rule may hand one array to two inputs
+ * (add's g, g) and a reshape shares its data: such arrays are released close together, and are
+ * summarised once (the same typed array holds the same numbers, so the summary is the same).
+ */
+const RECENT = 32;
+const recentData: (Data | null)[] = new Array(RECENT).fill(null);
+const recentStats: number[] = new Array(RECENT * FIELDS).fill(0);
+let recentNext = 0;
+let remembering = false;
+
+/**
+ * Runs `release` (which makes ReleasedArrays) with summaries remembered across its arrays, then
+ * forgets them: an array may change after the release, so they are never kept beyond it.
+ */
+export function releasing(release: () => void): void {
+  remembering = true;
+  try {
+    release();
+  } finally {
+    remembering = false;
+    recentData.fill(null);
+  }
+}
+
+/** Writes the summary numbers of `a` into `out` from `at` on. */
+function statsInto(out: number[], at: number, a: NDArray): void {
+  const d = a.data;
+  if (remembering) {
+    for (let k = 0; k < RECENT; k++) {
+      if (recentData[k] !== d) continue;
+      for (let f = 0; f < FIELDS; f++) out[at + f] = recentStats[k * FIELDS + f]!;
+      return;
+    }
+  }
+  const s = summarize(a);
+  out[at] = s.min;
+  out[at + 1] = s.max;
+  out[at + 2] = s.mean;
+  out[at + 3] = s.std;
+  out[at + 4] = s.norm;
+  out[at + 5] = s.nanCount;
+  out[at + 6] = s.infCount;
+  if (remembering) {
+    const k = recentNext;
+    recentNext = (k + 1) % RECENT;
+    recentData[k] = d;
+    for (let f = 0; f < FIELDS; f++) recentStats[k * FIELDS + f] = out[at + f]!;
+  }
 }
 
 /**

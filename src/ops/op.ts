@@ -140,6 +140,11 @@ export interface AnyOp {
   readonly isIdentity?: (shape: Shape, attrs: any, dtype: DType) => boolean;
   // biome-ignore lint/suspicious/noExplicitAny: each op reads its own attribute type
   readonly describe?: (attrs: any) => string;
+  /**
+   * True for an op whose derivative rule is the user's code (`customOp`): its gradients may be
+   * arrays the user holds, so a pass stores copies of them at once (see `Owners` in engine/autograd.ts).
+   */
+  readonly userRule?: boolean;
 }
 
 /**

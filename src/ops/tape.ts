@@ -76,12 +76,28 @@ export function isReused(a: NDArray): boolean {
   return reused.has(a.data.buffer);
 }
 
+/** Gradient arrays that two stored gradients of one pass share (see `Owners` in engine/autograd.ts). */
+const shared = new WeakSet<NDArray>();
+
+/** Notes that `a` is the gradient of more than one node: `.grad` hands out copies of it. */
+export function markShared(a: NDArray): void {
+  shared.add(a);
+}
+
+/** Whether `a` is the gradient of more than one node (see `markShared`): never write into it. */
+export function isShared(a: NDArray): boolean {
+  return shared.has(a);
+}
+
 /**
- * A gradient as `.grad` hands it out: its own array, or, when a compiled step's tape rewrites that
- * array at every call (and no step is being captured), a copy, so that a `.grad` kept from one call
- * is not changed by the next, as eagerly, where each backward pass stores a new array.
+ * A gradient as `.grad` hands it out: its own array; or a copy when the array is shared with another
+ * node's gradient, or when a compiled step's tape rewrites it at every call (and no step is being
+ * captured), so that a `.grad` kept from one call is not changed by the next, as eagerly, where each
+ * backward pass stores a new array.
  */
 export function unshared<R>(g: R): R {
-  if (recorder !== null || !(g instanceof NDArray) || !isReused(g)) return g;
+  if (!(g instanceof NDArray)) return g;
+  if (shared.has(g)) return runArray(COPY, [g]) as R;
+  if (recorder !== null || !isReused(g)) return g;
   return COPY.array!([g], undefined) as R;
 }

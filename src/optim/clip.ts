@@ -1,7 +1,7 @@
 /** @file clipGradNorm: scale gradients down so that their joint norm is at most a bound. */
 
 import { Node, type Raw } from '../engine/node.js';
-import { activeRecorder } from '../ops/tape.js';
+import { activeRecorder, isShared } from '../ops/tape.js';
 import { checkRate } from './optimizer.js';
 
 /** Σ|g|ᵖ over one gradient (p = Infinity: the largest |g|). */
@@ -62,7 +62,8 @@ function clip(params: readonly Node[], maxNorm: number, normType: number, inPlac
       const scaled = p.rawBackend.mul(g, coef);
       const stored = p.storedGrad;
       const graph = stored instanceof Node && stored.requiresGrad;
-      if (inPlace && typeof g !== 'number' && !graph) {
+      // NOTE: an array two gradients share (see `isShared`) is scaled into a new one, once per gradient.
+      if (inPlace && typeof g !== 'number' && !graph && !isShared(g)) {
         g.data.set((scaled as typeof g).data);
       } else p.storedGrad = scaled;
     });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../../src/kernels/axes.js';
+import { allAxes, keepdimShape, normalizeAxes, normalizeAxis, squeezeAxes } from '../../src/kernels/axes.js';
 import { testProp } from './helpers.js';
 
 describe('normalizeAxis', () => {
@@ -67,4 +67,10 @@ describe('keepdimShape and squeezeAxes', () => {
     expect(squeezeAxes([2, 1, 4], [1])).toEqual([2, 4]);
     expect(squeezeAxes([2, 3], [0, 1])).toEqual([]);
   });
+});
+
+test('allAxes lists every axis in order, none for a 0-d array', () => {
+  expect(allAxes(0)).toEqual([]);
+  expect(allAxes(3)).toEqual([0, 1, 2]);
+  expect(normalizeAxes(undefined, 4, 'sum')).toEqual([0, 1, 2, 3]);
 });

@@ -1,0 +1,62 @@
+/**
+ * @file What one W4 release summarises: each array whose summary a released node keeps (data and
+ * gradient), and how many repeat an array met earlier in the same release (summarised once since
+ * gradients that share an array stay shared until `.grad` is read; before, each got a copy).
+ * Counts, not times. Run from the repository root: `npx tsx bench/probes/w4-release-dups.ts`.
+ */
+const cr = await import('../../src/index.js');
+const { topoSort } = await import('../../src/engine/topo.js');
+const { w4Data } = await import('../data.mjs');
+
+const d = w4Data();
+const X = cr.tensor(d.x);
+const Y = cr.tensor(d.y);
+const oneMinusY = cr.tensor(d.y.map(([v]: number[]) => [1 - v!]));
+const params = [d.w0, d.b0, d.w1, d.b1].map((v) => cr.tensor(v, { requiresGrad: true }));
+const [w0, b0, w1, b1] = params as [cr.Tensor, cr.Tensor, cr.Tensor, cr.Tensor];
+const opt = new cr.SGD(params, { lr: d.lr });
+for (let e = 0; e < 5; e++) {
+  opt.zeroGrad();
+  const h = X.matmul(w0).add(b0).sigmoid();
+  const yhat = h.matmul(w1).add(b1).sigmoid();
+  const E = Y.mul(yhat.log())
+    .add(oneMinusY.mul(yhat.neg().add(1).log()))
+    .mean()
+    .neg();
+  const order = topoSort([E]) as cr.Tensor[];
+  E.backward();
+  if (e < 4) {
+    opt.step();
+    continue;
+  }
+  type A = { data: Float64Array; shape: readonly number[] };
+  const seen: { a: A; what: string }[] = [];
+  let elements = 0;
+  let dupElements = 0;
+  for (const n of order) {
+    if (n.op === null) continue; // parameters stay; a constant's stand-in is made once, not per step
+    if (n.isReleased) continue;
+    const arrays: [string, A | null][] = [
+      ['data', n.raw as unknown as A],
+      ['grad', n.gradRaw as unknown as A | null],
+    ];
+    for (const [what, a] of arrays) {
+      if (a === null || a.data.length <= 1) continue;
+      const same = seen.find(
+        (s) =>
+          s.a.data.buffer === a.data.buffer &&
+          s.a.data.byteOffset === a.data.byteOffset &&
+          s.a.data.length === a.data.length,
+      );
+      elements += a.data.length;
+      if (same) dupElements += a.data.length;
+      console.log(
+        `${String(n.id).padStart(4)} ${(n.op?.name ?? 'leaf').padEnd(16)} ${what} [${a.shape}]${same ? `  = ${same.what}` : ''}`,
+      );
+      seen.push({ a, what: `${n.id} ${n.op?.name ?? 'leaf'} ${what}` });
+    }
+  }
+  console.log(
+    `${elements} elements summarised, ${dupElements} (${((100 * dupElements) / elements).toFixed(1)}%) repeat an array`,
+  );
+}
