@@ -36,7 +36,6 @@ globalThis.Int32Array = CountingInt32Array as Int32ArrayConstructor;
 
 const cr = await import('../../src/index.js');
 const { OPS } = await import('../../src/ops/table.js');
-const { w4Data } = await import('../data.mjs');
 
 // Count each op's array forward, whoever calls it: a Tensor method, a rule on the array backend, the
 // optimizer; and the array backend's subtraction when it is a kernel of its own rather than ops.
@@ -69,24 +68,14 @@ arrayBackend.sub = (x, y) => {
   return out;
 };
 
-const d = w4Data();
-const X = cr.tensor(d.x);
-const Y = cr.tensor(d.y);
-const oneMinusY = cr.tensor(d.y.map(([v]: number[]) => [1 - v!]));
-const params = [d.w0, d.b0, d.w1, d.b1].map((v) => cr.tensor(v, { requiresGrad: true }));
-const [w0, b0, w1, b1] = params as [cr.Tensor, cr.Tensor, cr.Tensor, cr.Tensor];
-const opt = new cr.SGD(params, { lr: d.lr });
+const w4 = (await import('./w4-model.js')).w4Model();
+const { opt } = w4;
 
 /** One epoch, as bench/libs/chainrule.mjs runs W4, with the phase recorded. */
 function epoch(): number {
   phase = 'forward';
   opt.zeroGrad();
-  const h = X.matmul(w0).add(b0).sigmoid();
-  const yhat = h.matmul(w1).add(b1).sigmoid();
-  const E = Y.mul(yhat.log())
-    .add(oneMinusY.mul(yhat.neg().add(1).log()))
-    .mean()
-    .neg();
+  const E = w4.loss();
   phase = 'backward';
   E.backward();
   phase = 'step';

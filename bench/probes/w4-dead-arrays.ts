@@ -7,16 +7,9 @@
 const cr = await import('../../src/index.js');
 const { topoSort } = await import('../../src/engine/topo.js');
 const nd = await import('../../src/kernels/ndarray.js');
-const { w4Data } = await import('../data.mjs');
 
 type Arr = { data: Float64Array | Float32Array };
-const d = w4Data();
-const X = cr.tensor(d.x);
-const Y = cr.tensor(d.y);
-const oneMinusY = cr.tensor(d.y.map(([v]: number[]) => [1 - v!]));
-const params = [d.w0, d.b0, d.w1, d.b1].map((v) => cr.tensor(v, { requiresGrad: true }));
-const [w0, b0, w1, b1] = params as [cr.Tensor, cr.Tensor, cr.Tensor, cr.Tensor];
-const opt = new cr.SGD(params, { lr: d.lr });
+const { params, opt, loss } = (await import('./w4-model.js')).w4Model();
 for (let e = 0; e < 5; e++) {
   const made: { data: Float64Array | Float32Array; op: string }[] = [];
   if (e === 4) {
@@ -27,12 +20,7 @@ for (let e = 0; e < 5; e++) {
     });
   }
   opt.zeroGrad();
-  const h = X.matmul(w0).add(b0).sigmoid();
-  const yhat = h.matmul(w1).add(b1).sigmoid();
-  const E = Y.mul(yhat.log())
-    .add(oneMinusY.mul(yhat.neg().add(1).log()))
-    .mean()
-    .neg();
+  const E = loss();
   const order = topoSort([E]) as cr.Tensor[];
   E.backward();
   nd.setAllocHook(null);

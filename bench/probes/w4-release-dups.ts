@@ -6,23 +6,11 @@
  */
 const cr = await import('../../src/index.js');
 const { topoSort } = await import('../../src/engine/topo.js');
-const { w4Data } = await import('../data.mjs');
 
-const d = w4Data();
-const X = cr.tensor(d.x);
-const Y = cr.tensor(d.y);
-const oneMinusY = cr.tensor(d.y.map(([v]: number[]) => [1 - v!]));
-const params = [d.w0, d.b0, d.w1, d.b1].map((v) => cr.tensor(v, { requiresGrad: true }));
-const [w0, b0, w1, b1] = params as [cr.Tensor, cr.Tensor, cr.Tensor, cr.Tensor];
-const opt = new cr.SGD(params, { lr: d.lr });
+const { opt, loss } = (await import('./w4-model.js')).w4Model();
 for (let e = 0; e < 5; e++) {
   opt.zeroGrad();
-  const h = X.matmul(w0).add(b0).sigmoid();
-  const yhat = h.matmul(w1).add(b1).sigmoid();
-  const E = Y.mul(yhat.log())
-    .add(oneMinusY.mul(yhat.neg().add(1).log()))
-    .mean()
-    .neg();
+  const E = loss();
   const order = topoSort([E]) as cr.Tensor[];
   E.backward();
   if (e < 4) {
