@@ -118,7 +118,7 @@ function asideIndex(n: Node): number {
   if (aside.at === null) {
     // NOTE: built on the first read during a walk (hooks, drawings from hooks), never on the hot path.
     const at = new Map<Node, number>();
-    aside.order.forEach((m, k) => at.set(m, k));
+    for (let k = 0; k < aside.order.length; k++) at.set(aside.order[k]!, k);
     aside.at = at;
   }
   return aside.at.get(n) ?? -1;
