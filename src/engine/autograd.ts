@@ -3,7 +3,7 @@
 import { readOptions } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { releasing } from '../kernels/released.js';
-import { activeRecorder, COPY, markShared, runArray } from '../ops/tape.js';
+import { activeRecorder, COPY, markShared, runArray, unshared } from '../ops/tape.js';
 import { anomalyMode } from './anomaly.js';
 import { type Grad, type RuleObserver, walk } from './backward.js';
 import { graph } from './graph-backend.js';
@@ -110,7 +110,7 @@ function canShare(
       observer === null &&
       !anomalyMode &&
       activeRecorder() === null &&
-      !order.some((n) => n.hooks !== null || n.op?.userRule === true);
+      !order.some((n) => (n.hooks !== null && n.hooks.length > 0) || n.op?.userRule === true);
     return answer;
   };
 }
@@ -197,7 +197,8 @@ function store(n: Node, g: Grad, createGraph: boolean, owners: Owners | null): v
   if (previous === null) {
     n.gradData = owners === null ? g : owners.own(g);
   } else if (createGraph) {
-    const before = previous instanceof Node ? previous : n.constant(previous);
+    // NOTE: the array kept from a plain pass may be shared with another node's: the graph gets a copy.
+    const before = previous instanceof Node ? previous : n.constant(unshared(previous));
     n.gradData = withGradMode(true, () => graph.add(before, g as Node));
   } else {
     const sum = n.rawBackend.add(n.gradRaw!, g as Raw);

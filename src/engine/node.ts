@@ -384,6 +384,9 @@ export abstract class Node {
   /**
    * This node's own gradient, what `.grad` shows: `gradData`, or while a walk that reached this node
    * runs (a hook reads it), the gradient set aside for it (see `setAside`). Writes go to the same place.
+   * For the library's own code: the array may be shared with another node's gradient until `.grad`
+   * is read (see `isShared`), so never write into it.
+   * @internal
    */
   get storedGrad(): Raw | Node | null {
     const k = asideIndex(this);
@@ -395,7 +398,11 @@ export abstract class Node {
     else aside!.grads[k] = g;
   }
 
-  /** The gradient's raw data, or null before any backward pass reached this node. */
+  /**
+   * The gradient's raw data, or null before any backward pass reached this node. For the library's
+   * own code, read only: the array may be shared with another node's (see `storedGrad`).
+   * @internal
+   */
   get gradRaw(): Raw | null {
     const g = aside === null ? this.gradData : this.storedGrad;
     return g instanceof Node ? g.raw : g;

@@ -156,3 +156,31 @@ describe('gradients a pass stored in one array', () => {
     }
   });
 });
+
+describe('a createGraph pass after a plain one', () => {
+  it('adds to a copy of a kept gradient that another node shares', () => {
+    const a = tensor([1, 2, 3], { requiresGrad: true });
+    const b = tensor([4, 5, 6], { requiresGrad: true });
+    const c = tensor([0.5, -1, 2]);
+    a.add(b).mul(c).sum().backward(); // a and b are handed one array: c·g
+    a.mul(a).sum().backward(undefined, { createGraph: true }); // a.grad = (kept) + 2a, as a graph
+    const kept = a.grad!.parents[0] as Tensor;
+    kept.copy_(tensor([100, 100, 100]));
+    expect(b.grad!.toArray()).toEqual([0.5, -1, 2]);
+  });
+});
+
+describe('a removed hook', () => {
+  it('no longer stops gradients from sharing an array', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.registerHook(() => undefined).remove();
+    const s = a.add(b);
+    s.mul(tensor([2, 2]))
+      .sum()
+      .backward();
+    expect(a.gradRaw).toBe(b.gradRaw); // shared until read
+    expect(a.grad!.toArray()).toEqual([2, 2]);
+    expect(b.grad!.toArray()).toEqual([2, 2]);
+  });
+});
