@@ -39,65 +39,30 @@ export function gemmStrided(
   bj: number,
   cOff = 0,
 ): void {
-  if (k > LONG_K) dots(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
-  else columns(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
-}
-
-/**
- * Long k: one element at a time. The sum is kept in C itself, as `gemm` keeps it, so a float32 C
- * rounds after every group as there (a local double would be more precise and differ in the last bit).
- */
-function dots(
-  a: Data,
-  b: Data,
-  c: Data,
-  m: number,
-  k: number,
-  n: number,
-  aOff: number,
-  ai: number,
-  ap: number,
-  bOff: number,
-  bp: number,
-  bj: number,
-  cOff: number,
-): void {
-  const a4 = 4 * ap;
-  const b4 = 4 * bp;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      const o = cOff + i * n + j;
-      let x = aOff + i * ai;
-      let y = bOff + j * bj;
-      let p = 0;
-      for (; p + 3 < k; p += 4, x += a4, y += b4) {
-        c[o]! +=
-          a[x]! * b[y]! +
-          a[x + ap]! * b[y + bp]! +
-          a[x + 2 * ap]! * b[y + 2 * bp]! +
-          a[x + 3 * ap]! * b[y + 3 * bp]!;
+  if (k > LONG_K) {
+    // Long k: one element at a time. The sum is kept in C itself, as `gemm` keeps it, so a float32 C
+    // rounds after every group as there (a local double would be more precise and differ in the last bit).
+    const a4 = 4 * ap;
+    const b4 = 4 * bp;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const o = cOff + i * n + j;
+        let x = aOff + i * ai;
+        let y = bOff + j * bj;
+        let p = 0;
+        for (; p + 3 < k; p += 4, x += a4, y += b4) {
+          c[o]! +=
+            a[x]! * b[y]! +
+            a[x + ap]! * b[y + bp]! +
+            a[x + 2 * ap]! * b[y + 2 * bp]! +
+            a[x + 3 * ap]! * b[y + 3 * bp]!;
+        }
+        for (; p < k; p++, x += ap, y += bp) c[o]! += a[x]! * b[y]!;
       }
-      for (; p < k; p++, x += ap, y += bp) c[o]! += a[x]! * b[y]!;
     }
+    return;
   }
-}
-
-/** Short k: for each group of rows of B and each column, one pass down the rows of A and C. */
-function columns(
-  a: Data,
-  b: Data,
-  c: Data,
-  m: number,
-  k: number,
-  n: number,
-  aOff: number,
-  ai: number,
-  ap: number,
-  bOff: number,
-  bp: number,
-  bj: number,
-  cOff: number,
-): void {
+  // Short k: for each group of rows of B and each column, one pass down the rows of A and C.
   let p = 0;
   for (; p + 3 < k; p += 4) {
     for (let j = 0; j < n; j++) {

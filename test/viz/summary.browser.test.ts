@@ -1,24 +1,15 @@
-/** @file The viewer of a graph summarised past maxNodes, in Chromium: group tooltips, stepping through groups, explain. */
-
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { valueMlp } from '../../examples/lesson/viz-models.js';
 import { toHtml } from '../../src/index.js';
 import { stageSummaryOf } from '../../src/viz/dot.js';
-import { describeBrowser, launchBrowser, openViewer, recordGradients } from '../support/browser.js';
+import { describeBrowser, openViewer, recordGradients, sharedBrowser } from '../support/browser.js';
 
 describeBrowser('the viewer of a graph past maxNodes', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   test('a 2-16-16-1 MLP with maxNodes 100: groups show statistics, steps light their group', async () => {
     const { loss } = valueMlp([2, 16, 16, 1]);
-    const { page, problems } = await openViewer(browser, await toHtml(loss, { maxNodes: 100 }));
+    const { page, problems } = await openViewer(browser(), await toHtml(loss, { maxNodes: 100 }));
     try {
       const summary = stageSummaryOf(loss, { maxNodes: 100 })!;
       const tanh = summary.groups.find((g) => g.role === 'op' && g.ops[0]![0] === 'tanh')!;
@@ -71,7 +62,7 @@ describeBrowser('the viewer of a graph past maxNodes', () => {
 
   test('a 784-128-10-1 MLP of Values without modules opens, with tooltips and no stepping', async () => {
     const { loss } = valueMlp([784, 128, 10, 1]);
-    const { page, problems } = await openViewer(browser, await toHtml(loss));
+    const { page, problems } = await openViewer(browser(), await toHtml(loss));
     try {
       expect(await page.textContent('[data-testid=step]')).toContain('stepping left out');
       const summary = stageSummaryOf(loss)!;

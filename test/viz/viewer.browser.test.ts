@@ -1,8 +1,7 @@
 /** @file The toHtml viewer in Debian's Chromium, opened from file://: stepping, explain, tooltips, no network. */
 
 import { inflateSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { lessonLoss, valueMlp } from '../../examples/lesson/viz-models.js';
 import { formatNumber } from '../../src/errors.js';
 import {
@@ -16,7 +15,7 @@ import {
   toHtml,
   type Value,
 } from '../../src/index.js';
-import { describeBrowser, launchBrowser, openViewer, recordGradients } from '../support/browser.js';
+import { describeBrowser, openViewer, recordGradients, sharedBrowser } from '../support/browser.js';
 
 /** Distinct byte values in a PNG's pixel data: a blank screenshot has a handful, a drawing many. */
 function pixelVariety(png: Buffer): number {
@@ -42,16 +41,13 @@ function nodesOf(root: Node): Map<string, Node> {
 }
 
 describeBrowser('the viewer in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   async function checkValueViewer(loss: Value, params: readonly Value[], names?: [string, Value][]) {
-    const { page, problems } = await openViewer(browser, await toHtml(loss, names ? { modules: names } : {}));
+    const { page, problems } = await openViewer(
+      browser(),
+      await toHtml(loss, names ? { modules: names } : {}),
+    );
     try {
       // from the first step to the last, by keys: every record then shows its .grad
       await page.keyboard.press('Home');
@@ -108,7 +104,7 @@ describeBrowser('the viewer in Chromium', () => {
     const [a] = model.layers as [Linear];
     const loss = mseLoss(model.forward(randn([4, 8])), randn([4, 3]));
     loss.backward(undefined, { retainGraph: true }); // the viewer traces the graph again
-    const { page, problems } = await openViewer(browser, await toHtml(loss, { modules: model }));
+    const { page, problems } = await openViewer(browser(), await toHtml(loss, { modules: model }));
     try {
       await page.hover(`#v${a.weight.id}`);
       const tip = (await page.textContent('[data-testid=tooltip]'))!;
