@@ -2,16 +2,19 @@
 
 import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
-import { allocate, type Data, type DType, NDArray, setAllocHook } from '../kernels/ndarray.js';
+import { allocate, type Data, type DType, NDArray, padShape, setAllocHook } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
 import {
   type ArrayKernel,
+  COPY,
   isReused,
   markReused,
   type Recorder,
   type SeenNode,
   setRecorder,
 } from '../ops/tape.js';
+import { expand, sumTo } from '../ops/shape.js';
+import { fusedGroups, fusedLoop, type Pointwise, type Sum } from './fuse.js';
 
 /** One step of a replay, in the order the capture ran them. */
 type Entry =
@@ -22,11 +25,15 @@ type Entry =
       readonly ins: readonly Operand<NDArray>[];
       readonly attrs: unknown;
       readonly made: readonly Data[];
+      /** The result it returned. */
+      readonly out: NDArray;
     }
+  /** Run a generated loop computing a run of elementwise kernel calls at once (see fuse.ts). */
+  | { readonly kind: 'loop'; readonly run: () => void; readonly calls: number }
   /** Refill an array the step made from plain numbers (it may have been written since). */
   | { readonly kind: 'constant'; readonly target: Data; readonly snapshot: Data }
-  /** Run JavaScript again: an optimizer step, an in-place write. */
-  | { readonly kind: 'host'; readonly action: () => void }
+  /** Run JavaScript again: an optimizer step, an in-place write (reading `reads`, arrays the step computed). */
+  | { readonly kind: 'host'; readonly action: () => void; readonly reads: readonly NDArray[] }
   /** Set a leaf's `.grad` as the backward pass (or zeroGrad) did. */
   | { readonly kind: 'grad'; readonly node: { gradData: unknown }; readonly grad: unknown };
 
@@ -39,8 +46,11 @@ type Origin = 'kernel' | 'constant' | 'external' | { readonly foreign: string };
  * first), so no array is allocated and no graph is built.
  */
 export class Program {
+  /** The tape as a replay runs it: runs of elementwise calls fused into loops (see `lower`). */
+  private readonly entries: readonly Entry[];
+
   constructor(
-    private readonly entries: readonly Entry[],
+    tape: readonly Entry[],
     /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
     private readonly freshLeaves: readonly Node[],
     /** Leaves the step itself made (`x.detach()` with requiresGrad set): new at each eager call, so null again. */
@@ -49,8 +59,11 @@ export class Program {
     private readonly guards: ReadonlyMap<SeenNode, boolean>,
     /** Every leaf whose `.grad` the tape sets. */
     private readonly gradLeaves: readonly Node[],
+    /** The arrays the step returns. */
+    outputs: readonly NDArray[],
   ) {
-    for (const e of entries) {
+    this.entries = lower(withoutDeadCopies(tape, outputs));
+    for (const e of tape) {
       if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
       else if (e.kind === 'constant') markReused(e.target.buffer);
     }
@@ -76,9 +89,9 @@ export class Program {
     return null;
   }
 
-  /** How many kernel calls a replay runs (for tests and for `compiled.stats`). */
+  /** How many kernel calls a replay runs, a fused loop counting as one (for tests and for `compiled.kernelCalls`). */
   get kernelCalls(): number {
-    return this.entries.filter((e) => e.kind === 'kernel').length;
+    return this.entries.filter((e) => e.kind === 'kernel' || e.kind === 'loop').length;
   }
 
   /** Runs the tape once. */
@@ -92,6 +105,9 @@ export class Program {
         case 'kernel':
           runKernel(e.kernel, e.ins, e.attrs, e.made);
           break;
+        case 'loop':
+          e.run();
+          break;
         case 'constant':
           e.target.set(e.snapshot);
           break;
@@ -104,6 +120,94 @@ export class Program {
       }
     }
   }
+}
+
+type KernelEntry = Extract<Entry, { kind: 'kernel' }>;
+
+/**
+ * The tape without the engine's copies that nothing after them reads. A backward pass copies a
+ * gradient that two nodes would share so that each stored `.grad` has its own array; a replay
+ * stores gradients only on leaves (its `grad` entries), so a copy for an inner node is never seen.
+ */
+function withoutDeadCopies(tape: readonly Entry[], outputs: readonly NDArray[]): Entry[] {
+  const read = new Set<ArrayBufferLike>(outputs.map((o) => o.data.buffer));
+  const kept: Entry[] = [];
+  for (let k = tape.length - 1; k >= 0; k--) {
+    const e = tape[k]!;
+    if (e.kind === 'kernel') {
+      if (e.kernel === COPY && !read.has(e.out.data.buffer)) continue;
+      for (const x of [...e.ins, ...arraysIn(e.attrs)]) if (typeof x !== 'number') read.add(x.data.buffer);
+    } else if (e.kind === 'host') {
+      for (const x of e.reads) read.add(x.data.buffer);
+    } else if (e.kind === 'grad') {
+      const raw = e.grad instanceof Node ? e.grad.raw : e.grad;
+      if (raw instanceof NDArray) read.add(raw.data.buffer);
+    }
+    kept.push(e);
+  }
+  return kept.reverse();
+}
+
+/** A kernel call as the fuser reads it, when it is elementwise (see fuse.ts), a sum or an expand; else null. */
+function fusable(e: KernelEntry): Fusable | null {
+  const { kernel, ins, made, out } = e;
+  if (kernel === sumTo) {
+    const x = ins[0] as NDArray;
+    const acc = made[0];
+    if (!(acc instanceof Float64Array) || made.length !== (out.data === acc ? 1 : 2)) return null;
+    return { name: 'sumTo', x, keep: padShape(out.shape, x.ndim), acc, out: out.data, entry: e };
+  }
+  if (made.length !== 1 || made[0] !== out.data) return null;
+  if (kernel === expand) return { name: 'expand', scalar: same, ins, out: out.data, shape: out.shape, entry: e };
+  let scalar = kernel.scalar;
+  if (scalar === undefined) return null;
+  if (kernel.scalar32 !== undefined) {
+    // NOTE: which input's dtype picks the kernel's rounding is the kernel's business: fuse only arrays of one dtype.
+    const arrays = ins.filter((x) => typeof x !== 'number');
+    if (arrays.length !== ins.length || arrays.some((x) => x.dtype !== arrays[0]!.dtype)) return null;
+    if (arrays[0]!.dtype === 'float32') scalar = kernel.scalar32;
+  }
+  return { name: kernel.name, scalar, ins, out: out.data, entry: e };
+}
+
+/** expand's per-element function: the element it repeats. */
+const same = (x: number): number => x;
+
+type Entered<T> = T & { readonly entry: KernelEntry };
+type Fusable = Entered<Pointwise> | Entered<Sum>;
+
+/**
+ * The tape as a replay runs it: each run of elementwise kernel calls (constants refilled between
+ * them move before the run: no call before a constant in the run reads it, since it did not exist
+ * yet) becomes generated loops (fuse.ts), which give the kernels' numbers bit for bit.
+ */
+function lower(tape: readonly Entry[]): Entry[] {
+  const out: Entry[] = [];
+  let run: Fusable[] = [];
+  const flush = () => {
+    for (const item of fusedGroups<Entered<Pointwise>, Entered<Sum>>(run)) {
+      if (!('calls' in item)) {
+        out.push(item.entry);
+        continue;
+      }
+      const loop = fusedLoop(item);
+      const calls = [...item.calls.map(({ call }) => call.entry), ...(item.sum ? [item.sum.call.entry] : [])];
+      if (loop !== null) out.push({ kind: 'loop', run: loop, calls: calls.length });
+      else out.push(...calls);
+    }
+    run = [];
+  };
+  for (const e of tape) {
+    const p = e.kind === 'kernel' ? fusable(e) : null;
+    if (p !== null) run.push(p);
+    else if (e.kind === 'constant' && run.length > 0) out.push(e);
+    else {
+      flush();
+      out.push(e);
+    }
+  }
+  flush();
+  return out;
 }
 
 let handing: readonly Data[] = [];
@@ -208,7 +312,7 @@ export class Capture implements Recorder {
     const older = [...this.leaves].filter(([node]) => node.id < this.startId);
     const fresh = older.filter(([, f]) => f).map(([node]) => node);
     const inner = [...this.leaves.keys()].filter((node) => node.id >= this.startId);
-    return new Program(this.entries, fresh, inner, this.guards, [...this.leaves.keys()]);
+    return new Program(this.entries, fresh, inner, this.guards, [...this.leaves.keys()], outputs);
   }
 
   private allocate(dtype: DType, n: number, op: string, constant: boolean): Data {
@@ -263,7 +367,7 @@ export class Capture implements Recorder {
         'its kernel returned an array that alloc() did not make and that is no view of an input; compile cannot replay it',
       );
     }
-    if (made.length > 0) this.entries.push({ kind: 'kernel', kernel, ins, attrs, made });
+    if (made.length > 0) this.entries.push({ kind: 'kernel', kernel, ins, attrs, made, out });
     return out;
   }
 
@@ -287,7 +391,7 @@ export class Capture implements Recorder {
       setRecorder(this);
       setAllocHook(this.hook);
     }
-    this.entries.push({ kind: 'host', action });
+    this.entries.push({ kind: 'host', action, reads });
   }
 
   storeGrad(node: { gradData: unknown }, grad: unknown, fresh: boolean): void {

@@ -36,12 +36,7 @@ export function unary(x: NDArray, name: UnaryName): NDArray {
       for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
       break;
     case 'sigmoid':
-      // NOTE: two forms so that exp never overflows: e^-x for x >= 0, e^x otherwise.
-      for (let i = 0; i < n; i++) {
-        const v = src[i]!;
-        const e = expOf(-Math.abs(v));
-        out[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
-      }
+      for (let i = 0; i < n; i++) out[i] = sigmoidOf(src[i]!);
       break;
     case 'relu':
       // NOTE: Math.max keeps NaN as NaN (as PyTorch does) and turns -0 into 0.
@@ -126,6 +121,15 @@ export function neg(x: NDArray): NDArray {
 /** -1, 0 or 1 by the sign of each element; sign(0) = 0, sign(NaN) = NaN. @example sign(x) */
 export function sign(x: NDArray): NDArray {
   return unary(x, 'sign');
+}
+
+/**
+ * 1 / (1 + e⁻ˣ) for one number, in two forms so that exp never overflows: 1 / (1 + e⁻ˣ) for x ≥ 0,
+ * eˣ / (1 + eˣ) otherwise (one call to exp, so that it inlines into a loop).
+ */
+export function sigmoidOf(x: number): number {
+  const e = expOf(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 /** log(1 + eˣ) for one number, without overflow or cancellation: max(x, 0) + log1p(e^−|x|). */

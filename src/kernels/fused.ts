@@ -25,6 +25,19 @@ function composed(dy: ArrayOrNumber, v: ArrayOrNumber, name: FusedName): NDArray
   }
 }
 
+const r = Math.fround;
+
+/** dy · (y · (1 − y)) for one element. */
+export const sigmoidBackwardOf = (dy: number, y: number): number => dy * (y * (1 - y));
+/** dy · (y · (1 − y)) for one element of a float32 y, each step rounded to float32 as a kernel stores it. */
+export const sigmoidBackwardOf32 = (dy: number, y: number): number => dy * r(y * r(1 - y));
+/** dy · (1 − y²) for one element. */
+export const tanhBackwardOf = (dy: number, y: number): number => dy * (1 - y * y);
+/** dy · (1 − y²) for one element of a float32 y, each step rounded to float32 as a kernel stores it. */
+export const tanhBackwardOf32 = (dy: number, y: number): number => dy * r(1 - r(y * y));
+/** dy · [x > 0] for one element: a product, not a select, so that ∞·0 is NaN and −1·0 is −0 as in the composition. */
+export const reluBackwardOf = (dy: number, x: number): number => dy * +(x > 0);
+
 /**
  * `name` on two arrays of one shape, in one loop. The factor that depends on `y` alone is rounded to
  * y's dtype after each step (Math.fround for float32), as the separate kernels store it, so the result
@@ -39,21 +52,17 @@ export function fusedBackward(dy: ArrayOrNumber, y: ArrayOrNumber, name: FusedNa
   const n = v.length;
   const out = alloc(resultDType(dy, y), n);
   const f32 = y.dtype === 'float32';
-  const r = Math.fround;
   switch (name) {
     case 'sigmoidBackward':
-      // dy · (y · (1 − y))
-      if (f32) for (let i = 0; i < n; i++) out[i] = d[i]! * r(v[i]! * r(1 - v[i]!));
-      else for (let i = 0; i < n; i++) out[i] = d[i]! * (v[i]! * (1 - v[i]!));
+      if (f32) for (let i = 0; i < n; i++) out[i] = sigmoidBackwardOf32(d[i]!, v[i]!);
+      else for (let i = 0; i < n; i++) out[i] = sigmoidBackwardOf(d[i]!, v[i]!);
       break;
     case 'tanhBackward':
-      // dy · (1 − y²)
-      if (f32) for (let i = 0; i < n; i++) out[i] = d[i]! * r(1 - r(v[i]! * v[i]!));
-      else for (let i = 0; i < n; i++) out[i] = d[i]! * (1 - v[i]! * v[i]!);
+      if (f32) for (let i = 0; i < n; i++) out[i] = tanhBackwardOf32(d[i]!, v[i]!);
+      else for (let i = 0; i < n; i++) out[i] = tanhBackwardOf(d[i]!, v[i]!);
       break;
     case 'reluBackward':
-      // dy · [x > 0]: a product, not a select, so that ∞·0 is NaN and −1·0 is −0 as in the composition
-      for (let i = 0; i < n; i++) out[i] = d[i]! * +(v[i]! > 0);
+      for (let i = 0; i < n; i++) out[i] = reluBackwardOf(d[i]!, v[i]!);
       break;
   }
   return new NDArray(out, y.shape);

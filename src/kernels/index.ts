@@ -31,6 +31,7 @@ export {
   neg,
   relu,
   sigmoid,
+  sigmoidOf,
   sign,
   sin,
   softplus,
@@ -42,7 +43,18 @@ export {
 } from './elementwise.js';
 export { expOf, logOf } from './fast-math.js';
 export { formatArray } from './format.js';
-export { type FusedName, fusedBackward, reluBackward, sigmoidBackward, tanhBackward } from './fused.js';
+export {
+  type FusedName,
+  fusedBackward,
+  reluBackward,
+  reluBackwardOf,
+  sigmoidBackward,
+  sigmoidBackwardOf,
+  sigmoidBackwardOf32,
+  tanhBackward,
+  tanhBackwardOf,
+  tanhBackwardOf32,
+} from './fused.js';
 // issue 11: scans and indexing along an axis
 export { checkIndex, checkPositions, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';

@@ -14,7 +14,8 @@ export const sigmoidBackward: ScalarOp<2> = {
   label: 'σ′',
   arity: 2,
   jvp: 'elementwise',
-  scalar: (dy, y) => dy * (y * (1 - y)),
+  scalar: K.sigmoidBackwardOf,
+  scalar32: K.sigmoidBackwardOf32,
   array: ([dy, y]) => K.sigmoidBackward(dy, y),
   backward: perInput(
     (B, g, { ins: [, y] }) => B.sigmoidBackward(g, y),
@@ -28,7 +29,8 @@ export const tanhBackward: ScalarOp<2> = {
   label: 'tanh′',
   arity: 2,
   jvp: 'elementwise',
-  scalar: (dy, y) => dy * (1 - y * y),
+  scalar: K.tanhBackwardOf,
+  scalar32: K.tanhBackwardOf32,
   array: ([dy, y]) => K.tanhBackward(dy, y),
   backward: perInput(
     (B, g, { ins: [, y] }) => B.tanhBackward(g, y),
@@ -43,7 +45,7 @@ export const reluBackward: ScalarOp<2> = {
   label: 'relu′',
   arity: 2,
   jvp: 'elementwise',
-  scalar: (dy, x) => dy * +(x > 0),
+  scalar: K.reluBackwardOf,
   array: ([dy, x]) => K.reluBackward(dy, x),
   backward: perInput((B, g, { ins: [, x] }) => B.reluBackward(g, x), null),
 };

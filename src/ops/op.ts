@@ -108,8 +108,17 @@ export interface Op<A, N extends Arity> {
   /** What a drawing shows (`*`). */
   readonly label: string;
   readonly arity: N;
-  /** Forward on plain numbers, for `Value`. Absent for tensor-only ops. */
+  /**
+   * Forward on plain numbers, for `Value`. Absent for tensor-only ops. `array` applies it to each
+   * element of its inputs broadcast together, the result stored in the output's dtype (a test checks
+   * it, and `compile` fuses such calls on that ground), except where `scalar32` says otherwise.
+   */
   readonly scalar?: ScalarForward<N>;
+  /**
+   * What `array` computes per element when its inputs are float32 arrays, where that is not `scalar`
+   * rounded once: a fused backward kernel rounds each step as the kernels it replaces would.
+   */
+  readonly scalar32?: ScalarForward<N>;
   /** Forward on arrays, for `Tensor`. */
   readonly array?: (xs: Ins<NDArray, N>, attrs: A) => NDArray;
   /** The derivative rule; `null` for ops that have no gradient (comparisons, argmax). */

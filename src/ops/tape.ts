@@ -9,6 +9,14 @@ export interface ArrayKernel {
   readonly name: string;
   // biome-ignore lint/suspicious/noExplicitAny: each kernel reads its own attribute type
   array?(xs: readonly Operand<NDArray>[], attrs: any): NDArray;
+  /**
+   * For an elementwise kernel: the function `array` applies to each element of its inputs broadcast
+   * together (the result stored in its dtype), so that a replay may fuse runs of such calls into one
+   * loop (compile/fuse.ts); `scalar32` is the one for float32 inputs when that differs (see `Op`).
+   * test/ops/forwards.test.ts checks every kernel that has one.
+   */
+  readonly scalar?: (...xs: number[]) => number;
+  readonly scalar32?: (...xs: number[]) => number;
 }
 
 /** A node as the recorder sees it: enough to tell whether it existed before a capture began. */
@@ -55,7 +63,7 @@ export function runArray(kernel: ArrayKernel, ins: readonly Operand<NDArray>[], 
 }
 
 /** x − y in one kernel (see `arrayBackend.sub`). */
-export const SUB: ArrayKernel = { name: 'sub', array: ([x, y]) => K.sub(x!, y!) };
+export const SUB: ArrayKernel = { name: 'sub', array: ([x, y]) => K.sub(x!, y!), scalar: (x, y) => x - y };
 
 /** A copy of x in a new array: a stored gradient that would share its array with another. */
 export const COPY: ArrayKernel = {

@@ -53,7 +53,7 @@ export const sigmoid: ScalarOp<1> = {
   label: 'σ',
   arity: 1,
   jvp: 'elementwise',
-  scalar: (x) => (x >= 0 ? 1 / (1 + K.expOf(-x)) : K.expOf(x) / (1 + K.expOf(x))),
+  scalar: K.sigmoidOf,
   array: ([x]) => K.sigmoid(x),
   backward: perInput((B, g, { out }) => B.sigmoidBackward(g, out)), // g·out(1 − out), one kernel (fused.ts)
 };

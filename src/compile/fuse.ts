@@ -1,0 +1,246 @@
+/**
+ * @file Runs of elementwise kernel calls of a tape fused into one generated loop each: every element
+ * of every call computed in turn, by the op's own per-element function, and stored where the call
+ * stored it, so that a replay gives the kernels' numbers bit for bit with one pass instead of one per call.
+ */
+
+import { broadcastShapes, broadcastStrides } from '../kernels/broadcast.js';
+import { type Data, type NDArray, sizeOf } from '../kernels/ndarray.js';
+import type { Operand } from '../ops/op.js';
+
+/**
+ * A kernel call the fuser may take: an op applying `scalar` to its inputs broadcast together (or,
+ * given `shape`, broadcast to it: `expand`), into `out`.
+ */
+export interface Pointwise {
+  readonly name: string;
+  readonly scalar: (...xs: number[]) => number;
+  readonly ins: readonly Operand<NDArray>[];
+  readonly out: Data;
+  readonly shape?: readonly number[];
+}
+
+/**
+ * A `sumTo` call: `x` summed in float64 into `acc`, over every element or down the columns of its
+ * last axis (`keep`, padded to x's rank), then copied into `out` when that is a float32 array.
+ */
+export interface Sum {
+  readonly name: 'sumTo';
+  readonly x: NDArray;
+  readonly keep: readonly number[];
+  readonly acc: Float64Array;
+  readonly out: Data;
+}
+
+/** Where one input of a fused loop reads: element `r·row + c·col` of `data`, or the number `value`. */
+type Read =
+  | { readonly kind: 'array'; readonly data: Data; readonly row: number; readonly col: number }
+  | { readonly kind: 'number'; readonly value: number }
+  /** The result of an earlier call of the same loop, at this very element. */
+  | { readonly kind: 'member'; readonly index: number };
+
+/** One fused loop: calls whose outputs all have `shape`, run element by element. */
+export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
+  readonly shape: readonly number[];
+  readonly rows: number;
+  readonly cols: number;
+  readonly calls: { readonly call: T; readonly reads: readonly Read[] }[];
+  /** A sum of one call's result that ends the loop: of every element, or of each column. */
+  sum: { readonly call: S; readonly of: number; readonly columns: boolean } | null;
+}
+
+/**
+ * The output shape of an elementwise call with its index mapping as two strides (rows × last axis),
+ * or null when its inputs broadcast in a way two strides cannot say (then it runs as its own kernel).
+ */
+function outShape(call: Pointwise): readonly number[] | null {
+  let shape: readonly number[] = call.shape ?? [];
+  for (const x of call.ins) if (typeof x !== 'number') shape = broadcastShapes(shape, x.shape, call.name);
+  return sizeOf(shape) === call.out.length && call.out.length > 0 ? shape : null;
+}
+
+/** The two strides by which an array of `shape`, broadcast to `target`, is read; null if there are none. */
+function strides2d(shape: readonly number[], target: readonly number[]): { row: number; col: number } | null {
+  const nd = target.length;
+  if (nd === 0) return { row: 0, col: 0 };
+  const st = broadcastStrides(shape, nd);
+  const col = target[nd - 1] === 1 ? 0 : st[nd - 1]!;
+  // The first leading axis longer than 1 (from the right) gives the step per row; every other must
+  // step by that times the rows it spans in the output, or the two strides cannot say where to read.
+  let row: number | null = null;
+  for (let d = nd - 2, span = 1; d >= 0; d--) {
+    const size = target[d]!;
+    if (size !== 1) {
+      row ??= st[d]!;
+      if (st[d]! !== row * span) return null;
+    }
+    span *= size;
+  }
+  return { row: row ?? 0, col };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Splits `calls` (consecutive elementwise calls and sums of a tape) into runs that one loop can
+ * compute: the same output shape, inputs read by two strides, and any input an earlier call of the
+ * run made read at the element being computed (anything else needs that call's whole result first).
+ * A sum of a result of the run, over everything or down the columns, ends it (its value is whole only
+ * after the loop); the loop adds each element in the order the kernel does, so the sum is the same.
+ */
+export function fusedGroups<T extends Pointwise, S extends Sum>(calls: readonly (T | S)[]): (Group<T, S> | T | S)[] {
+  const out: (Group<T, S> | T | S)[] = [];
+  let group: Group<T, S> | null = null;
+  const close = () => {
+    if (group !== null) {
+      const only = group.calls.length === 1 && group.sum === null;
+      out.push(only ? group.calls[0]!.call : group);
+    }
+    group = null;
+  };
+  for (const call of calls) {
+    if (isSum(call)) {
+      const taken = group !== null && sumIn(group, call);
+      if (!taken) {
+        close();
+        out.push(call);
+      }
+      close();
+      continue;
+    }
+    const shape = outShape(call);
+    if (shape === null) {
+      close();
+      out.push(call);
+      continue;
+    }
+    let reads = group !== null && sameShape(group.shape, shape) ? readsIn(group, call, shape) : null;
+    if (reads === null) {
+      close();
+      const fresh: Group<T, S> = {
+        shape,
+        rows: sizeOf(shape.slice(0, -1)),
+        cols: shape.at(-1) ?? 1,
+        calls: [],
+        sum: null,
+      };
+      reads = readsIn(fresh, call, shape);
+      if (reads === null) {
+        out.push(call);
+        continue;
+      }
+      group = fresh;
+    }
+    (group as Group<T, S>).calls.push({ call, reads });
+  }
+  close();
+  return out;
+}
+
+function isSum(call: Pointwise | Sum): call is Sum {
+  return 'keep' in call;
+}
+
+/** Adds `sum` to `group` when it sums a whole result of the group over everything or down its columns. */
+function sumIn<S extends Sum>(group: Group<Pointwise, S>, sum: S): boolean {
+  const x = sum.x;
+  const of = group.calls.findIndex((m) => m.call.out === x.data);
+  if (of < 0 || !sameShape(x.shape, group.shape)) return false;
+  const nd = group.shape.length;
+  const leading = sum.keep.slice(0, -1).every((d) => d === 1);
+  const last = sum.keep.at(-1) ?? 1;
+  if (!leading || (last !== 1 && last !== group.shape[nd - 1])) return false;
+  group.sum = { call: sum, of, columns: last !== 1 && group.cols > 1 };
+  return true;
+}
+
+/** How `call` reads each input inside `group`, or null when it cannot join it. */
+function readsIn(group: Group<Pointwise, Sum>, call: Pointwise, shape: readonly number[]): Read[] | null {
+  const reads: Read[] = [];
+  for (const x of call.ins) {
+    if (typeof x === 'number') {
+      reads.push({ kind: 'number', value: x });
+      continue;
+    }
+    const made = group.calls.findIndex((m) => m.call.out.buffer === x.data.buffer);
+    if (made >= 0) {
+      const m = group.calls[made]!.call.out;
+      const whole =
+        x.data.byteOffset === m.byteOffset && x.data.length === m.length && sameShape(x.shape, shape);
+      if (!whole) return null;
+      reads.push({ kind: 'member', index: made });
+      continue;
+    }
+    const s = strides2d(x.shape, shape);
+    if (s === null) return null;
+    reads.push({ kind: 'array', data: x.data, ...s });
+  }
+  return reads;
+}
+
+/**
+ * A function running `group`'s loop on its arrays, or null where code cannot be generated (a page
+ * whose Content-Security-Policy forbids `new Function`): then each call runs as its own kernel.
+ */
+export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
+  const bound: unknown[] = [];
+  const bind = (v: unknown): string => {
+    let i = bound.indexOf(v);
+    if (i < 0) i = bound.push(v) - 1;
+    return `b${i}`;
+  };
+  const nested = group.rows > 1 && group.cols > 1;
+  const at = (row: number, col: number): string => {
+    if (!nested) return group.rows > 1 ? term('i', row) : term('i', col);
+    const parts = [term('r', row), term('c', col)].filter((p) => p !== '0');
+    return parts.length === 0 ? '0' : parts.join(' + ');
+  };
+  const body: string[] = [];
+  group.calls.forEach(({ call, reads }, k) => {
+    const args = reads.map((rd) => {
+      if (rd.kind === 'member') return `t${rd.index}`;
+      if (rd.kind === 'number') return bind(rd.value);
+      return `${bind(rd.data)}[${at(rd.row, rd.col)}]`;
+    });
+    const value = `${bind(call.scalar)}(${args.join(', ')})`;
+    // NOTE: a float32 output holds the result rounded; the next call reads what the kernel would read.
+    body.push(`const t${k} = ${call.out instanceof Float32Array ? `fround(${value})` : value};`);
+    body.push(`${bind(call.out)}[i] = t${k};`);
+  });
+  const before: string[] = [];
+  const after: string[] = [];
+  const sum = group.sum;
+  if (sum !== null) {
+    // NOTE: the kernel's order: each column (or everything) from 0, element after element, in float64.
+    const acc = bind(sum.call.acc);
+    if (sum.columns) {
+      before.push(`${acc}.fill(0);`);
+      body.push(`${acc}[${nested ? 'c' : 'i'}] += t${sum.of};`);
+    } else {
+      before.push('let s = 0;');
+      body.push(`s += t${sum.of};`);
+      after.push(`${acc}[0] = s;`);
+    }
+    if (sum.call.out !== sum.call.acc) after.push(`${bind(sum.call.out)}.set(${acc});`);
+  }
+  const loop = nested
+    ? `for (let r = 0, i = 0; r < ${group.rows}; r++) for (let c = 0; c < ${group.cols}; c++, i++) {\n${body.join('\n')}\n}`
+    : `for (let i = 0; i < ${group.rows * group.cols}; i++) {\n${body.join('\n')}\n}`;
+  const source = `const fround = Math.fround;\n${bound.map((_, i) => `const b${i} = fns[${i}];`).join('\n')}\nreturn () => {\n${[...before, loop, ...after].join('\n')}\n};`;
+  // NOTE: one function per loop, never shared: each keeps its own type feedback (its arrays' element
+  // types, the one op it calls at each site), so V8 inlines the per-element functions.
+  let factory: (fns: readonly unknown[]) => () => void;
+  try {
+    factory = new Function('fns', source) as typeof factory;
+  } catch {
+    return null;
+  }
+  return factory(bound);
+}
+
+/** `index·stride` as source text, folded where the stride is 0 or 1. */
+function term(index: string, stride: number): string {
+  return stride === 0 ? '0' : stride === 1 ? index : `${index} * ${stride}`;
+}

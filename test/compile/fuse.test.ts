@@ -1,0 +1,168 @@
+/**
+ * @file A replay fuses runs of elementwise kernel calls into generated loops (compile/fuse.ts): on
+ * random chains of elementwise ops, broadcast operands and both dtypes, the compiled step still gives
+ * the eager step's numbers bit for bit (sums of a run's results and expands included), and it does
+ * run fewer kernel calls.
+ */
+
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { compile, type DType, randn, SGD, type Tensor } from '../../src/index.js';
+import { expectSameAsEager } from './same-as-eager.js';
+
+const UNARY = [
+  'exp',
+  'log',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'abs',
+  'sqrt',
+  'neg',
+  'sin',
+  'cos',
+  'log1p',
+  'expm1',
+  'softplus',
+] as const;
+const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+
+/** One op of a chain: a unary op, or a binary op whose other operand is a parameter, an earlier result or a number. */
+type Step =
+  | { readonly kind: 'unary'; readonly op: (typeof UNARY)[number] }
+  | {
+      readonly kind: 'binary';
+      readonly op: (typeof BINARY)[number];
+      readonly other: Other;
+      readonly swap: boolean;
+    };
+type Other =
+  | { readonly kind: 'param'; readonly shape: 'full' | 'row' | 'column' | 'scalar' }
+  | { readonly kind: 'earlier'; readonly back: number }
+  | { readonly kind: 'number'; readonly value: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('unary' as const), op: fc.constantFrom(...UNARY) }),
+  fc.record({
+    kind: fc.constant('binary' as const),
+    op: fc.constantFrom(...BINARY),
+    other: fc.oneof(
+      fc.record({
+        kind: fc.constant('param' as const),
+        shape: fc.constantFrom('full' as const, 'row' as const, 'column' as const, 'scalar' as const),
+      }),
+      fc.record({ kind: fc.constant('earlier' as const), back: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ kind: fc.constant('number' as const), value: fc.constantFrom(0.5, 2, -1, 0) }),
+    ),
+    swap: fc.boolean(),
+  }),
+);
+
+/** Shapes of a parameter broadcast against [rows, cols]. */
+function paramShape(shape: 'full' | 'row' | 'column' | 'scalar', rows: number, cols: number): number[] {
+  return { full: [rows, cols], row: [cols], column: [rows, 1], scalar: [] }[shape];
+}
+
+/**
+ * A training step running `chain` on x (its parameters trained by SGD), with its loss the sum of the
+ * last result; the parameters are of x's dtype or (`paramDType`) another, so that results mix them.
+ */
+function world(
+  chain: readonly Step[],
+  rows: number,
+  cols: number,
+  dtype: DType,
+  paramDType: DType,
+  reduce: 'sum' | 'columns' | 'mean',
+) {
+  return () => {
+    const x = randn([rows, cols], { dtype, requiresGrad: true });
+    const params = chain.map((s) =>
+      s.kind === 'binary' && s.other.kind === 'param'
+        ? randn(paramShape(s.other.shape, rows, cols), { dtype: paramDType, requiresGrad: true })
+        : null,
+    );
+    const leaves = [x, ...params.filter((p): p is Tensor => p !== null)];
+    const opt = new SGD(leaves, { lr: 0.01 });
+    const step = () => {
+      opt.zeroGrad();
+      const results: Tensor[] = [x];
+      chain.forEach((s, i) => {
+        const last = results.at(-1)!;
+        if (s.kind === 'unary') {
+          results.push(last[s.op]());
+          return;
+        }
+        const o = s.other;
+        const other =
+          o.kind === 'param' ? params[i]! : o.kind === 'earlier' ? (results.at(-o.back) ?? x) : o.value;
+        const [a, b] = s.swap && typeof other !== 'number' ? [other, last] : [last, other];
+        results.push(a[s.op](b as Tensor));
+      });
+      const last = results.at(-1)!;
+      const loss =
+        reduce === 'sum' ? last.sum() : reduce === 'mean' ? last.mean() : last.sum(0).mul(last.sum(0)).sum();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+    return { step, args: () => [], state: () => leaves.flatMap((p) => [p, p.grad]) };
+  };
+}
+
+describe('fused replay', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('gives the eager numbers bit for bit on random elementwise chains, broadcasting, both dtypes and mixed', () => {
+    const dtype = fc.constantFrom<DType>('float64', 'float32');
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        dtype,
+        dtype,
+        fc.constantFrom('sum' as const, 'columns' as const, 'mean' as const),
+        (chain, rows, cols, xd, pd, reduce) => expectSameAsEager(world(chain, rows, cols, xd, pd, reduce), 3),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('runs a chain as one loop: fewer kernel calls than the eager step makes', () => {
+    const x = randn([4, 3]);
+    const b = randn([3]);
+    const f = compile((t: Tensor) => t.add(b).sigmoid().mul(2).neg().exp());
+    const want = f.eager(x);
+    f(x);
+    const got = f(x);
+    expect([...got.array.data]).toEqual([...want.array.data]);
+    expect(f.kernelCalls).toEqual([1]);
+  });
+
+  it('runs a call whose operand needs more than two strides as its own kernel, and fuses the rest', () => {
+    // [2, 1, 3] and [1, 4, 3] broadcast to [2, 4, 3] are read by three strides: mul and add run alone;
+    // exp, the second exp (of the argument, not of a result of the run) and their product make one loop.
+    const x = randn([2, 4, 3]);
+    const y = randn([2, 1, 3]);
+    const z = randn([1, 4, 3]);
+    const f = compile((t: Tensor) => t.mul(y).add(z).exp().mul(t.exp()));
+    const want = f.eager(x);
+    f(x);
+    expect([...f(x).array.data]).toEqual([...want.array.data]);
+    expect(f.kernelCalls).toEqual([3]);
+  });
+
+  it('runs each call as its own kernel where code cannot be generated (a Content-Security-Policy without eval)', () => {
+    vi.stubGlobal('Function', () => {
+      throw new EvalError('Refused to evaluate a string as JavaScript');
+    });
+    const x = randn([4, 3]);
+    const b = randn([3]);
+    const f = compile((t: Tensor) => t.add(b).sigmoid().mul(2));
+    const want = f.eager(x);
+    f(x);
+    expect([...f(x).array.data]).toEqual([...want.array.data]);
+    expect(f.kernelCalls).toEqual([3]);
+  });
+});
