@@ -229,15 +229,41 @@ export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
     ? `for (let r = 0, i = 0; r < ${group.rows}; r++) for (let c = 0; c < ${group.cols}; c++, i++) {\n${body.join('\n')}\n}`
     : `for (let i = 0; i < ${group.rows * group.cols}; i++) {\n${body.join('\n')}\n}`;
   const source = `const fround = Math.fround;\n${bound.map((_, i) => `const b${i} = fns[${i}];`).join('\n')}\nreturn () => {\n${[...before, loop, ...after].join('\n')}\n};`;
-  // NOTE: one function per loop, never shared: each keeps its own type feedback (its arrays' element
-  // types, the one op it calls at each site), so V8 inlines the per-element functions.
-  let factory: (fns: readonly unknown[]) => () => void;
-  try {
-    factory = new Function('fns', source) as typeof factory;
-  } catch {
-    return null;
+  // NOTE: a loop's code is shared only with loops binding the same functions and array types at the
+  // same places, so the type feedback V8 inlines by (the one op called at each site) stays monomorphic,
+  // and a step compiled again (each epoch's run of a benchmark, a recapture) reuses the optimized code.
+  const key = `${source}\n${bound.map(kindOf).join(',')}`;
+  let factory = factories.get(key);
+  if (factory === undefined) {
+    try {
+      factory = new Function('fns', source) as Factory;
+    } catch {
+      return null;
+    }
+    if (factories.size >= MAX_FACTORIES) factories.delete(factories.keys().next().value!);
+    factories.set(key, factory);
   }
   return factory(bound);
+}
+
+type Factory = (fns: readonly unknown[]) => () => void;
+
+/** The generated loops by source and bound kinds (see `kindOf`); the oldest is dropped past MAX_FACTORIES. */
+const factories = new Map<string, Factory>();
+const MAX_FACTORIES = 512;
+
+/** Each per-element function's number, for the cache key. */
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+
+/** What of a bound value the generated code's speed depends on: which function, which element type. */
+function kindOf(v: unknown): string {
+  if (typeof v === 'function') {
+    let id = functionIds.get(v);
+    if (id === undefined) functionIds.set(v, (id = nextFunctionId++));
+    return `f${id}`;
+  }
+  return v instanceof Float32Array ? 'F32' : v instanceof Float64Array ? 'F64' : 'n';
 }
 
 /** `index·stride` as source text, folded where the stride is 0 or 1. */

@@ -62,13 +62,6 @@ export function gemmStrided(
     }
     return;
   }
-  if (k < 4) {
-    // Very short k (the lesson's [400, 2] @ [2, 3]): each element's few products summed in a register,
-    // one at a time as the loops below add them to C, rounded after each add where C is float32.
-    if (c instanceof Float32Array) shortSum32(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
-    else shortSum(a, b, c, m, k, n, aOff, ai, ap, bOff, bp, bj, cOff);
-    return;
-  }
   // Short k: for each group of rows of B and each column, one pass down the rows of A and C.
   let p = 0;
   for (; p + 3 < k; p += 4) {
@@ -87,59 +80,6 @@ export function gemmStrided(
     for (let j = 0; j < n; j++) {
       const bv = b[bOff + p * bp + j * bj]!;
       for (let i = 0, x = aOff + p * ap, o = cOff + j; i < m; i++, x += ai, o += n) c[o]! += a[x]! * bv;
-    }
-  }
-}
-
-/** `gemmStrided` for k < 4 into a float64 C: C[i, j] + a₀b₀ + a₁b₁ + …, added left to right. */
-function shortSum(
-  a: Data,
-  b: Data,
-  c: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  aOff: number,
-  ai: number,
-  ap: number,
-  bOff: number,
-  bp: number,
-  bj: number,
-  cOff: number,
-): void {
-  for (let i = 0, o = cOff; i < m; i++) {
-    const x = aOff + i * ai;
-    for (let j = 0; j < n; j++, o++) {
-      let t = c[o]!;
-      for (let p = 0, xp = x, y = bOff + j * bj; p < k; p++, xp += ap, y += bp) t += a[xp]! * b[y]!;
-      c[o] = t;
-    }
-  }
-}
-
-/** `shortSum` into a float32 C: each add rounded to float32, as a store into C rounds it. */
-function shortSum32(
-  a: Data,
-  b: Data,
-  c: Float32Array,
-  m: number,
-  k: number,
-  n: number,
-  aOff: number,
-  ai: number,
-  ap: number,
-  bOff: number,
-  bp: number,
-  bj: number,
-  cOff: number,
-): void {
-  const r = Math.fround;
-  for (let i = 0, o = cOff; i < m; i++) {
-    const x = aOff + i * ai;
-    for (let j = 0; j < n; j++, o++) {
-      let t = c[o]!;
-      for (let p = 0, xp = x, y = bOff + j * bj; p < k; p++, xp += ap, y += bp) t = r(t + a[xp]! * b[y]!);
-      c[o] = t;
     }
   }
 }
