@@ -228,29 +228,31 @@ export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
   const loop = nested
     ? `for (let r = 0, i = 0; r < ${group.rows}; r++) for (let c = 0; c < ${group.cols}; c++, i++) {\n${body.join('\n')}\n}`
     : `for (let i = 0; i < ${group.rows * group.cols}; i++) {\n${body.join('\n')}\n}`;
-  const source = `const fround = Math.fround;\n${bound.map((_, i) => `const b${i} = fns[${i}];`).join('\n')}\nreturn () => {\n${[...before, loop, ...after].join('\n')}\n};`;
-  // NOTE: a loop's code is shared only with loops binding the same functions and array types at the
-  // same places, so the type feedback V8 inlines by (the one op called at each site) stays monomorphic,
-  // and a step compiled again (each epoch's run of a benchmark, a recapture) reuses the optimized code.
+  const source = `const fround = Math.fround;\n${bound.map((_, i) => `const b${i} = fns[${i}];`).join('\n')}\n${[...before, loop, ...after].join('\n')}`;
+  // NOTE: one function per source and kinds of what it binds, kept for the process and handed its
+  // arrays at each call: its type feedback (the one op called at each site, the arrays' element types)
+  // stays monomorphic, so V8 inlines the per-element functions, and a step compiled again (each run of
+  // a benchmark, a recapture) starts with the optimized code instead of warming up new functions.
   const key = `${source}\n${bound.map(kindOf).join(',')}`;
-  let factory = factories.get(key);
-  if (factory === undefined) {
+  let loopFn = loops.get(key);
+  if (loopFn === undefined) {
     try {
-      factory = new Function('fns', source) as Factory;
+      loopFn = new Function('fns', source) as Loop;
     } catch {
       return null;
     }
-    if (factories.size >= MAX_FACTORIES) factories.delete(factories.keys().next().value!);
-    factories.set(key, factory);
+    if (loops.size >= MAX_LOOPS) loops.delete(loops.keys().next().value!);
+    loops.set(key, loopFn);
   }
-  return factory(bound);
+  const run = loopFn;
+  return () => run(bound);
 }
 
-type Factory = (fns: readonly unknown[]) => () => void;
+type Loop = (fns: readonly unknown[]) => void;
 
-/** The generated loops by source and bound kinds (see `kindOf`); the oldest is dropped past MAX_FACTORIES. */
-const factories = new Map<string, Factory>();
-const MAX_FACTORIES = 512;
+/** The generated loops by source and bound kinds (see `kindOf`); the oldest is dropped past MAX_LOOPS. */
+const loops = new Map<string, Loop>();
+const MAX_LOOPS = 512;
 
 /** Each per-element function's number, for the cache key. */
 const functionIds = new WeakMap<object, number>();
