@@ -90,7 +90,9 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * A sum of a result of the run, over everything or down the columns, ends it (its value is whole only
  * after the loop); the loop adds each element in the order the kernel does, so the sum is the same.
  */
-export function fusedGroups<T extends Pointwise, S extends Sum>(calls: readonly (T | S)[]): (Group<T, S> | T | S)[] {
+export function fusedGroups<T extends Pointwise, S extends Sum>(
+  calls: readonly (T | S)[],
+): (Group<T, S> | T | S)[] {
   const out: (Group<T, S> | T | S)[] = [];
   let group: Group<T, S> | null = null;
   const close = () => {
@@ -262,7 +264,10 @@ let nextFunctionId = 0;
 function kindOf(v: unknown): string {
   if (typeof v === 'function') {
     let id = functionIds.get(v);
-    if (id === undefined) functionIds.set(v, (id = nextFunctionId++));
+    if (id === undefined) {
+      id = nextFunctionId++;
+      functionIds.set(v, id);
+    }
     return `f${id}`;
   }
   return v instanceof Float32Array ? 'F32' : v instanceof Float64Array ? 'F64' : 'n';

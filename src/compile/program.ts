@@ -4,6 +4,7 @@ import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
 import { allocate, type Data, type DType, NDArray, padShape, setAllocHook } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
+import { expand, sumTo } from '../ops/shape.js';
 import {
   type ArrayKernel,
   COPY,
@@ -13,7 +14,6 @@ import {
   type SeenNode,
   setRecorder,
 } from '../ops/tape.js';
-import { expand, sumTo } from '../ops/shape.js';
 import { fusedGroups, fusedLoop, type Pointwise, type Sum } from './fuse.js';
 
 /** One step of a replay, in the order the capture ran them. */
@@ -158,7 +158,8 @@ function fusable(e: KernelEntry): Fusable | null {
     return { name: 'sumTo', x, keep: padShape(out.shape, x.ndim), acc, out: out.data, entry: e };
   }
   if (made.length !== 1 || made[0] !== out.data) return null;
-  if (kernel === expand) return { name: 'expand', scalar: same, ins, out: out.data, shape: out.shape, entry: e };
+  if (kernel === expand)
+    return { name: 'expand', scalar: same, ins, out: out.data, shape: out.shape, entry: e };
   let scalar = kernel.scalar;
   if (scalar === undefined) return null;
   if (kernel.scalar32 !== undefined) {
