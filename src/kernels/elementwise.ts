@@ -1,7 +1,7 @@
 /** @file Unary elementwise kernels: one tight loop per function, chosen by a switch outside the loop. */
 
 import { expOf, logOf } from './fast-math.js';
-import { alloc, NDArray } from './ndarray.js';
+import { alloc, type Data, NDArray } from './ndarray.js';
 
 /** The names of the unary kernels. */
 export type UnaryName =
@@ -20,61 +20,68 @@ export type UnaryName =
   | 'expm1'
   | 'softplus';
 
+/** A loop applying one function to every element of `src`, into `out` (of the same length). */
+type Loop = (src: Data, out: Data) => void;
+
+/**
+ * One loop per function, each its own function literal, so that each call site inside sees one
+ * function and V8 inlines it (in one function switching over fourteen loops it did not: sigmoid ran
+ * 2.5–3× slower, a call per element).
+ */
+const LOOPS: Record<UnaryName, Loop> = {
+  exp: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = expOf(src[i]!);
+  },
+  log: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = logOf(src[i]!);
+  },
+  tanh: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.tanh(src[i]!);
+  },
+  sigmoid: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = sigmoidOf(src[i]!);
+  },
+  // NOTE: Math.max keeps NaN as NaN (as PyTorch does) and turns -0 into 0.
+  relu: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.max(src[i]!, 0);
+  },
+  abs: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.abs(src[i]!);
+  },
+  sqrt: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.sqrt(src[i]!);
+  },
+  neg: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = -src[i]!;
+  },
+  // NOTE: sign(±0) = 0 (never -0) and sign(NaN) = NaN.
+  sign: (src, out) => {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      out[i] = v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? Number.NaN : 0;
+    }
+  },
+  sin: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.sin(src[i]!);
+  },
+  cos: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.cos(src[i]!);
+  },
+  log1p: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.log1p(src[i]!);
+  },
+  expm1: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = Math.expm1(src[i]!);
+  },
+  softplus: (src, out) => {
+    for (let i = 0; i < src.length; i++) out[i] = softplusOf(src[i]!);
+  },
+};
+
 /** Applies `name` to every element of `x` into a new array of x's dtype and shape. */
 export function unary(x: NDArray, name: UnaryName): NDArray {
-  const src = x.data;
-  const n = src.length;
-  const out = alloc(x.dtype, n);
-  switch (name) {
-    case 'exp':
-      for (let i = 0; i < n; i++) out[i] = expOf(src[i]!);
-      break;
-    case 'log':
-      for (let i = 0; i < n; i++) out[i] = logOf(src[i]!);
-      break;
-    case 'tanh':
-      for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]!);
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = sigmoidOf(src[i]!);
-      break;
-    case 'relu':
-      // NOTE: Math.max keeps NaN as NaN (as PyTorch does) and turns -0 into 0.
-      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]!, 0);
-      break;
-    case 'abs':
-      for (let i = 0; i < n; i++) out[i] = Math.abs(src[i]!);
-      break;
-    case 'sqrt':
-      for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]!);
-      break;
-    case 'neg':
-      for (let i = 0; i < n; i++) out[i] = -src[i]!;
-      break;
-    case 'sign':
-      // NOTE: sign(±0) = 0 (never -0) and sign(NaN) = NaN.
-      for (let i = 0; i < n; i++) {
-        const v = src[i]!;
-        out[i] = v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? Number.NaN : 0;
-      }
-      break;
-    case 'sin':
-      for (let i = 0; i < n; i++) out[i] = Math.sin(src[i]!);
-      break;
-    case 'cos':
-      for (let i = 0; i < n; i++) out[i] = Math.cos(src[i]!);
-      break;
-    case 'log1p':
-      for (let i = 0; i < n; i++) out[i] = Math.log1p(src[i]!);
-      break;
-    case 'expm1':
-      for (let i = 0; i < n; i++) out[i] = Math.expm1(src[i]!);
-      break;
-    case 'softplus':
-      // NOTE: max(x, 0) + log1p(e^−|x|): e^x never overflows, and log1p keeps tiny values exact.
-      for (let i = 0; i < n; i++) out[i] = softplusOf(src[i]!);
-      break;
-  }
+  const out = alloc(x.dtype, x.data.length);
+  LOOPS[name](x.data, out);
   return new NDArray(out, x.shape);
 }
 
