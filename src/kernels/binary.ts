@@ -1,7 +1,17 @@
 /** @file Binary elementwise kernels with broadcasting: arithmetic, pow, max/min, comparisons, and where. */
 
+import type { Shape } from '../errors.js';
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
-import { alloc, type Data, NDArray, padShape, resultDType, sameShape, sizeOf } from './ndarray.js';
+import {
+  alloc,
+  type Data,
+  type DType,
+  NDArray,
+  padShape,
+  resultDType,
+  sameShape,
+  sizeOf,
+} from './ndarray.js';
 
 /** An input of a binary kernel: an array, or a plain number acting as a 0-d array. */
 export type ArrayOrNumber = NDArray | number;
@@ -118,7 +128,12 @@ function asArray(v: ArrayOrNumber, slot: NDArray): NDArray {
 export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op: string = name): NDArray {
   const x = asArray(a, NUMBER_X);
   const y = asArray(b, NUMBER_Y);
-  const shape = sameShape(x.shape, y.shape) ? x.shape.slice() : broadcastShapes(x.shape, y.shape, op);
+  // NOTE: the common cases first, without the merging below (the same loop it would choose): two
+  // arrays of one shape, and an array with a one-element operand of no more axes.
+  if (sameShape(x.shape, y.shape)) return whole(name, x, y, 1, 1, x.shape, resultDType(a, b));
+  if (y.size === 1 && y.ndim <= x.ndim) return whole(name, x, y, 1, 0, x.shape, resultDType(a, b));
+  if (x.size === 1 && x.ndim <= y.ndim) return whole(name, x, y, 0, 1, y.shape, resultDType(a, b));
+  const shape = broadcastShapes(x.shape, y.shape, op);
   const n = sizeOf(shape);
   const out = alloc(resultDType(a, b), n);
   if (n === 0) return new NDArray(out, shape);
@@ -162,6 +177,22 @@ export function binary(a: ArrayOrNumber, b: ArrayOrNumber, name: BinaryName, op:
     run(name, out, r * row, x.data, offX[r]! * rowX, sx, y.data, offY[r]! * rowY, sy, row);
   }
   return new NDArray(out, shape);
+}
+
+/** `name` over every element of a result of `shape`, reading x and y contiguously (1) or repeating element 0 (0). */
+function whole(
+  name: BinaryName,
+  x: NDArray,
+  y: NDArray,
+  sx: 0 | 1,
+  sy: 0 | 1,
+  shape: Shape,
+  dtype: DType,
+): NDArray {
+  const n = sizeOf(shape);
+  const out = alloc(dtype, n);
+  if (n > 0) run(name, out, 0, x.data, 0, sx, y.data, 0, sy, n);
+  return new NDArray(out, shape.slice());
 }
 
 /** a + b with broadcasting. @example add(x, 1) */
