@@ -5,6 +5,7 @@
  */
 
 import { broadcastShapes, broadcastStrides } from '../kernels/broadcast.js';
+import { LARGE_SCALARS } from '../kernels/elementwise.js';
 import { type Data, type NDArray, sizeOf } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
 
@@ -47,6 +48,8 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
   readonly calls: { readonly call: T; readonly reads: readonly Read[] }[];
   /** A sum of one call's result that ends the loop: of every element, or of each column. */
   sum: { readonly call: S; readonly of: number; readonly columns: boolean } | null;
+  /** Whether a call of the loop applies one of the LARGE_SCALARS. */
+  large: boolean;
 }
 
 /**
@@ -118,7 +121,10 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
       out.push(call);
       continue;
     }
-    let reads = group !== null && sameShape(group.shape, shape) ? readsIn(group, call, shape) : null;
+    // NOTE: one large per-element function per loop (see LARGE_SCALARS): V8 inlines no second one.
+    const large = LARGE_SCALARS.has(call.scalar);
+    const fits = group !== null && sameShape(group.shape, shape) && !(large && group.large);
+    let reads = fits ? readsIn(group!, call, shape) : null;
     if (reads === null) {
       close();
       const fresh: Group<T, S> = {
@@ -127,6 +133,7 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
         cols: shape.at(-1) ?? 1,
         calls: [],
         sum: null,
+        large: false,
       };
       reads = readsIn(fresh, call, shape);
       if (reads === null) {
@@ -136,6 +143,7 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
       group = fresh;
     }
     (group as Group<T, S>).calls.push({ call, reads });
+    if (large) (group as Group<T, S>).large = true;
   }
   close();
   return out;

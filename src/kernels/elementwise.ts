@@ -164,6 +164,18 @@ export function expm1(x: NDArray): NDArray {
   return unary(x, 'expm1');
 }
 
+/**
+ * Per-element functions too large for V8 to inline two of into one loop (exp's and log's table
+ * lookups and polynomials): a compiled step's fused loop calls one of them at most (compile/fuse.ts);
+ * a loop with sigmoid and two logs ran 50 ns an element, split in three 36.
+ */
+export const LARGE_SCALARS: ReadonlySet<(...xs: number[]) => number> = new Set([
+  expOf,
+  logOf,
+  sigmoidOf,
+  softplusOf,
+]);
+
 /** log(1 + eˣ) elementwise, without overflow for large x. @example softplus(x) */
 export function softplus(x: NDArray): NDArray {
   return unary(x, 'softplus');

@@ -26,6 +26,7 @@ export {
   cos,
   exp,
   expm1,
+  LARGE_SCALARS,
   log,
   log1p,
   neg,

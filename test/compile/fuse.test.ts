@@ -129,24 +129,29 @@ describe('fused replay', () => {
     );
   });
 
-  it('runs a chain as one loop: fewer kernel calls than the eager step makes', () => {
+  it('runs a chain as one loop, with one large per-element function (exp, log, sigmoid) a loop at most', () => {
     const x = randn([4, 3]);
     const b = randn([3]);
-    const f = compile((t: Tensor) => t.add(b).sigmoid().mul(2).neg().exp());
+    const f = compile((t: Tensor) => t.add(b).sigmoid().mul(2).neg().add(1));
     const want = f.eager(x);
     f(x);
-    const got = f(x);
-    expect([...got.array.data]).toEqual([...want.array.data]);
+    expect([...f(x).array.data]).toEqual([...want.array.data]);
     expect(f.kernelCalls).toEqual([1]);
+    // sigmoid, then log and exp: three loops (V8 inlines no second large function into a loop)
+    const g = compile((t: Tensor) => t.add(b).sigmoid().log().mul(2).exp());
+    const wantG = g.eager(x);
+    g(x);
+    expect([...g(x).array.data]).toEqual([...wantG.array.data]);
+    expect(g.kernelCalls).toEqual([3]);
   });
 
   it('runs a call whose operand needs more than two strides as its own kernel, and fuses the rest', () => {
     // [2, 1, 3] and [1, 4, 3] broadcast to [2, 4, 3] are read by three strides: mul and add run alone;
-    // exp, the second exp (of the argument, not of a result of the run) and their product make one loop.
+    // exp, neg (of the argument, not of a result of the run) and their product make one loop.
     const x = randn([2, 4, 3]);
     const y = randn([2, 1, 3]);
     const z = randn([1, 4, 3]);
-    const f = compile((t: Tensor) => t.mul(y).add(z).exp().mul(t.exp()));
+    const f = compile((t: Tensor) => t.mul(y).add(z).exp().mul(t.neg()));
     const want = f.eager(x);
     f(x);
     expect([...f(x).array.data]).toEqual([...want.array.data]);
