@@ -18,6 +18,8 @@ export interface Pointwise {
   readonly scalar: (...xs: number[]) => number;
   readonly ins: readonly Operand<NDArray>[];
   readonly out: Data;
+  /** The shape of the result the kernel returned. */
+  readonly result: readonly number[];
   readonly shape?: readonly number[];
 }
 
@@ -58,8 +60,14 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
  */
 function outShape(call: Pointwise): readonly number[] | null {
   let shape: readonly number[] = call.shape ?? [];
-  for (const x of call.ins) if (typeof x !== 'number') shape = broadcastShapes(shape, x.shape, call.name);
-  return sizeOf(shape) === call.out.length && call.out.length > 0 ? shape : null;
+  try {
+    for (const x of call.ins) if (typeof x !== 'number') shape = broadcastShapes(shape, x.shape, call.name);
+  } catch {
+    return null; // not a broadcast of its inputs: no elementwise kernel
+  }
+  return sameShape(shape, call.result) && sizeOf(shape) === call.out.length && call.out.length > 0
+    ? shape
+    : null;
 }
 
 /** The two strides by which an array of `shape`, broadcast to `target`, is read; null if there are none. */
@@ -123,7 +131,11 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
     }
     // NOTE: one large per-element function per loop (see LARGE_SCALARS): V8 inlines no second one.
     const large = LARGE_SCALARS.has(call.scalar);
-    const fits = group !== null && sameShape(group.shape, shape) && !(large && group.large);
+    const fits =
+      group !== null &&
+      sameShape(group.shape, shape) &&
+      !(large && group.large) &&
+      group.calls.length < MAX_CALLS;
     let reads = fits ? readsIn(group!, call, shape) : null;
     if (reads === null) {
       close();
@@ -148,6 +160,9 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
   close();
   return out;
 }
+
+/** Calls per loop at most: a function with thousands of locals is more than V8 optimizes well. */
+const MAX_CALLS = 64;
 
 function isSum(call: Pointwise | Sum): call is Sum {
   return 'keep' in call;
@@ -197,7 +212,8 @@ function readsIn(group: Group<Pointwise, Sum>, call: Pointwise, shape: readonly 
 export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
   const bound: unknown[] = [];
   const bind = (v: unknown): string => {
-    let i = bound.indexOf(v);
+    // NOTE: Object.is, not indexOf: the numbers 0 and −0 are two operands.
+    let i = bound.findIndex((b) => Object.is(b, v));
     if (i < 0) i = bound.push(v) - 1;
     return `b${i}`;
   };

@@ -158,17 +158,19 @@ function fusable(e: KernelEntry): Fusable | null {
     return { name: 'sumTo', x, keep: padShape(out.shape, x.ndim), acc, out: out.data, entry: e };
   }
   if (made.length !== 1 || made[0] !== out.data) return null;
+  const result = out.shape;
   if (kernel === expand)
-    return { name: 'expand', scalar: same, ins, out: out.data, shape: out.shape, entry: e };
+    return { name: 'expand', scalar: same, ins, out: out.data, result, shape: result, entry: e };
   let scalar = kernel.scalar;
-  if (scalar === undefined) return null;
+  // NOTE: a customOp's forward on numbers is for Value; its array forward may be any kernels.
+  if (scalar === undefined || kernel.userRule === true) return null;
   if (kernel.scalar32 !== undefined) {
     // NOTE: which input's dtype picks the kernel's rounding is the kernel's business: fuse only arrays of one dtype.
     const arrays = ins.filter((x) => typeof x !== 'number');
     if (arrays.length !== ins.length || arrays.some((x) => x.dtype !== arrays[0]!.dtype)) return null;
     if (arrays[0]!.dtype === 'float32') scalar = kernel.scalar32;
   }
-  return { name: kernel.name, scalar, ins, out: out.data, entry: e };
+  return { name: kernel.name, scalar, ins, out: out.data, result, entry: e };
 }
 
 /** expand's per-element function: the element it repeats. */

@@ -17,6 +17,8 @@ export interface ArrayKernel {
    */
   readonly scalar?: (...xs: number[]) => number;
   readonly scalar32?: (...xs: number[]) => number;
+  /** True for a `customOp`: its `scalar` is its forward on numbers (for Value), not a promise that `array` is elementwise. */
+  readonly userRule?: boolean;
 }
 
 /** A node as the recorder sees it: enough to tell whether it existed before a capture began. */

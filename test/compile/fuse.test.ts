@@ -7,7 +7,7 @@
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compile, type DType, randn, SGD, type Tensor } from '../../src/index.js';
+import { compile, customOp, type DType, randn, SGD, type Tensor } from '../../src/index.js';
 import { expectSameAsEager } from './same-as-eager.js';
 
 const UNARY = [
@@ -169,5 +169,63 @@ describe('fused replay', () => {
     f(x);
     expect([...f(x).array.data]).toEqual([...want.array.data]);
     expect(f.kernelCalls).toEqual([3]);
+  });
+
+  it('never fuses a customOp: its forward on numbers is for Value, its array forward any kernels', () => {
+    const mm = customOp({
+      name: 'mm',
+      forward: (B, x, w) => B.matmul(x, w),
+      backward: (B, g, { ins: [x, w] }) => [B.matmulNT(g, w!), B.matmulTN(x!, g)],
+    });
+    // shapes that do not broadcast ([4, 3] @ [3, 2]) and shapes that do ([3, 3] @ [3, 3])
+    for (const [xs, ws] of [
+      [
+        [4, 3],
+        [3, 2],
+      ],
+      [
+        [3, 3],
+        [3, 3],
+      ],
+    ]) {
+      const w = randn(ws!);
+      const f = compile((t: Tensor) => (mm(t, w) as Tensor).exp());
+      const x = randn(xs!);
+      const want = f.eager(x);
+      f(x);
+      expect([...f(x).array.data]).toEqual([...want.array.data]);
+    }
+    // a float32 kernel that rounds its steps, which a customOp's number forward does not say
+    const tb = customOp({
+      name: 'tb',
+      forward: (B, g, y) => B.tanhBackward(g, y),
+      backward: (B, g) => [g, g],
+    });
+    const y = randn([64], { dtype: 'float32' });
+    const f = compile((g: Tensor) => (tb(g, y) as Tensor).mul(1));
+    const g = randn([64], { dtype: 'float32' });
+    const want = f.eager(g);
+    f(g);
+    const got = f(g);
+    expect([...got.array.data].every((v, i) => Object.is(v, want.array.data[i]))).toBe(true);
+  });
+
+  it('keeps the numbers 0 and −0 apart as operands of one loop', () => {
+    const op = customOp({
+      name: 'twice',
+      forward: (B, x) => B.mul(x, 2),
+      backward: (B, g) => [B.add(B.mul(g, -0), 0)], // g·(−0) + 0 = +0, never −0
+    });
+    const x = randn([4], { requiresGrad: true });
+    const opt = new SGD([x], { lr: 0.1 });
+    const f = compile(() => {
+      opt.zeroGrad();
+      (op(x) as Tensor).sum().backward();
+      opt.step();
+      return x.grad!.mul(1);
+    });
+    f();
+    const got = [...f().array.data];
+    expect(got.every((v) => Object.is(v, 0))).toBe(true);
   });
 });
