@@ -117,6 +117,51 @@ export function setGemm(fn: GemmFn, jsFor?: TakesJs): GemmFn {
 }
 
 /**
+ * A product as `gemmStrided` computes it: C[m×n] (contiguous, from 0) += A·B with A[i, p] at
+ * `a[i·ai + p·ap]` and B[p, j] at `b[p·bp + j·bj]`.
+ */
+export interface StridedProduct {
+  readonly a: Data;
+  readonly b: Data;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly ai: number;
+  readonly ap: number;
+  readonly bp: number;
+  readonly bj: number;
+}
+
+/**
+ * How `matmul` (B shared by every row of A), `matmulNT` or `matmulTN` of `a` and `b` into `c` runs
+ * when it goes to `gemmStrided` (a narrow C the active gemm hands to the JS gemm), or null when it
+ * runs elsewhere. The kernels ask this to choose, and `compile` to fuse such a product into a loop
+ * with the same sums (compile/fuse.ts).
+ *
+ * @example stridedProduct('matmulNT', g, w, c); // g [m, k] @ w [n, k]ᵀ: { ai: k, ap: 1, bp: 1, bj: k, … }
+ */
+export function stridedProduct(
+  kind: 'matmul' | 'matmulNT' | 'matmulTN',
+  a: NDArray,
+  b: NDArray,
+  c: Data,
+): StridedProduct | null {
+  const [r, s] = [b.shape.at(-2) ?? 1, b.shape.at(-1)!];
+  const n = kind === 'matmulNT' ? r : s;
+  const k = kind === 'matmulNT' ? s : r;
+  const m = c.length / n;
+  if (n === 0 || n >= NARROW || !takesJs(a.data, b.data, c, m, k, n)) return null;
+  if (kind === 'matmul') return { a: a.data, b: b.data, m, k, n, ai: k, ap: 1, bp: n, bj: 1 };
+  if (kind === 'matmulNT') return { a: a.data, b: b.data, m, k, n, ai: k, ap: 1, bp: 1, bj: k };
+  return { a: a.data, b: b.data, m, k, n, ai: 1, ap: m, bp: n, bj: 1 };
+}
+
+/** Runs `p` into `c` (see `stridedProduct`). */
+function runStrided(p: StridedProduct, c: Data): void {
+  gemmStrided(p.a, p.b, c, p.m, p.k, p.n, 0, p.ai, p.ap, 0, p.bp, p.bj);
+}
+
+/**
  * torch.matmul: 1-D·1-D is a dot product (0-d result); a 1-D operand is a row (left) or column
  * (right) vector whose axis is removed afterwards; batch axes (all but the last two) broadcast.
  *
@@ -159,7 +204,10 @@ export function matmul(a: NDArray, b: NDArray, op = 'matmul'): NDArray {
   const c = alloc(resultDType(a, b), count * m * n);
   const gemmFn = active;
   if (sizeOf(batchB) === 1) {
-    gemmFn(a.data, b.data, c, count * m, k, n); // B is shared: stack A's matrices into one tall one
+    // B is shared: stack A's matrices into one tall one
+    const strided = b.ndim >= 2 ? stridedProduct('matmul', a, b, c) : null;
+    if (strided !== null) runStrided(strided, c);
+    else gemmFn(a.data, b.data, c, count * m, k, n);
   } else {
     const offA = broadcastOffsets(batchA, batch);
     const offB = broadcastOffsets(batchB, batch);
@@ -226,11 +274,9 @@ export function matmulNT(a: NDArray, b: NDArray, op = 'matmulNT'): NDArray {
     );
   }
   const c = alloc(resultDType(a, b), m * n);
-  if (n < NARROW && takesJs(a.data, b.data, c, m, k, n)) {
-    gemmStrided(a.data, b.data, c, m, k, n, 0, k, 1, 0, 1, k);
-  } else {
-    active(a.data, transposed(b.data, n, k), c, m, k, n);
-  }
+  const strided = stridedProduct('matmulNT', a, b, c);
+  if (strided !== null) runStrided(strided, c);
+  else active(a.data, transposed(b.data, n, k), c, m, k, n);
   return new NDArray(c, [m, n]);
 }
 
@@ -252,10 +298,8 @@ export function matmulTN(a: NDArray, b: NDArray, op = 'matmulTN'): NDArray {
     );
   }
   const c = alloc(resultDType(a, b), m * n);
-  if (n < NARROW && takesJs(a.data, b.data, c, m, k, n)) {
-    gemmStrided(a.data, b.data, c, m, k, n, 0, 1, m, 0, n, 1);
-  } else {
-    active(transposed(a.data, k, m), b.data, c, m, k, n);
-  }
+  const strided = stridedProduct('matmulTN', a, b, c);
+  if (strided !== null) runStrided(strided, c);
+  else active(transposed(a.data, k, m), b.data, c, m, k, n);
   return new NDArray(c, [m, n]);
 }

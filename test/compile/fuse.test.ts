@@ -199,7 +199,7 @@ describe('fused replay', () => {
     const tb = customOp({
       name: 'tb',
       forward: (B, g, y) => B.tanhBackward(g, y),
-      backward: (B, g) => [g, g],
+      backward: (_B, g) => [g, g],
     });
     const y = randn([64], { dtype: 'float32' });
     const f = compile((g: Tensor) => (tb(g, y) as Tensor).mul(1));
