@@ -6,6 +6,8 @@
 
 import { broadcastShapes, broadcastStrides } from '../kernels/broadcast.js';
 import { LARGE_SCALARS } from '../kernels/elementwise.js';
+import { LONG_K } from '../kernels/gemm-narrow.js';
+import type { StridedProduct } from '../kernels/matmul.js';
 import { type Data, type NDArray, sizeOf } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
 
@@ -21,6 +23,11 @@ export interface Pointwise {
   /** The shape of the result the kernel returned. */
   readonly result: readonly number[];
   readonly shape?: readonly number[];
+  /**
+   * For a matrix product the JS narrow gemm computes (`stridedProduct`): its operands, read in place,
+   * each element the gemm's sum (`scalar` and `ins` unused).
+   */
+  readonly product?: StridedProduct;
 }
 
 /**
@@ -59,6 +66,12 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
  * or null when its inputs broadcast in a way two strides cannot say (then it runs as its own kernel).
  */
 function outShape(call: Pointwise): readonly number[] | null {
+  const p = call.product;
+  if (p !== undefined) {
+    // NOTE: rows × columns of the loop are the product's; a longer k would make a long expression.
+    const fits = sizeOf(call.result.slice(0, -1)) === p.m && call.result.at(-1) === p.n && p.k <= LONG_K;
+    return fits && call.out.length > 0 ? call.result : null;
+  }
   let shape: readonly number[] = call.shape ?? [];
   try {
     for (const x of call.ins) if (typeof x !== 'number') shape = broadcastShapes(shape, x.shape, call.name);
@@ -108,7 +121,9 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
   let group: Group<T, S> | null = null;
   const close = () => {
     if (group !== null) {
-      const only = group.calls.length === 1 && group.sum === null;
+      // A lone call runs as its kernel, but for a product: its loop sums in registers, row by row.
+      const only =
+        group.calls.length === 1 && group.sum === null && group.calls[0]!.call.product === undefined;
       out.push(only ? group.calls[0]!.call : group);
     }
     group = null;
@@ -183,6 +198,12 @@ function sumIn<S extends Sum>(group: Group<Pointwise, S>, sum: S): boolean {
 
 /** How `call` reads each input inside `group`, or null when it cannot join it. */
 function readsIn(group: Group<Pointwise, Sum>, call: Pointwise, shape: readonly number[]): Read[] | null {
+  const p = call.product;
+  if (p !== undefined) {
+    // A product reads its operands at other elements: none may be a result of the loop.
+    const made = (d: Data) => group.calls.some((m) => m.call.out.buffer === d.buffer);
+    return made(p.a) || made(p.b) ? null : [];
+  }
   const reads: Read[] = [];
   for (const x of call.ins) {
     if (typeof x === 'number') {
@@ -223,6 +244,9 @@ export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
     const parts = [term('r', row), term('c', col)].filter((p) => p !== '0');
     return parts.length === 0 ? '0' : parts.join(' + ');
   };
+  // The row and column of the element being computed, as a product needs them.
+  const rowIndex = nested ? 'r' : group.rows > 1 ? 'i' : '0';
+  const colIndex = nested ? 'c' : group.rows > 1 ? '0' : 'i';
   const body: string[] = [];
   group.calls.forEach(({ call, reads }, k) => {
     const args = reads.map((rd) => {
@@ -230,7 +254,10 @@ export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
       if (rd.kind === 'number') return bind(rd.value);
       return `${bind(rd.data)}[${at(rd.row, rd.col)}]`;
     });
-    const value = `${bind(call.scalar)}(${args.join(', ')})`;
+    const value =
+      call.product === undefined
+        ? `${bind(call.scalar)}(${args.join(', ')})`
+        : productValue(call.product, call.out instanceof Float32Array, bind, rowIndex, colIndex);
     // NOTE: a float32 output holds the result rounded; the next call reads what the kernel would read.
     body.push(`const t${k} = ${call.out instanceof Float32Array ? `fround(${value})` : value};`);
     body.push(`${bind(call.out)}[i] = t${k};`);
@@ -295,6 +322,33 @@ function kindOf(v: unknown): string {
     return `f${id}`;
   }
   return v instanceof Float32Array ? 'F32' : v instanceof Float64Array ? 'F64' : 'n';
+}
+
+/**
+ * Element (row, col) of a product as source text, summed as `gemmStrided` sums it into a zeroed C:
+ * groups of four products added to C in turn, then the last k mod 4 one at a time, each add rounded
+ * to float32 where C is float32.
+ */
+function productValue(
+  p: StridedProduct,
+  f32: boolean,
+  bind: (v: unknown) => string,
+  row: string,
+  col: string,
+): string {
+  const [a, b] = [bind(p.a), bind(p.b)];
+  const index = (i: string, si: number, q: number, sq: number) => {
+    const parts = [i === '0' ? '0' : term(i, si), String(q * sq)].filter((x) => x !== '0');
+    return parts.length === 0 ? '0' : parts.join(' + ');
+  };
+  const product = (q: number) => `${a}[${index(row, p.ai, q, p.ap)}] * ${b}[${index(col, p.bj, q, p.bp)}]`;
+  const rounded = (x: string) => (f32 ? `fround(${x})` : `(${x})`);
+  let sum = '0';
+  let q = 0;
+  for (; q + 3 < p.k; q += 4)
+    sum = rounded(`${sum} + (${[0, 1, 2, 3].map((d) => product(q + d)).join(' + ')})`);
+  for (; q < p.k; q++) sum = rounded(`${sum} + ${product(q)}`);
+  return sum;
 }
 
 /** `index·stride` as source text, folded where the stride is 0 or 1. */

@@ -2,7 +2,9 @@
 
 import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
+import { stridedProduct } from '../kernels/matmul.js';
 import { allocate, type Data, type DType, NDArray, padShape, setAllocHook } from '../kernels/ndarray.js';
+import { matmul, matmulNT, matmulTN } from '../ops/matmul.js';
 import type { Operand } from '../ops/op.js';
 import { expand, sumTo } from '../ops/shape.js';
 import {
@@ -159,6 +161,13 @@ function fusable(e: KernelEntry): Fusable | null {
   }
   if (made.length !== 1 || made[0] !== out.data) return null;
   const result = out.shape;
+  if (kernel === matmul || kernel === matmulNT || kernel === matmulTN) {
+    const [a, b] = ins as [NDArray, NDArray];
+    const product = stridedProduct(kernel.name as ProductName, a, b, out.data);
+    return product === null
+      ? null
+      : { name: kernel.name, scalar: same, ins: [], out: out.data, result, product, entry: e };
+  }
   if (kernel === expand)
     return { name: 'expand', scalar: same, ins, out: out.data, result, shape: result, entry: e };
   let scalar = kernel.scalar;
@@ -172,6 +181,8 @@ function fusable(e: KernelEntry): Fusable | null {
   }
   return { name: kernel.name, scalar, ins, out: out.data, result, entry: e };
 }
+
+type ProductName = 'matmul' | 'matmulNT' | 'matmulTN';
 
 /** expand's per-element function: the element it repeats. */
 const same = (x: number): number => x;

@@ -12,7 +12,7 @@ import type { Data } from './ndarray.js';
 export const NARROW = 8;
 
 /** Past this many terms per element, each element's sum runs innermost; up to it, the rows do. */
-const LONG_K = 8;
+export const LONG_K = 8;
 
 /**
  * C[m×n] += A[m×k] · B[k×n] with A[i, p] at `a[aOff + i·ai + p·ap]`, B[p, j] at `b[bOff + p·bp + j·bj]`

@@ -133,7 +133,7 @@ export interface StridedProduct {
 }
 
 /**
- * How `matmul` (B shared by every row of A), `matmulNT` or `matmulTN` of `a` and `b` into `c` runs
+ * How `matmul` (B one matrix, shared by every row of A), `matmulNT` or `matmulTN` of `a` and `b` into `c` runs
  * when it goes to `gemmStrided` (a narrow C the active gemm hands to the JS gemm), or null when it
  * runs elsewhere. The kernels ask this to choose, and `compile` to fuse such a product into a loop
  * with the same sums (compile/fuse.ts).
@@ -146,7 +146,9 @@ export function stridedProduct(
   b: NDArray,
   c: Data,
 ): StridedProduct | null {
-  const [r, s] = [b.shape.at(-2) ?? 1, b.shape.at(-1)!];
+  // matmul stacks A's matrices only when B is one matrix (no batch axes, or all of size 1)
+  if (b.ndim < 2 || (kind === 'matmul' && sizeOf(b.shape.slice(0, -2)) !== 1)) return null;
+  const [r, s] = [b.shape.at(-2)!, b.shape.at(-1)!];
   const n = kind === 'matmulNT' ? r : s;
   const k = kind === 'matmulNT' ? s : r;
   const m = c.length / n;
@@ -205,7 +207,7 @@ export function matmul(a: NDArray, b: NDArray, op = 'matmul'): NDArray {
   const gemmFn = active;
   if (sizeOf(batchB) === 1) {
     // B is shared: stack A's matrices into one tall one
-    const strided = b.ndim >= 2 ? stridedProduct('matmul', a, b, c) : null;
+    const strided = stridedProduct('matmul', a, b, c);
     if (strided !== null) runStrided(strided, c);
     else gemmFn(a.data, b.data, c, count * m, k, n);
   } else {

@@ -7,7 +7,7 @@
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compile, customOp, type DType, randn, SGD, type Tensor } from '../../src/index.js';
+import { compile, customOp, type DType, kernelPath, randn, SGD, type Tensor } from '../../src/index.js';
 import { expectSameAsEager } from './same-as-eager.js';
 
 const UNARY = [
@@ -227,5 +227,46 @@ describe('fused replay', () => {
     f();
     const got = [...f().array.data];
     expect(got.every((v) => Object.is(v, 0))).toBe(true);
+  });
+
+  it("fuses narrow matrix products (and their transposed forms in backward) with the gemm's sums, bit for bit", () => {
+    const dtype = fc.constantFrom<DType>('float64', 'float32');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(1, 2, 3, 4, 5, 8, 9),
+        fc.constantFrom(1, 2, 3, 7, 8),
+        dtype,
+        dtype,
+        fc.boolean(),
+        (m, k, n, xd, wd, batched) =>
+          expectSameAsEager(() => {
+            const x = randn(batched ? [2, m, k] : [m, k], { dtype: xd, requiresGrad: true });
+            const w = randn([k, n], { dtype: wd, requiresGrad: true });
+            const b = randn([n], { dtype: wd, requiresGrad: true });
+            const opt = new SGD([x, w, b], { lr: 0.1 });
+            const step = () => {
+              opt.zeroGrad();
+              const loss = x.matmul(w).add(b).sigmoid().mul(x.matmul(w)).sum();
+              loss.backward();
+              opt.step();
+              return loss;
+            };
+            return { step, args: () => [], state: () => [x, w, b, x.grad, w.grad, b.grad] };
+          }, 3),
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('runs a narrow product inside the loop that reads it', () => {
+    const x = randn([400, 3]);
+    const w = randn([3, 1]);
+    const f = compile((t: Tensor) => t.matmul(w).add(1).sigmoid());
+    const want = f.eager(x);
+    f(x);
+    expect([...f(x).array.data]).toEqual([...want.array.data]);
+    // [400, 3] @ [3, 1] is the JS gemm's (too few flops for the wasm one), unless wasm is forced
+    expect(f.kernelCalls).toEqual([kernelPath() === 'wasm' ? 2 : 1]);
   });
 });
