@@ -269,4 +269,29 @@ describe('fused replay', () => {
     // [400, 3] @ [3, 1] is the JS gemm's (too few flops for the wasm one), unless wasm is forced
     expect(f.kernelCalls).toEqual([kernelPath() === 'wasm' ? 2 : 1]);
   });
+
+  it('replays the W4 step (the lesson network, BCE written op by op, SGD) as the 11 calls docs/compile.md states', () => {
+    const X = randn([400, 2]);
+    const Y = randn([400, 1]).sigmoid();
+    const oneMinusY = Y.neg().add(1);
+    const params = [[2, 3], [3], [3, 1], [1]].map((shape) => randn(shape, { requiresGrad: true }));
+    const [w0, b0, w1, b1] = params as [Tensor, Tensor, Tensor, Tensor];
+    const opt = new SGD(params, { lr: 0.5 });
+    const step = compile(() => {
+      opt.zeroGrad();
+      const h = X.matmul(w0).add(b0).sigmoid();
+      const yhat = h.matmul(w1).add(b1).sigmoid();
+      const E = Y.mul(yhat.log())
+        .add(oneMinusY.mul(yhat.neg().add(1).log()))
+        .mean()
+        .neg();
+      E.backward();
+      opt.step();
+      return E;
+    });
+    step();
+    // [400, 2] @ [2, 3] is the WebAssembly gemm's by default (4,800 flops), the JS gemm's on the js path
+    // (fused there too); the forced wasm path takes [400, 3] @ [3, 1] as well (a kernel call again)
+    expect(step.kernelCalls).toEqual([{ auto: 11, js: 10, wasm: 12 }[kernelPath()]]);
+  });
 });
