@@ -2,7 +2,7 @@
 
 import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
-import { stridedProduct } from '../kernels/matmul.js';
+import { gemmVersion, stridedProduct } from '../kernels/matmul.js';
 import { allocate, type Data, type DType, NDArray, padShape, setAllocHook } from '../kernels/ndarray.js';
 import { matmul, matmulNT, matmulTN } from '../ops/matmul.js';
 import type { Operand } from '../ops/op.js';
@@ -49,10 +49,12 @@ type Origin = 'kernel' | 'constant' | 'external' | { readonly foreign: string };
  */
 export class Program {
   /** The tape as a replay runs it: runs of elementwise calls fused into loops (see `lower`). */
-  private readonly entries: readonly Entry[];
+  private entries: readonly Entry[];
+  /** The matmul kernels' choice (`gemmVersion`) the fused products follow: a change lowers the tape again. */
+  private gemm: number;
 
   constructor(
-    tape: readonly Entry[],
+    private readonly tape: readonly Entry[],
     /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
     private readonly freshLeaves: readonly Node[],
     /** Leaves the step itself made (`x.detach()` with requiresGrad set): new at each eager call, so null again. */
@@ -62,8 +64,9 @@ export class Program {
     /** Every leaf whose `.grad` the tape sets. */
     private readonly gradLeaves: readonly Node[],
     /** The arrays the step returns. */
-    outputs: readonly NDArray[],
+    private readonly outputs: readonly NDArray[],
   ) {
+    this.gemm = gemmVersion();
     this.entries = lower(withoutDeadCopies(tape, outputs));
     for (const e of tape) {
       if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
@@ -102,6 +105,11 @@ export class Program {
       if (node.gradData !== null) throw accumulateError(node);
     }
     for (const node of this.innerLeaves) node.gradData = null;
+    if (this.gemm !== gemmVersion()) {
+      // NOTE: the kernel path changed (useKernels): a fused product must sum as the kernel now would.
+      this.gemm = gemmVersion();
+      this.entries = lower(withoutDeadCopies(this.tape, this.outputs));
+    }
     for (const e of this.entries) {
       switch (e.kind) {
         case 'kernel':

@@ -99,6 +99,16 @@ const takesJsOf = new WeakMap<GemmFn, TakesJs>([[gemm, ALWAYS]]);
 
 let active: GemmFn = gemm;
 let takesJs: TakesJs = ALWAYS;
+let version = 0;
+
+/**
+ * A number that changes whenever `setGemm` runs: what `stridedProduct` answered before a change may
+ * not hold after it (`compile` lowers a captured step again).
+ * @example const seen = gemmVersion(); useKernels('js'); gemmVersion() !== seen; // true
+ */
+export function gemmVersion(): number {
+  return version;
+}
 
 /**
  * Replaces the gemm that matmul uses (e.g. with a WebAssembly one); returns the previous one.
@@ -113,6 +123,7 @@ export function setGemm(fn: GemmFn, jsFor?: TakesJs): GemmFn {
   const previous = active;
   active = fn;
   takesJs = takesJsOf.get(fn) ?? NEVER;
+  version++;
   return previous;
 }
 

@@ -7,7 +7,17 @@
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compile, customOp, type DType, kernelPath, randn, SGD, type Tensor } from '../../src/index.js';
+import {
+  compile,
+  customOp,
+  type DType,
+  kernelPath,
+  randn,
+  SGD,
+  type Tensor,
+  useKernels,
+} from '../../src/index.js';
+import { wasmGemmAvailable } from '../../src/kernels/wasm/gemm-wasm.js';
 import { expectSameAsEager } from './same-as-eager.js';
 
 const UNARY = [
@@ -234,7 +244,7 @@ describe('fused replay', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
-        fc.constantFrom(1, 2, 3, 4, 5, 8, 9),
+        fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
         fc.constantFrom(1, 2, 3, 7, 8),
         dtype,
         dtype,
@@ -293,5 +303,32 @@ describe('fused replay', () => {
     // [400, 2] @ [2, 3] is the WebAssembly gemm's by default (4,800 flops), the JS gemm's on the js path
     // (fused there too); the forced wasm path takes [400, 3] @ [3, 1] as well (a kernel call again)
     expect(step.kernelCalls).toEqual([{ auto: 11, js: 10, wasm: 12 }[kernelPath()]]);
+  });
+
+  it('follows a change of kernel path between calls: a fused product sums as the kernel now would', () => {
+    const before = kernelPath();
+    const paths = wasmGemmAvailable
+      ? (['auto', 'wasm', 'js', 'auto'] as const)
+      : (['auto', 'js', 'auto'] as const);
+    try {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const x = randn([40, 8], { dtype });
+        const w = randn([8, 3], { dtype });
+        useKernels('auto');
+        const f = compile((t: Tensor) => t.matmul(w).add(1));
+        f(x);
+        for (const path of paths) {
+          useKernels(path);
+          const got = f(x).array.data;
+          const want = f.eager(x).array.data;
+          expect(
+            [...got].every((v, i) => Object.is(v, want[i])),
+            `${dtype} after useKernels('${path}')`,
+          ).toBe(true);
+        }
+      }
+    } finally {
+      useKernels(before);
+    }
   });
 });
