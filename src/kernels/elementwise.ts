@@ -1,4 +1,4 @@
-/** @file Unary elementwise kernels: one tight loop per function, chosen by a switch outside the loop. */
+/** @file Unary elementwise kernels: one tight loop per function, each a function of its own (see `LOOPS`). */
 
 import { expOf, logOf } from './fast-math.js';
 import { alloc, type Data, NDArray } from './ndarray.js';
