@@ -13,7 +13,7 @@ import type { Operand } from '../ops/op.js';
 
 /**
  * A kernel call the fuser may take: an op applying `scalar` to its inputs broadcast together (or,
- * given `shape`, broadcast to it: `expand`), into `out`.
+ * with `expands`, broadcast to its result's shape: `expand`), into `out`.
  */
 export interface Pointwise {
   readonly name: string;
@@ -22,7 +22,7 @@ export interface Pointwise {
   readonly out: Data;
   /** The shape of the result the kernel returned. */
   readonly result: readonly number[];
-  readonly shape?: readonly number[];
+  readonly expands?: boolean;
   /**
    * For a matrix product the JS narrow gemm computes (`stridedProduct`): its operands, read in place,
    * each element the gemm's sum (`scalar` and `ins` unused).
@@ -72,7 +72,7 @@ function outShape(call: Pointwise): readonly number[] | null {
     const fits = sizeOf(call.result.slice(0, -1)) === p.m && call.result.at(-1) === p.n && p.k <= LONG_K;
     return fits && call.out.length > 0 ? call.result : null;
   }
-  let shape: readonly number[] = call.shape ?? [];
+  let shape: readonly number[] = call.expands ? call.result : [];
   try {
     for (const x of call.ins) if (typeof x !== 'number') shape = broadcastShapes(shape, x.shape, call.name);
   } catch {

@@ -177,7 +177,7 @@ function fusable(e: KernelEntry): Fusable | null {
       : { name: kernel.name, scalar: same, ins: [], out: out.data, result, product, entry: e };
   }
   if (kernel === expand)
-    return { name: 'expand', scalar: same, ins, out: out.data, result, shape: result, entry: e };
+    return { name: 'expand', scalar: same, ins, out: out.data, result, expands: true, entry: e };
   let scalar = kernel.scalar;
   // NOTE: a customOp's forward on numbers is for Value; its array forward may be any kernels.
   if (scalar === undefined || kernel.userRule === true) return null;
