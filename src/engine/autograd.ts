@@ -5,7 +5,7 @@ import type { NDArray } from '../kernels/ndarray.js';
 import { releasing } from '../kernels/released.js';
 import { activeRecorder, COPY, markShared, runArray, unshared } from '../ops/tape.js';
 import { anomalyMode } from './anomaly.js';
-import { type Grad, type RuleObserver, walk } from './backward.js';
+import { type Grad, type RuleObserver, restoreGradients, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
 import { markReleaseDone, Node, type Raw } from './node.js';
@@ -62,16 +62,13 @@ export function backwardFrom(
     [root],
     [seedFor(seed, createGraph)],
     createGraph,
-    (order, sums) => {
+    (order, own) => {
       // NOTE: a rule may hand one array to two inputs (add's g, g), and a reshape shares its data:
       // every stored gradient gets a buffer of its own, so editing one never changes another.
       const owners = scalar
         ? null
         : new Owners([(seed.raw as NDArray).data.buffer], canShare(order, createGraph, observer));
-      for (let k = 0; k < order.length; k++) {
-        const g = sums[k]!;
-        if (g !== null) store(order[k]!, g, createGraph, owners);
-      }
+      storeAll(order, own, createGraph, owners);
       if (!(retainGraph ?? createGraph) && !scalar) release(order);
     },
     observer,
@@ -192,8 +189,31 @@ function leafStandIn(n: Node): Node | null {
   return stand;
 }
 
-function store(n: Node, g: Grad, createGraph: boolean, owners: Owners | null): void {
-  const previous = n.isLeaf ? n.gradData : null;
+/**
+ * Stores each node's gradient from the walk (see `walk`); a node the walk's gradients did not reach
+ * keeps its own. A function of its own, not a loop in the walk's callback: see `runRules`.
+ */
+function storeAll(
+  order: readonly Node[],
+  own: readonly (Grad | null)[] | null,
+  createGraph: boolean,
+  owners: Owners | null,
+): void {
+  for (let k = 0; k < order.length; k++) {
+    const n = order[k]!;
+    const g = n.gradData;
+    const before = own === null ? null : own[k]!;
+    if (g === null) n.gradData = before;
+    else store(n, g, before, createGraph, owners);
+  }
+}
+
+/**
+ * Stores `g`, this pass's gradient of `n`, as its gradient: a leaf adds it to `own` (what it held
+ * before), any other node replaces it.
+ */
+function store(n: Node, g: Grad, own: Grad | null, createGraph: boolean, owners: Owners | null): void {
+  const previous = n.isLeaf ? own : null;
   if (previous === null) {
     n.gradData = owners === null ? g : owners.own(g);
   } else if (createGraph) {
@@ -201,7 +221,8 @@ function store(n: Node, g: Grad, createGraph: boolean, owners: Owners | null): v
     const before = previous instanceof Node ? previous : n.constant(unshared(previous));
     n.gradData = withGradMode(true, () => graph.add(before, g as Node));
   } else {
-    const sum = n.rawBackend.add(n.gradRaw!, g as Raw);
+    const raw = previous instanceof Node ? previous.raw : previous;
+    const sum = n.rawBackend.add(raw, g as Raw);
     n.gradData = owners === null ? sum : owners.own(sum);
   }
   if (n.isLeaf) activeRecorder()?.storeGrad(n, n.gradData, previous === null);
@@ -235,9 +256,10 @@ export function gradOf(
     outputs,
     seedsForWalk,
     createGraph,
-    (order, sums) => {
+    (order, own) => {
       const sumOf = new Map<Node, Grad | null>(inputs.map((x) => [x, null]));
-      for (let k = 0; k < order.length; k++) if (sumOf.has(order[k]!)) sumOf.set(order[k]!, sums[k]!);
+      for (const n of order) if (sumOf.has(n)) sumOf.set(n, n.gradData);
+      restoreGradients(order, own);
       return inputs.map((x, i) => {
         const sum = sumOf.get(x)!;
         const g = sum === null ? null : owners.own(sum);

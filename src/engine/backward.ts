@@ -7,7 +7,7 @@ import { type AnyRuleContext, type Backend, inputRules } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { lastWrite, Node, type Raw, REQUIRED, setAside } from './node.js';
+import { endAside, lastWrite, Node, type Raw, REQUIRED, setAside } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
@@ -85,20 +85,22 @@ let walking = false;
 
 /**
  * Reverse-mode accumulation from `roots` seeded with `seeds`. Hands `use` the nodes in topological
- * order and, at the same positions, each one's gradient for this walk (null: not reached), then
- * clears the walk's state whatever happens. With `createGraph`, gradients are nodes built by recorded
- * ops, so they can be differentiated again. Walks do not nest: a hook that starts another would
- * corrupt this one's sums.
+ * order, each holding this walk's gradient in `gradData` (null: not reached), and `own`, the
+ * gradients they held before, by position (null when none held one: a fresh graph). `use` leaves in
+ * each node what it keeps (`restoreGradients` puts back what they held); when the walk or `use`
+ * fails, every node gets back what it held. With `createGraph`, gradients are nodes built by
+ * recorded ops, so they can be differentiated again. Walks do not nest: a hook that starts another
+ * would corrupt this one's sums.
  *
  * The sums are kept in the nodes' `gradData` while the walk runs (a field less per node than a
- * field of their own): each node's gradient from before is put aside in `sums` at its position, and
- * swapped back before `use` runs, so `use` sees every node as it was and this walk's sums beside it.
+ * field of their own), and each node's gradient from before is set aside (see `setAside`), where
+ * `.grad` still finds it: hooks see every node as it was.
  */
 export function walk<R>(
   roots: readonly Node[],
   seeds: readonly Grad[],
   createGraph: boolean,
-  use: (order: readonly Node[], sums: readonly (Grad | null)[]) => R,
+  use: (order: readonly Node[], own: readonly (Grad | null)[] | null) => R,
   observer: RuleObserver | null = null,
 ): R {
   if (walking) {
@@ -109,16 +111,11 @@ export function walk<R>(
   }
   walking = true;
   let order: Node[] = [];
-  const sums: (Grad | null)[] = [];
-  let swapped = false;
+  let own: (Grad | null)[] | null = null;
+  let used = false;
   try {
     order = topoSort(roots);
-    for (let k = 0; k < order.length; k++) {
-      const n = order[k]!;
-      sums.push(n.gradData);
-      n.gradData = null;
-    }
-    setAside(order, sums);
+    setAside(order, takeGradients(order));
     roots.forEach((root, i) => {
       const seed = seeds[i]!;
       root.gradData =
@@ -127,36 +124,53 @@ export function walk<R>(
           : (createGraph ? graph : root.rawBackend).add(root.gradData as never, seed as never);
     });
     const watch = anomalyMode ? checkingAnomalies(observer) : observer; // the mode is read once per pass
-    withGradMode(createGraph, () => {
-      for (let k = order.length - 1; k >= 0; k--) {
-        const node = order[k]!;
-        if (node.gradData === null || !node.requiresGrad) continue;
-        if (node.hooks) node.gradData = runHooks(node, node.gradData);
-        if (node.op === null) continue;
-        if (node.id < lastWrite) checkSaved(node); // one compare: only nodes older than a write
-        propagate(node, createGraph, watch);
-      }
-    });
-    setAside(null);
-    swap(order, sums);
-    swapped = true;
-    return use(order, sums);
+    withGradMode(createGraph, () => runRules(order, createGraph, watch));
+    own = endAside();
+    const result = use(order, own);
+    used = true;
+    return result;
   } finally {
-    setAside(null);
-    if (!swapped) swap(order, sums);
+    if (!used) restoreGradients(order, own ?? endAside());
     releaseScratch();
     walking = false;
   }
 }
 
-/** Puts each node's own gradient back and its walk's sum in `sums`, position by position. */
-function swap(order: readonly Node[], sums: (Grad | null)[]): void {
-  for (let k = 0; k < sums.length; k++) {
-    const n = order[k]!;
-    const sum = n.gradData;
-    n.gradData = sums[k]!;
-    sums[k] = sum;
+/**
+ * The reverse pass proper: each reached node's rule, children before parents. A function of its own
+ * rather than the loop of a closure made per pass: V8 compiled the closure's loop anew on every pass
+ * (on-stack replacement), and a W1 pass ran 25% slower.
+ */
+function runRules(order: readonly Node[], createGraph: boolean, watch: RuleObserver | null): void {
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    if (node.gradData === null || !node.requiresGrad) continue;
+    if (node.hooks) node.gradData = runHooks(node, node.gradData);
+    if (node.op === null) continue;
+    if (node.id < lastWrite) checkSaved(node); // one compare: only nodes older than a write
+    propagate(node, createGraph, watch);
   }
+}
+
+/**
+ * Empties the nodes' gradient fields for a walk's sums, and returns what they held by position, or
+ * null when none held anything (a graph recorded since the last pass): no array for most passes.
+ */
+function takeGradients(order: readonly Node[]): (Grad | null)[] | null {
+  let own: (Grad | null)[] | null = null;
+  for (let k = 0; k < order.length; k++) {
+    const n = order[k]!;
+    if (n.gradData === null) continue;
+    own ??= new Array<Grad | null>(order.length).fill(null);
+    own[k] = n.gradData;
+    n.gradData = null;
+  }
+  return own;
+}
+
+/** Gives each node of a walk the gradient it held before the walk (see `walk`). */
+export function restoreGradients(order: readonly Node[], own: readonly (Grad | null)[] | null): void {
+  for (let k = 0; k < order.length; k++) order[k]!.gradData = own === null ? null : own[k]!;
 }
 
 /** How an input is named in messages: its label, else its position and shape. */

@@ -103,13 +103,24 @@ export let lastWrite = 0;
  */
 let aside: {
   readonly order: readonly Node[];
-  readonly grads: (Raw | Node | null)[];
+  /** By position in `order`; null while no reached node has a gradient of its own (a fresh graph). */
+  grads: (Raw | Node | null)[] | null;
   at: Map<Node, number> | null;
 } | null = null;
 
-/** Starts (a walk's order and the gradients it set aside) or ends (null) the set-aside view. */
-export function setAside(order: readonly Node[] | null, grads: (Raw | Node | null)[] = []): void {
-  aside = order === null ? null : { order, grads, at: null };
+/** Starts the set-aside view of a walk: its order, and the gradients it set aside (null: none). */
+export function setAside(order: readonly Node[], grads: (Raw | Node | null)[] | null): void {
+  aside = { order, grads, at: null };
+}
+
+/**
+ * Ends the set-aside view (if one is open) and returns the gradients set aside, by position, with
+ * what hooks changed in the meantime; null when no reached node has one.
+ */
+export function endAside(): (Raw | Node | null)[] | null {
+  const grads = aside?.grads ?? null;
+  aside = null;
+  return grads;
 }
 
 /** Where `n`'s own gradient is set aside in the walk in progress, or -1 (not reached, or no walk). */
@@ -390,12 +401,16 @@ export abstract class Node {
    */
   get storedGrad(): Raw | Node | null {
     const k = asideIndex(this);
-    return k < 0 ? this.gradData : aside!.grads[k]!;
+    return k < 0 ? this.gradData : (aside!.grads?.[k] ?? null);
   }
   set storedGrad(g: Raw | Node | null) {
     const k = asideIndex(this);
-    if (k < 0) this.gradData = g;
-    else aside!.grads[k] = g;
+    if (k < 0) {
+      this.gradData = g;
+      return;
+    }
+    aside!.grads ??= new Array(aside!.order.length).fill(null);
+    aside!.grads[k] = g;
   }
 
   /**

@@ -112,6 +112,34 @@ describe('the walk', () => {
     }
   });
 
+  test('on a fresh graph (no node held a gradient), a hook that sets one sees it summed with the pass', () => {
+    const { x, a, b, y } = chain();
+    const seen: (number | null)[] = [];
+    b.registerHook(() => {
+      seen.push(x.grad, a.grad);
+      x.grad = 1;
+      a.grad = 5; // not a leaf: this pass's gradient replaces it
+    });
+    y.backward();
+    const once = chain();
+    once.y.backward();
+    expect(seen).toEqual([null, null]);
+    expect(x.grad).toBe(1 + once.x.grad!);
+    expect(a.grad).toBe(once.a.grad);
+  });
+
+  test('a pass that fails on a fresh graph stores none of its sums; what a hook wrote stays', () => {
+    const { x, w, a, b, y } = chain();
+    b.registerHook(() => {
+      x.grad = 1;
+    });
+    a.registerHook(() => {
+      throw new Error('stop');
+    });
+    expect(() => y.backward()).toThrow('stop');
+    expect([x, w, a, b, y].map((n) => n.grad)).toEqual([1, null, null, null, null]);
+  });
+
   test('a gradient read from a hook owns its array: writing to it changes no other gradient', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = tensor([3, 4], { requiresGrad: true });
