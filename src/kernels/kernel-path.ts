@@ -1,8 +1,8 @@
 /** @file Which matrix-multiply kernel runs: SIMD WebAssembly where it is faster, plain JavaScript otherwise. */
 
 import { show } from '../errors.js';
-import { type GemmFn, gemm as jsGemm, setGemm } from './matmul.js';
-import { sameDtype, shouldUseWasmGemm, wasmGemm, wasmGemmAvailable } from './wasm/gemm-wasm.js';
+import { type GemmFn, type GemmTN, gemm as jsGemm, setGemm } from './matmul.js';
+import { sameDtype, shouldUseWasmGemm, wasmGemm, wasmGemmAvailable, wasmGemmTN } from './wasm/gemm-wasm.js';
 
 /** 'auto' (default): WebAssembly for products big enough to gain; 'js' or 'wasm' force one path. */
 export type KernelPath = 'auto' | 'js' | 'wasm';
@@ -13,6 +13,11 @@ const auto: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
 /** WebAssembly for every product it can take (one dtype throughout), however small: for testing that path. */
 const forcedWasm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
   (sameDtype(a, b, c) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
+
+/** aᵀ @ b without a transposed copy, for the products each path gives the WebAssembly gemm. */
+const autoTN: GemmTN = (at, b, c, m, k, n) =>
+  shouldUseWasmGemm(at, b, c, m, k, n) && wasmGemmTN(at, b, c, m, k, n);
+const forcedWasmTN: GemmTN = (at, b, c, m, k, n) => sameDtype(at, b, c) && wasmGemmTN(at, b, c, m, k, n);
 
 let current: KernelPath = 'auto';
 
@@ -31,8 +36,8 @@ export function useKernels(path: KernelPath): void {
     throw new TypeError("useKernels: WebAssembly SIMD is not available here; use 'auto' or 'js'");
   }
   if (path === 'js' || !wasmGemmAvailable) setGemm(jsGemm);
-  else if (path === 'wasm') setGemm(forcedWasm, (a, b, c) => !sameDtype(a, b, c));
-  else setGemm(auto, (a, b, c, m, k, n) => !shouldUseWasmGemm(a, b, c, m, k, n));
+  else if (path === 'wasm') setGemm(forcedWasm, (a, b, c) => !sameDtype(a, b, c), forcedWasmTN);
+  else setGemm(auto, (a, b, c, m, k, n) => !shouldUseWasmGemm(a, b, c, m, k, n), autoTN);
   current = path;
 }
 

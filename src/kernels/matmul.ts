@@ -93,12 +93,21 @@ export const gemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => 
  */
 export type TakesJs = (a: Data, b: Data, c: Data, m: number, k: number, n: number) => boolean;
 
+/**
+ * C[m×n] += Aᵀ·B with `at` = Aᵀ ([k×m], row-major) read in place, giving the numbers its gemm gives
+ * on a transposed copy of `at`; returns false, computing nothing, for a product it does not take
+ * (then `matmulTN` transposes into a copy).
+ */
+export type GemmTN = (at: Data, b: Data, c: Data, m: number, k: number, n: number) => boolean;
+
 const ALWAYS: TakesJs = () => true;
 const NEVER: TakesJs = () => false;
 const takesJsOf = new WeakMap<GemmFn, TakesJs>([[gemm, ALWAYS]]);
+const transposedAOf = new WeakMap<GemmFn, GemmTN>();
 
 let active: GemmFn = gemm;
 let takesJs: TakesJs = ALWAYS;
+let activeTN: GemmTN | null = null;
 let version = 0;
 
 /**
@@ -114,15 +123,19 @@ export function gemmVersion(): number {
  * Replaces the gemm that matmul uses (e.g. with a WebAssembly one); returns the previous one.
  * `jsFor` says which products the new gemm passes on to the JS `gemm` (the JS gemm itself: all;
  * otherwise none unless told): for those, `matmulNT`/`matmulTN` read the transposed operand in place,
- * which gives the JS gemm's numbers without copying it. Putting a gemm back restores its `jsFor`.
+ * which gives the JS gemm's numbers without copying it. `transposedA`, if given, runs the products
+ * of `matmulTN` it takes as `fn` would on a transposed copy, without the copy. Putting a gemm back
+ * restores its `jsFor` and `transposedA`.
  *
  * @example setGemm(pick, (a, b, c, m, k, n) => 2 * m * k * n < 4096);
  */
-export function setGemm(fn: GemmFn, jsFor?: TakesJs): GemmFn {
+export function setGemm(fn: GemmFn, jsFor?: TakesJs, transposedA?: GemmTN): GemmFn {
   if (jsFor !== undefined) takesJsOf.set(fn, jsFor);
+  if (transposedA !== undefined) transposedAOf.set(fn, transposedA);
   const previous = active;
   active = fn;
   takesJs = takesJsOf.get(fn) ?? NEVER;
+  activeTN = transposedAOf.get(fn) ?? null;
   version++;
   return previous;
 }
@@ -313,6 +326,8 @@ export function matmulTN(a: NDArray, b: NDArray, op = 'matmulTN'): NDArray {
   const c = alloc(resultDType(a, b), m * n);
   const strided = stridedProduct('matmulTN', a, b, c);
   if (strided !== null) runStrided(strided, c);
-  else active(transposed(a.data, k, m), b.data, c, m, k, n);
+  else if (activeTN === null || !activeTN(a.data, b.data, c, m, k, n)) {
+    active(transposed(a.data, k, m), b.data, c, m, k, n);
+  }
   return new NDArray(c, [m, n]);
 }

@@ -50,10 +50,11 @@ describe.each(['js', 'wasm', 'auto'] as const)('on the %s kernel path', (path) =
     expect(bits(matmulTN(at, c))).toEqual(bits(matmul(T(at), c)));
   });
 
-  test('operands larger than the reused buffer, and a small one after them', () => {
+  test("operands larger than the reused buffer and than the WebAssembly gemm's blocks, and a small one after them", () => {
     useKernels(path);
     for (const [m, k, n] of [
       [3, 300, 260],
+      [70, 300, 40], // more rows than one packed block of A (64), a longer k than one slab (256)
       [2, 3, 2],
     ] as const) {
       const a = matrix(m, k, 7, 'float64');

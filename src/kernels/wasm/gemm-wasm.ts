@@ -14,7 +14,16 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { readonly exports: object };
 }
-type Kernel = (pA: number, pB: number, pC: number, m: number, k: number, n: number, pW: number) => void;
+type Kernel = (
+  pA: number,
+  pB: number,
+  pC: number,
+  m: number,
+  k: number,
+  n: number,
+  pW: number,
+  aT: number,
+) => void;
 interface GemmExports {
   readonly memory: WasmMemory;
   readonly heap_base: { readonly value: number };
@@ -168,16 +177,7 @@ function reserve(exports: GemmExports, end: number, what: string): void {
  * wasmGemm(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), c, 2, 2, 2); // c = [19, 22, 43, 50]
  */
 export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) => {
-  if (wasm === null) {
-    throw new Error(
-      'wasmGemm: WebAssembly SIMD is not available here (wasmGemmAvailable is false); use the JS gemm',
-    );
-  }
-  if (!sameDtype(a, b, c)) {
-    throw new TypeError(
-      `wasmGemm: A, B and C must share one dtype (got ${a.constructor.name}, ${b.constructor.name}, ${c.constructor.name}); use the JS gemm for mixed dtypes`,
-    );
-  }
+  const exports = ready('wasmGemm', a, b, c);
   checkFits('A', a, aOff, m * k);
   checkFits('B', b, bOff, k * n);
   checkFits('C', c, cOff, m * n);
@@ -185,12 +185,11 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
 
   const e = a.BYTES_PER_ELEMENT;
   let rows = m;
-  let at = layout(wasm, rows, k, n, e);
+  let at = layout(exports, rows, k, n, e);
   while (rows > 64 && at.end > MEMORY_BUDGET) {
     rows = Math.ceil(rows / 2);
-    at = layout(wasm, rows, k, n, e);
+    at = layout(exports, rows, k, n, e);
   }
-  const exports = wasm;
   reserve(exports, at.end, `${m}×${k} @ ${k}×${n}`);
   const heap = (e === 8 ? heap64 : heap32)!;
   const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
@@ -201,16 +200,63 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
     const cRows = c.subarray(cOff + i0 * n, cOff + (i0 + r) * n);
     heap.set(a.subarray(aOff + i0 * k, aOff + (i0 + r) * k), at.pA / e);
     heap.set(cRows, at.pC / e);
-    kernel(at.pA, at.pB, at.pC, r, k, n, at.pW);
+    kernel(at.pA, at.pB, at.pC, r, k, n, at.pW, 0);
     cRows.set(heap.subarray(at.pC / e, at.pC / e + r * n));
   }
   releaseWhenIdle();
 };
 
-function checkFits(name: string, x: Data, offset: number, size: number): void {
+/**
+ * C[m×n] += Aᵀ·B for `at` = Aᵀ ([k×m], row-major) and B [k×n], all from offset 0: the numbers of
+ * `wasmGemm` on a transposed copy of `at`, to the bit (the kernel packs A from either layout), with no
+ * copy made. Returns false, computing nothing, when the product needs more memory than `wasmGemm`
+ * would take in one block (Aᵀ's rows cannot be split in blocks of A's rows): then transpose and call
+ * `wasmGemm`. The same dtype rule as `wasmGemm`.
+ * @example
+ * const c = new Float64Array(4);
+ * wasmGemmTN(Float64Array.of(1, 3, 2, 4), Float64Array.of(5, 6, 7, 8), c, 2, 2, 2); // true, c = [19, 22, 43, 50]
+ */
+export function wasmGemmTN(at: Data, b: Data, c: Data, m: number, k: number, n: number): boolean {
+  const exports = ready('wasmGemmTN', at, b, c);
+  checkFits('Aᵀ', at, 0, k * m, 'wasmGemmTN');
+  checkFits('B', b, 0, k * n, 'wasmGemmTN');
+  checkFits('C', c, 0, m * n, 'wasmGemmTN');
+  const e = at.BYTES_PER_ELEMENT;
+  const where = layout(exports, m, k, n, e);
+  if (where.end > MEMORY_BUDGET) return false;
+  if (m === 0 || n === 0 || k === 0) return true;
+  reserve(exports, where.end, `${k}×${m}ᵀ @ ${k}×${n}`);
+  const heap = (e === 8 ? heap64 : heap32)!;
+  const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
+  heap.set(b.subarray(0, k * n), where.pB / e);
+  heap.set(at.subarray(0, k * m), where.pA / e);
+  const cm = c.subarray(0, m * n);
+  heap.set(cm, where.pC / e);
+  kernel(where.pA, where.pB, where.pC, m, k, n, where.pW, 1);
+  cm.set(heap.subarray(where.pC / e, where.pC / e + m * n));
+  releaseWhenIdle();
+  return true;
+}
+
+/** The instance's exports, after checking that it loaded and that the operands share one dtype. */
+function ready(op: string, a: Data, b: Data, c: Data): GemmExports {
+  if (wasm === null) {
+    throw new Error(
+      `${op}: WebAssembly SIMD is not available here (wasmGemmAvailable is false); use the JS gemm`,
+    );
+  }
+  if (!sameDtype(a, b, c)) {
+    throw new TypeError(
+      `${op}: A, B and C must share one dtype (got ${a.constructor.name}, ${b.constructor.name}, ${c.constructor.name}); use the JS gemm for mixed dtypes`,
+    );
+  }
+  return wasm;
+}
+
+function checkFits(name: string, x: Data, offset: number, size: number, op = 'wasmGemm'): void {
   if (!(Number.isInteger(offset) && offset >= 0 && offset + size <= x.length)) {
     throw new RangeError(
-      `wasmGemm: ${name} needs ${size} elements from offset ${offset}, but has length ${x.length}; check the shapes and offsets`,
+      `${op}: ${name} needs ${size} elements from offset ${offset}, but has length ${x.length}; check the shapes and offsets`,
     );
   }
 }

@@ -50,31 +50,42 @@
           (i32.add (i32.mul (call $min (local.get $n) (global.get $NC)) (local.get $E)) (i32.const 31))
           (i32.const -32)))))
 
-  ;; C[m×n] += A[m×k]·B[k×n] for float64; pointers are byte addresses, pW the work area.
+  ;; C[m×n] += A[m×k]·B[k×n] for float64; pointers are byte addresses, pW the work area. With $aT = 1,
+  ;; pA holds Aᵀ ([k×m], row-major) instead: the packer reads it in place, with the very numbers a
+  ;; transposed copy would give it, so aᵀ @ b (matmul's rule) needs no transposed copy.
   (func (export "gemm_f64")
     (param $pA i32) (param $pB i32) (param $pC i32) (param $m i32) (param $k i32) (param $n i32) (param $pW i32)
+    (param $aT i32)
     (call $gemm (local.get $pA) (local.get $pB) (local.get $pC)
-      (local.get $m) (local.get $k) (local.get $n) (local.get $pW) (i32.const 8)))
+      (local.get $m) (local.get $k) (local.get $n) (local.get $pW) (local.get $aT) (i32.const 8)))
 
-  ;; C[m×n] += A[m×k]·B[k×n] for float32; pointers are byte addresses, pW the work area.
+  ;; As gemm_f64, for float32.
   (func (export "gemm_f32")
     (param $pA i32) (param $pB i32) (param $pC i32) (param $m i32) (param $k i32) (param $n i32) (param $pW i32)
+    (param $aT i32)
     (call $gemm (local.get $pA) (local.get $pB) (local.get $pC)
-      (local.get $m) (local.get $k) (local.get $n) (local.get $pW) (i32.const 4)))
+      (local.get $m) (local.get $k) (local.get $n) (local.get $pW) (local.get $aT) (i32.const 4)))
 
   ;; The blocking loops, shared by both dtypes: $E is the element size in bytes (8 or 4). A micro-tile
-  ;; is 4 rows by NR = 32 / E columns. Loop counters are in elements; addresses are bytes.
+  ;; is 4 rows by NR = 32 / E columns. Loop counters are in elements; addresses are bytes. Element
+  ;; (i, p) of A is at pA + i·$ars + p·$acs: (k·E, E) for A, (E, m·E) for Aᵀ ($aT).
   (func $gemm
     (param $pA i32) (param $pB i32) (param $pC i32) (param $m i32) (param $k i32) (param $n i32)
-    (param $pW i32) (param $E i32)
-    (local $NR i32) (local $lda i32) (local $ldc i32) (local $pBp i32)
+    (param $pW i32) (param $aT i32) (param $E i32)
+    (local $NR i32) (local $ars i32) (local $acs i32) (local $ldc i32) (local $pBp i32)
     (local $j0 i32) (local $p0 i32) (local $i0 i32) (local $jr i32) (local $ir i32)
     (local $nc i32) (local $kc i32) (local $mc i32)
     (local $pa i32) (local $pb i32) (local $pc i32) (local $mr i32) (local $nr i32)
     (if (i32.or (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $k))) (i32.eqz (local.get $n)))
       (then (return)))
     (local.set $NR (i32.div_u (i32.const 32) (local.get $E)))
-    (local.set $lda (i32.mul (local.get $k) (local.get $E)))
+    (if (local.get $aT)
+      (then
+        (local.set $ars (local.get $E))
+        (local.set $acs (i32.mul (local.get $m) (local.get $E))))
+      (else
+        (local.set $ars (i32.mul (local.get $k) (local.get $E)))
+        (local.set $acs (local.get $E))))
     (local.set $ldc (i32.mul (local.get $n) (local.get $E)))
     (local.set $pBp (i32.add (local.get $pW) (i32.mul (i32.mul (global.get $MC) (global.get $KC)) (local.get $E))))
     (local.set $j0 (i32.const 0))
@@ -92,10 +103,12 @@
           (local.set $mc (call $min (global.get $MC) (i32.sub (local.get $m) (local.get $i0))))
           (local.set $pa
             (i32.add (local.get $pA)
-              (i32.add (i32.mul (local.get $i0) (local.get $lda)) (i32.mul (local.get $p0) (local.get $E)))))
+              (i32.add (i32.mul (local.get $i0) (local.get $ars)) (i32.mul (local.get $p0) (local.get $acs)))))
           (if (i32.eq (local.get $E) (i32.const 8))
-            (then (call $pack_a_f64 (local.get $pa) (local.get $lda) (local.get $mc) (local.get $kc) (local.get $pW)))
-            (else (call $pack_a_f32 (local.get $pa) (local.get $lda) (local.get $mc) (local.get $kc) (local.get $pW))))
+            (then (call $pack_a_f64 (local.get $pa) (local.get $ars) (local.get $acs) (local.get $mc) (local.get $kc)
+              (local.get $pW)))
+            (else (call $pack_a_f32 (local.get $pa) (local.get $ars) (local.get $acs) (local.get $mc) (local.get $kc)
+              (local.get $pW))))
           (local.set $jr (i32.const 0))
           (loop $strips_b
             (local.set $nr (call $min (local.get $NR) (i32.sub (local.get $nc) (local.get $jr))))
@@ -160,9 +173,10 @@
       (local.set $s (i32.add (local.get $s) (i32.const 32)))
       (br_if $strips (i32.lt_u (local.get $s) (local.get $w)))))
 
-  ;; Pack mc rows × kc columns of A (row stride $lda bytes) into strips of 4 rows: element (r, p) of
-  ;; strip t lands at dst + t·32·kc + p·32 + r·8. The last strip is padded to 4 rows with zeros.
-  (func $pack_a_f64 (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $dst i32)
+  ;; Pack mc rows × kc columns of A (element (i, p) at src + i·$rs + p·$cs bytes) into strips of 4 rows:
+  ;; element (r, p) of strip t lands at dst + t·32·kc + p·32 + r·8. The last strip is padded to 4 rows
+  ;; with zeros.
+  (func $pack_a_f64 (param $src i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $dst i32)
     (local $i i32) (local $p i32) (local $from i32) (local $to i32)
     (local.set $i (i32.const 0))
     (loop $rows
@@ -174,10 +188,10 @@
       (local.set $p (i32.const 0))
       (if (i32.lt_u (local.get $i) (local.get $mc))
         (then
-          (local.set $from (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $lda))))
+          (local.set $from (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rs))))
           (loop $cols
             (f64.store (local.get $to) (f64.load (local.get $from)))
-            (local.set $from (i32.add (local.get $from) (i32.const 8)))
+            (local.set $from (i32.add (local.get $from) (local.get $cs)))
             (local.set $to (i32.add (local.get $to) (i32.const 32)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br_if $cols (i32.lt_u (local.get $p) (local.get $kc)))))
@@ -192,7 +206,7 @@
       (br_if $rows (i32.and (local.get $i) (i32.const 3)))))
 
   ;; As $pack_a_f64 for float32: element (r, p) of strip t lands at dst + t·16·kc + p·16 + r·4.
-  (func $pack_a_f32 (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $dst i32)
+  (func $pack_a_f32 (param $src i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $dst i32)
     (local $i i32) (local $p i32) (local $from i32) (local $to i32)
     (local.set $i (i32.const 0))
     (loop $rows
@@ -204,10 +218,10 @@
       (local.set $p (i32.const 0))
       (if (i32.lt_u (local.get $i) (local.get $mc))
         (then
-          (local.set $from (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $lda))))
+          (local.set $from (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rs))))
           (loop $cols
             (f32.store (local.get $to) (f32.load (local.get $from)))
-            (local.set $from (i32.add (local.get $from) (i32.const 4)))
+            (local.set $from (i32.add (local.get $from) (local.get $cs)))
             (local.set $to (i32.add (local.get $to) (i32.const 16)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br_if $cols (i32.lt_u (local.get $p) (local.get $kc)))))
