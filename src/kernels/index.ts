@@ -60,7 +60,16 @@ export {
 export { checkIndex, checkPositions, cumsum, gather, scatterAdd } from './gather.js';
 export { type KernelPath, kernelPath, useKernels } from './kernel-path.js';
 export { cat, expand, permute, reshape, slice } from './layout.js';
-export { type GemmFn, gemm, matmul, matmulNT, matmulTN, setGemm, type TakesJs } from './matmul.js';
+export {
+  type GemmFn,
+  type GemmTN,
+  gemm,
+  matmul,
+  matmulNT,
+  matmulTN,
+  setGemm,
+  type TakesJs,
+} from './matmul.js';
 export {
   alloc,
   cast,

@@ -4,7 +4,7 @@ import { fmt, ShapeError } from '../errors.js';
 import { broadcastOffsets, broadcastShapes } from './broadcast.js';
 import { gemmStrided, NARROW } from './gemm-narrow.js';
 import { transpose2d } from './layout.js';
-import { alloc, type Data, NDArray, resultDType, sizeOf } from './ndarray.js';
+import { alloc, allocate, type Data, NDArray, resultDType, sizeOf } from './ndarray.js';
 
 /** A gemm: C[m×n] += A[m×k] · B[k×n], row-major, each matrix starting at its offset. */
 export type GemmFn = (
@@ -254,12 +254,17 @@ const SCRATCH_LIMIT = 1 << 16;
 let scratch64 = new Float64Array(0);
 let scratch32 = new Float32Array(0);
 
-/** The r×c matrix `x` transposed (c×r), in the scratch buffer of its dtype when it fits there. */
+/**
+ * The r×c matrix `x` transposed (c×r), in the scratch buffer of its dtype when it fits there. A larger
+ * one gets an array that no allocation hook sees: it is scratch too, and whether a product needs it
+ * depends on the kernel path (the WebAssembly gemm reads aᵀ in place), which may change between a
+ * compiled step's capture and its replays.
+ */
 function transposed(x: Data, r: number, c: number): Data {
   const n = r * c;
   let t: Data;
   if (n > SCRATCH_LIMIT) {
-    t = alloc(x instanceof Float32Array ? 'float32' : 'float64', n, 'matmul');
+    t = allocate(x instanceof Float32Array ? 'float32' : 'float64', n, 'matmul');
   } else if (x instanceof Float32Array) {
     if (scratch32.length < n) scratch32 = new Float32Array(Math.max(n, 2 * scratch32.length));
     t = scratch32;

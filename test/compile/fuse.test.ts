@@ -331,4 +331,36 @@ describe('fused replay', () => {
       useKernels(before);
     }
   });
+
+  it('replays aᵀ @ g with an operand past the transpose buffer after a change of kernel path', () => {
+    // Whether matmulTN copies aᵀ depends on the path (the WebAssembly gemm reads it in place): a
+    // replay must not expect the copy its capture made, nor miss one (x is 300×256 = 76,800 elements).
+    const before = kernelPath();
+    const paths = wasmGemmAvailable ? (['auto', 'js', 'wasm', 'js'] as const) : (['auto', 'js'] as const);
+    try {
+      for (const out of [64, 4]) {
+        const w = randn([256, out], { requiresGrad: true });
+        const x = randn([300, 256]);
+        const f = compile((t: Tensor) => {
+          w.zeroGrad();
+          const loss = t.matmul(w).sum();
+          loss.backward();
+          return loss;
+        });
+        for (const path of paths) {
+          useKernels(path);
+          f(x);
+          const got = [...w.grad!.array.data];
+          f.eager(x);
+          const want = w.grad!.array.data;
+          expect(
+            got.every((v, i) => Object.is(v, want[i])),
+            `[256, ${out}] after useKernels('${path}')`,
+          ).toBe(true);
+        }
+      }
+    } finally {
+      useKernels(before);
+    }
+  });
 });

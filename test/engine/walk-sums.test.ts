@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, test } from 'vitest';
-import { clipGradNorm, grad, tensor, Value } from '../../src/index.js';
+import { clipGradNorm, compile, grad, tensor, Value } from '../../src/index.js';
 
 /** x → a = x·w → b = tanh(a) → y = b·b + a, all Values; every node keeps its grad. */
 function chain() {
@@ -138,6 +138,19 @@ describe('the walk', () => {
     });
     expect(() => y.backward()).toThrow('stop');
     expect([x, w, a, b, y].map((n) => n.grad)).toEqual([1, null, null, null, null]);
+  });
+
+  test('a pass that fails while storing its results stores none of them', () => {
+    const a = new Value(2, { label: 'a' });
+    const b = new Value(3, { label: 'b' });
+    a.grad = 10;
+    // A compiled step refuses a backward() over Values when the pass stores a leaf's gradient.
+    const step = compile((x: ReturnType<typeof tensor>) => {
+      a.mul(b).backward();
+      return x.mul(2);
+    });
+    expect(() => step(tensor([1]))).toThrow(/backward\(\) over Values/);
+    expect([a.grad, b.grad]).toEqual([10, null]);
   });
 
   test('a gradient read from a hook owns its array: writing to it changes no other gradient', () => {

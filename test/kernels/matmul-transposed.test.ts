@@ -56,6 +56,9 @@ describe.each(['js', 'wasm', 'auto'] as const)('on the %s kernel path', (path) =
       [3, 300, 260],
       [70, 300, 40], // more rows than one packed block of A (64), a longer k than one slab (256)
       [2, 3, 2],
+      [0, 5, 3], // empty products
+      [4, 0, 3],
+      [4, 5, 0],
     ] as const) {
       const a = matrix(m, k, 7, 'float64');
       const b = matrix(n, k, 8, 'float64');

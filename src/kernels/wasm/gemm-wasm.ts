@@ -132,6 +132,8 @@ const PAGE = 65536;
 const ALIGN = 64;
 /** Memory may grow to this before a product goes through in blocks of rows (B stays in place). */
 const MEMORY_BUDGET = 128 * 2 ** 20;
+/** A product of at most this many rows goes through whole, whatever the memory it needs. */
+const MIN_BLOCK_ROWS = 64;
 
 const up = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
@@ -148,7 +150,7 @@ let heap64: Float64Array | null = null;
 let heap32: Float32Array | null = null;
 
 /** Grow memory (never shrink: the next call reuses it) to hold `end` bytes; fresh views after a grow. */
-function reserve(exports: GemmExports, end: number, what: string): void {
+function reserve(exports: GemmExports, end: number, what: string, op: string): void {
   const { memory } = exports;
   const have = memory.buffer.byteLength;
   if (end > have) {
@@ -156,7 +158,7 @@ function reserve(exports: GemmExports, end: number, what: string): void {
       memory.grow(Math.ceil((end - have) / PAGE));
     } catch {
       throw new RangeError(
-        `wasmGemm: cannot grow WebAssembly memory to ${Math.ceil(end / 2 ** 20)} MiB (${what}); use the JS gemm for this product`,
+        `${op}: cannot grow WebAssembly memory to ${Math.ceil(end / 2 ** 20)} MiB (${what}); use the JS gemm for this product`,
       );
     }
   }
@@ -186,11 +188,11 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
   const e = a.BYTES_PER_ELEMENT;
   let rows = m;
   let at = layout(exports, rows, k, n, e);
-  while (rows > 64 && at.end > MEMORY_BUDGET) {
+  while (rows > MIN_BLOCK_ROWS && at.end > MEMORY_BUDGET) {
     rows = Math.ceil(rows / 2);
     at = layout(exports, rows, k, n, e);
   }
-  reserve(exports, at.end, `${m}×${k} @ ${k}×${n}`);
+  reserve(exports, at.end, `${m}×${k} @ ${k}×${n}`, 'wasmGemm');
   const heap = (e === 8 ? heap64 : heap32)!;
   const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
 
@@ -209,9 +211,9 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
 /**
  * C[m×n] += Aᵀ·B for `at` = Aᵀ ([k×m], row-major) and B [k×n], all from offset 0: the numbers of
  * `wasmGemm` on a transposed copy of `at`, to the bit (the kernel packs A from either layout), with no
- * copy made. Returns false, computing nothing, when the product needs more memory than `wasmGemm`
- * would take in one block (Aᵀ's rows cannot be split in blocks of A's rows): then transpose and call
- * `wasmGemm`. The same dtype rule as `wasmGemm`.
+ * copy made. Returns false, computing nothing, when `wasmGemm` would run the product in blocks of A's
+ * rows (past its memory budget), which Aᵀ's layout cannot give: then transpose and call `wasmGemm`.
+ * The same dtype rule as `wasmGemm`.
  * @example
  * const c = new Float64Array(4);
  * wasmGemmTN(Float64Array.of(1, 3, 2, 4), Float64Array.of(5, 6, 7, 8), c, 2, 2, 2); // true, c = [19, 22, 43, 50]
@@ -223,9 +225,9 @@ export function wasmGemmTN(at: Data, b: Data, c: Data, m: number, k: number, n: 
   checkFits('C', c, 0, m * n, 'wasmGemmTN');
   const e = at.BYTES_PER_ELEMENT;
   const where = layout(exports, m, k, n, e);
-  if (where.end > MEMORY_BUDGET) return false;
+  if (where.end > MEMORY_BUDGET && m > MIN_BLOCK_ROWS) return false; // wasmGemm would split A's rows
   if (m === 0 || n === 0 || k === 0) return true;
-  reserve(exports, where.end, `${k}×${m}ᵀ @ ${k}×${n}`);
+  reserve(exports, where.end, `${k}×${m}ᵀ @ ${k}×${n}`, 'wasmGemmTN');
   const heap = (e === 8 ? heap64 : heap32)!;
   const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
   heap.set(b.subarray(0, k * n), where.pB / e);

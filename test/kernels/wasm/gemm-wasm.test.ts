@@ -7,6 +7,7 @@ import {
   wasmGemm,
   wasmGemmAvailable,
   wasmGemmMemoryBytes,
+  wasmGemmTN,
 } from '../../../src/kernels/wasm/gemm-wasm.js';
 import { testProp } from '../../support/property.js';
 
@@ -213,5 +214,55 @@ describe('wasmGemm', () => {
     const run = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+});
+
+describe('wasmGemmTN', () => {
+  /** aᵀ ([k×m]) of `a` ([m×k]). */
+  const transpose = (a: Data, m: number, k: number): Data => {
+    const t = a instanceof Float64Array ? new Float64Array(m * k) : new Float32Array(m * k);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) t[p * m + i] = a[i * k + p]!;
+    return t;
+  };
+
+  test.each(DTYPES)(
+    '%s: reads Aᵀ in place with the numbers of wasmGemm on a transposed copy, across the blocks',
+    (dtype) => {
+      for (const [m, k, n] of [
+        [1, 1, 1],
+        [5, 3, 7],
+        [67, 257, 9], // more rows than MC = 64, a longer k than KC = 256
+        [4, 2, 1031], // wider than NC = 1024
+      ] as const) {
+        const next = uniform(m * 1000 + k + n);
+        const a = filled(dtype, m * k, next);
+        const b = filled(dtype, k * n, next);
+        const c0 = filled(dtype, m * n, next);
+        const want = c0.slice();
+        wasmGemm(a, b, want, m, k, n);
+        const got = c0.slice();
+        expect(wasmGemmTN(transpose(a, m, k), b, got, m, k, n)).toBe(true);
+        expect(Array.from(got), `${m}×${k}×${n}`).toEqual(Array.from(want));
+      }
+    },
+  );
+
+  test('empty products leave C alone; mixed dtypes and short arrays are refused as by wasmGemm', () => {
+    const c = Float64Array.of(1, 2);
+    expect(wasmGemmTN(new Float64Array(0), new Float64Array(0), c, 2, 0, 1)).toBe(true);
+    expect(Array.from(c)).toEqual([1, 2]);
+    const f64 = new Float64Array(4);
+    expect(() => wasmGemmTN(f64, new Float32Array(4), f64, 2, 2, 2)).toThrow(
+      'wasmGemmTN: A, B and C must share one dtype',
+    );
+    expect(() => wasmGemmTN(f64, f64, f64, 3, 2, 2)).toThrow('wasmGemmTN: Aᵀ needs 6 elements from offset 0');
+  });
+
+  test('declines, computing nothing, a product wasmGemm would split in blocks of rows (past 128 MiB)', () => {
+    // Aᵀ is 2000 × 9000 float64 = 144 MB; wasmGemm would take A's 9000 rows in blocks, which Aᵀ cannot give
+    const [m, k, n] = [9000, 2000, 16];
+    const c = new Float64Array(m * n).fill(1);
+    expect(wasmGemmTN(new Float64Array(k * m), new Float64Array(k * n), c, m, k, n)).toBe(false);
+    expect(c.every((v) => v === 1)).toBe(true);
   });
 });
