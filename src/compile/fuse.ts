@@ -8,7 +8,7 @@ import { broadcastShapes, broadcastStrides } from '../kernels/broadcast.js';
 import { LARGE_SCALARS } from '../kernels/elementwise.js';
 import { LONG_K } from '../kernels/gemm-narrow.js';
 import type { StridedProduct } from '../kernels/matmul.js';
-import { type Data, type NDArray, sizeOf } from '../kernels/ndarray.js';
+import { type Data, type NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import type { Operand } from '../ops/op.js';
 
 /**
@@ -103,10 +103,6 @@ function strides2d(shape: readonly number[], target: readonly number[]): { row: 
   return { row: row ?? 0, col };
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 /**
  * Splits `calls` (consecutive elementwise calls and sums of a tape) into runs that one loop can
  * compute: the same output shape, inputs read by two strides, and any input an earlier call of the
@@ -131,11 +127,8 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
   for (const call of calls) {
     if (isSum(call)) {
       const taken = group !== null && sumIn(group, call);
-      if (!taken) {
-        close();
-        out.push(call);
-      }
       close();
+      if (!taken) out.push(call);
       continue;
     }
     const shape = outShape(call);

@@ -31,7 +31,7 @@ type Entry =
       readonly out: NDArray;
     }
   /** Run a generated loop computing a run of elementwise kernel calls at once (see fuse.ts). */
-  | { readonly kind: 'loop'; readonly run: () => void; readonly calls: number }
+  | { readonly kind: 'loop'; readonly run: () => void }
   /** Refill an array the step made from plain numbers (it may have been written since). */
   | { readonly kind: 'constant'; readonly target: Data; readonly snapshot: Data }
   /** Run JavaScript again: an optimizer step, an in-place write (reading `reads`, arrays the step computed). */
@@ -67,7 +67,7 @@ export class Program {
     private readonly outputs: readonly NDArray[],
   ) {
     this.gemm = gemmVersion();
-    this.entries = lower(withoutDeadCopies(tape, outputs));
+    this.entries = this.lowered();
     for (const e of tape) {
       if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
       else if (e.kind === 'constant') markReused(e.target.buffer);
@@ -94,6 +94,11 @@ export class Program {
     return null;
   }
 
+  /** The tape as the current matmul kernels let a replay run it (see `lower`). */
+  private lowered(): Entry[] {
+    return lower(withoutDeadCopies(this.tape, this.outputs));
+  }
+
   /** How many kernel calls a replay runs, a fused loop counting as one (for tests and for `compiled.kernelCalls`). */
   get kernelCalls(): number {
     return this.entries.filter((e) => e.kind === 'kernel' || e.kind === 'loop').length;
@@ -108,7 +113,7 @@ export class Program {
     if (this.gemm !== gemmVersion()) {
       // NOTE: the kernel path changed (useKernels): a fused product must sum as the kernel now would.
       this.gemm = gemmVersion();
-      this.entries = lower(withoutDeadCopies(this.tape, this.outputs));
+      this.entries = this.lowered();
     }
     for (const e of this.entries) {
       switch (e.kind) {
@@ -214,7 +219,7 @@ function lower(tape: readonly Entry[]): Entry[] {
       }
       const loop = fusedLoop(item);
       const calls = [...item.calls.map(({ call }) => call.entry), ...(item.sum ? [item.sum.call.entry] : [])];
-      if (loop !== null) out.push({ kind: 'loop', run: loop, calls: calls.length });
+      if (loop !== null) out.push({ kind: 'loop', run: loop });
       else out.push(...calls);
     }
     run = [];
