@@ -2,7 +2,7 @@
 
 import { Node } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
-import { gemmVersion, stridedProduct } from '../kernels/matmul.js';
+import { gemmVersion, type ProductKind, stridedProduct } from '../kernels/matmul.js';
 import { allocate, type Data, type DType, NDArray, padShape, setAllocHook } from '../kernels/ndarray.js';
 import { matmul, matmulNT, matmulTN } from '../ops/matmul.js';
 import type { Operand } from '../ops/op.js';
@@ -48,13 +48,15 @@ type Origin = 'kernel' | 'constant' | 'external' | { readonly foreign: string };
  * first), so no array is allocated and no graph is built.
  */
 export class Program {
-  /** The tape as a replay runs it: runs of elementwise calls fused into loops (see `lower`). */
+  /** The tape without the copies nothing reads (see `withoutDeadCopies`). */
+  private readonly live: readonly Entry[];
+  /** The tape as a replay runs it: `live` with runs of elementwise calls fused into loops (see `lower`). */
   private entries: readonly Entry[];
   /** The matmul kernels' choice (`gemmVersion`) the fused products follow: a change lowers the tape again. */
   private gemm: number;
 
   constructor(
-    private readonly tape: readonly Entry[],
+    tape: readonly Entry[],
     /** Leaves whose first stored gradient was fresh: the step relies on their `.grad` being null when called. */
     private readonly freshLeaves: readonly Node[],
     /** Leaves the step itself made (`x.detach()` with requiresGrad set): new at each eager call, so null again. */
@@ -64,10 +66,11 @@ export class Program {
     /** Every leaf whose `.grad` the tape sets. */
     private readonly gradLeaves: readonly Node[],
     /** The arrays the step returns. */
-    private readonly outputs: readonly NDArray[],
+    outputs: readonly NDArray[],
   ) {
+    this.live = withoutDeadCopies(tape, outputs);
     this.gemm = gemmVersion();
-    this.entries = this.lowered();
+    this.entries = lower(this.live);
     for (const e of tape) {
       if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
       else if (e.kind === 'constant') markReused(e.target.buffer);
@@ -94,11 +97,6 @@ export class Program {
     return null;
   }
 
-  /** The tape as the current matmul kernels let a replay run it (see `lower`). */
-  private lowered(): Entry[] {
-    return lower(withoutDeadCopies(this.tape, this.outputs));
-  }
-
   /** How many kernel calls a replay runs, a fused loop counting as one (for tests and for `compiled.kernelCalls`). */
   get kernelCalls(): number {
     return this.entries.filter((e) => e.kind === 'kernel' || e.kind === 'loop').length;
@@ -113,7 +111,7 @@ export class Program {
     if (this.gemm !== gemmVersion()) {
       // NOTE: the kernel path changed (useKernels): a fused product must sum as the kernel now would.
       this.gemm = gemmVersion();
-      this.entries = this.lowered();
+      this.entries = lower(this.live);
     }
     for (const e of this.entries) {
       switch (e.kind) {
@@ -176,7 +174,7 @@ function fusable(e: KernelEntry): Fusable | null {
   const result = out.shape;
   if (kernel === matmul || kernel === matmulNT || kernel === matmulTN) {
     const [a, b] = ins as [NDArray, NDArray];
-    const product = stridedProduct(kernel.name as ProductName, a, b, out.data);
+    const product = stridedProduct(kernel.name as ProductKind, a, b, out.data);
     return product === null
       ? null
       : { name: kernel.name, scalar: same, ins: [], out: out.data, result, product, entry: e };
@@ -194,8 +192,6 @@ function fusable(e: KernelEntry): Fusable | null {
   }
   return { name: kernel.name, scalar, ins, out: out.data, result, entry: e };
 }
-
-type ProductName = 'matmul' | 'matmulNT' | 'matmulTN';
 
 /** expand's per-element function: the element it repeats. */
 const same = (x: number): number => x;

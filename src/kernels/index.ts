@@ -26,7 +26,6 @@ export {
   cos,
   exp,
   expm1,
-  LARGE_SCALARS,
   log,
   log1p,
   neg,

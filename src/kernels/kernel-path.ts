@@ -1,23 +1,29 @@
 /** @file Which matrix-multiply kernel runs: SIMD WebAssembly where it is faster, plain JavaScript otherwise. */
 
 import { show } from '../errors.js';
-import { type GemmFn, type GemmTN, gemm as jsGemm, setGemm } from './matmul.js';
+import { type GemmFn, type GemmTN, gemm as jsGemm, setGemm, type TakesJs } from './matmul.js';
 import { sameDtype, shouldUseWasmGemm, wasmGemm, wasmGemmAvailable, wasmGemmTN } from './wasm/gemm-wasm.js';
 
 /** 'auto' (default): WebAssembly for products big enough to gain; 'js' or 'wasm' force one path. */
 export type KernelPath = 'auto' | 'js' | 'wasm';
 
-const auto: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
-  (shouldUseWasmGemm(a, b, c, m, k, n) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
+/**
+ * A path's gemm, the products it hands to the JS gemm, and its aᵀ @ b without a copy, all from one
+ * test of whether the WebAssembly gemm takes a product.
+ */
+function wasmPath(takes: TakesJs): [GemmFn, TakesJs, GemmTN] {
+  return [
+    (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
+      (takes(a, b, c, m, k, n) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff),
+    (a, b, c, m, k, n) => !takes(a, b, c, m, k, n),
+    (at, b, c, m, k, n) => takes(at, b, c, m, k, n) && wasmGemmTN(at, b, c, m, k, n),
+  ];
+}
 
-/** WebAssembly for every product it can take (one dtype throughout), however small: for testing that path. */
-const forcedWasm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0) =>
-  (sameDtype(a, b, c) ? wasmGemm : jsGemm)(a, b, c, m, k, n, aOff, bOff, cOff);
-
-/** aᵀ @ b without a transposed copy, for the products each path gives the WebAssembly gemm. */
-const autoTN: GemmTN = (at, b, c, m, k, n) =>
-  shouldUseWasmGemm(at, b, c, m, k, n) && wasmGemmTN(at, b, c, m, k, n);
-const forcedWasmTN: GemmTN = (at, b, c, m, k, n) => sameDtype(at, b, c) && wasmGemmTN(at, b, c, m, k, n);
+/** 'auto': WebAssembly for products big enough to gain. */
+const AUTO = wasmPath(shouldUseWasmGemm);
+/** 'wasm': WebAssembly for every product it can take (one dtype throughout), however small: for testing that path. */
+const FORCED = wasmPath((a, b, c) => sameDtype(a, b, c));
 
 let current: KernelPath = 'auto';
 
@@ -36,8 +42,7 @@ export function useKernels(path: KernelPath): void {
     throw new TypeError("useKernels: WebAssembly SIMD is not available here; use 'auto' or 'js'");
   }
   if (path === 'js' || !wasmGemmAvailable) setGemm(jsGemm);
-  else if (path === 'wasm') setGemm(forcedWasm, (a, b, c) => !sameDtype(a, b, c), forcedWasmTN);
-  else setGemm(auto, (a, b, c, m, k, n) => !shouldUseWasmGemm(a, b, c, m, k, n), autoTN);
+  else setGemm(...(path === 'wasm' ? FORCED : AUTO));
   current = path;
 }
 

@@ -156,20 +156,19 @@ export interface StridedProduct {
   readonly bj: number;
 }
 
+/** The three matrix-product kernels. */
+export type ProductKind = 'matmul' | 'matmulNT' | 'matmulTN';
+
 /**
  * How `matmul` (B one matrix, shared by every row of A), `matmulNT` or `matmulTN` of `a` and `b` into `c` runs
  * when it goes to `gemmStrided` (a narrow C the active gemm hands to the JS gemm), or null when it
- * runs elsewhere. The kernels ask this to choose, and `compile` to fuse such a product into a loop
- * with the same sums (compile/fuse.ts).
+ * runs elsewhere. `matmulNT` and `matmulTN` ask this to choose (matmul's JS gemm sends a narrow C to
+ * `gemmStrided` itself, with these strides), and `compile` to fuse such a product into a loop with
+ * the same sums (compile/fuse.ts).
  *
  * @example stridedProduct('matmulNT', g, w, c); // g [m, k] @ w [n, k]ᵀ: { ai: k, ap: 1, bp: 1, bj: k, … }
  */
-export function stridedProduct(
-  kind: 'matmul' | 'matmulNT' | 'matmulTN',
-  a: NDArray,
-  b: NDArray,
-  c: Data,
-): StridedProduct | null {
+export function stridedProduct(kind: ProductKind, a: NDArray, b: NDArray, c: Data): StridedProduct | null {
   // matmul stacks A's matrices only when B is one matrix (no batch axes, or all of size 1)
   if (b.ndim < 2 || (kind === 'matmul' && sizeOf(b.shape.slice(0, -2)) !== 1)) return null;
   const [r, s] = [b.shape.at(-2)!, b.shape.at(-1)!];
@@ -230,10 +229,7 @@ export function matmul(a: NDArray, b: NDArray, op = 'matmul'): NDArray {
   const c = alloc(resultDType(a, b), count * m * n);
   const gemmFn = active;
   if (sizeOf(batchB) === 1) {
-    // B is shared: stack A's matrices into one tall one
-    const strided = stridedProduct('matmul', a, b, c);
-    if (strided !== null) runStrided(strided, c);
-    else gemmFn(a.data, b.data, c, count * m, k, n);
+    gemmFn(a.data, b.data, c, count * m, k, n); // B is shared: stack A's matrices into one tall one
   } else {
     const offA = broadcastOffsets(batchA, batch);
     const offB = broadcastOffsets(batchB, batch);

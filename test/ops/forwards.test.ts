@@ -108,7 +108,7 @@ describe('array forwards are their scalar forward per element (what compile fuse
           // where's condition is always an array (a mask computed by a comparison).
           fc.pre(!(op.name === 'where' && typeof ins[0] === 'number'));
           // Fused backward kernels pick their rounding by one input's dtype: compile fuses them only
-          // on arrays of one dtype (see `pointwise` in compile/program.ts).
+          // on arrays of one dtype (see `fusable` in compile/program.ts).
           const arrays = ins.filter((x) => typeof x !== 'number');
           const unmixed = arrays.length === ins.length && new Set(arrays.map((x) => x.dtype)).size === 1;
           fc.pre(unmixed || !('scalar32' in op));

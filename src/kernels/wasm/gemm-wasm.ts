@@ -184,28 +184,8 @@ export const wasmGemm: GemmFn = (a, b, c, m, k, n, aOff = 0, bOff = 0, cOff = 0)
   checkFits('B', b, bOff, k * n);
   checkFits('C', c, cOff, m * n);
   if (m === 0 || n === 0 || k === 0) return;
-
-  const e = a.BYTES_PER_ELEMENT;
-  let rows = m;
-  let at = layout(exports, rows, k, n, e);
-  while (rows > MIN_BLOCK_ROWS && at.end > MEMORY_BUDGET) {
-    rows = Math.ceil(rows / 2);
-    at = layout(exports, rows, k, n, e);
-  }
-  reserve(exports, at.end, `${m}×${k} @ ${k}×${n}`, 'wasmGemm');
-  const heap = (e === 8 ? heap64 : heap32)!;
-  const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
-
-  heap.set(b.subarray(bOff, bOff + k * n), at.pB / e);
-  for (let i0 = 0; i0 < m; i0 += rows) {
-    const r = Math.min(rows, m - i0);
-    const cRows = c.subarray(cOff + i0 * n, cOff + (i0 + r) * n);
-    heap.set(a.subarray(aOff + i0 * k, aOff + (i0 + r) * k), at.pA / e);
-    heap.set(cRows, at.pC / e);
-    kernel(at.pA, at.pB, at.pC, r, k, n, at.pW, 0);
-    cRows.set(heap.subarray(at.pC / e, at.pC / e + r * n));
-  }
-  releaseWhenIdle();
+  const { rows, place } = blocks(exports, m, k, n, a.BYTES_PER_ELEMENT);
+  run(exports, [a, aOff, b, bOff, c, cOff], m, k, n, rows, place, 0, `${m}×${k} @ ${k}×${n}`, 'wasmGemm');
 };
 
 /**
@@ -223,21 +203,65 @@ export function wasmGemmTN(at: Data, b: Data, c: Data, m: number, k: number, n: 
   checkFits('Aᵀ', at, 0, k * m, 'wasmGemmTN');
   checkFits('B', b, 0, k * n, 'wasmGemmTN');
   checkFits('C', c, 0, m * n, 'wasmGemmTN');
-  const e = at.BYTES_PER_ELEMENT;
-  const where = layout(exports, m, k, n, e);
-  if (where.end > MEMORY_BUDGET && m > MIN_BLOCK_ROWS) return false; // wasmGemm would split A's rows
+  const { rows, place } = blocks(exports, m, k, n, at.BYTES_PER_ELEMENT);
+  if (rows < m) return false;
   if (m === 0 || n === 0 || k === 0) return true;
-  reserve(exports, where.end, `${k}×${m}ᵀ @ ${k}×${n}`, 'wasmGemmTN');
+  run(exports, [at, 0, b, 0, c, 0], m, k, n, rows, place, 1, `${k}×${m}ᵀ @ ${k}×${n}`, 'wasmGemmTN');
+  return true;
+}
+
+type Layout = ReturnType<typeof layout>;
+
+/**
+ * How many rows of A go through at once (all of them, or halves down to MIN_BLOCK_ROWS past the
+ * memory budget; B stays in place) and where everything goes in the module's memory.
+ */
+function blocks(
+  exports: GemmExports,
+  m: number,
+  k: number,
+  n: number,
+  e: number,
+): { rows: number; place: Layout } {
+  let rows = m;
+  let place = layout(exports, rows, k, n, e);
+  while (rows > MIN_BLOCK_ROWS && place.end > MEMORY_BUDGET) {
+    rows = Math.ceil(rows / 2);
+    place = layout(exports, rows, k, n, e);
+  }
+  return { rows, place };
+}
+
+/**
+ * C += A·B in the module, `rows` rows of A at a time: B copied in once, then each block of A and C
+ * in, the kernel, C out. With `aT` = 1 the array given for A is Aᵀ, read in place (one block).
+ */
+function run(
+  exports: GemmExports,
+  [a, aOff, b, bOff, c, cOff]: readonly [Data, number, Data, number, Data, number],
+  m: number,
+  k: number,
+  n: number,
+  rows: number,
+  place: Layout,
+  aT: 0 | 1,
+  what: string,
+  op: string,
+): void {
+  const e = a.BYTES_PER_ELEMENT;
+  reserve(exports, place.end, what, op);
   const heap = (e === 8 ? heap64 : heap32)!;
   const kernel = e === 8 ? exports.gemm_f64 : exports.gemm_f32;
-  heap.set(b.subarray(0, k * n), where.pB / e);
-  heap.set(at.subarray(0, k * m), where.pA / e);
-  const cm = c.subarray(0, m * n);
-  heap.set(cm, where.pC / e);
-  kernel(where.pA, where.pB, where.pC, m, k, n, where.pW, 1);
-  cm.set(heap.subarray(where.pC / e, where.pC / e + m * n));
+  heap.set(b.subarray(bOff, bOff + k * n), place.pB / e);
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    const r = Math.min(rows, m - i0);
+    const cRows = c.subarray(cOff + i0 * n, cOff + (i0 + r) * n);
+    heap.set(a.subarray(aOff + i0 * k, aOff + (i0 + r) * k), place.pA / e);
+    heap.set(cRows, place.pC / e);
+    kernel(place.pA, place.pB, place.pC, r, k, n, place.pW, aT);
+    cRows.set(heap.subarray(place.pC / e, place.pC / e + r * n));
+  }
   releaseWhenIdle();
-  return true;
 }
 
 /** The instance's exports, after checking that it loaded and that the operands share one dtype. */
