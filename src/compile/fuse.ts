@@ -219,11 +219,23 @@ function readsIn(group: Group<Pointwise, Sum>, call: Pointwise, shape: readonly 
   return reads;
 }
 
+/** The arrays `group`'s loop reads that it does not compute itself (the operands of its products too). */
+export function outsideReads(group: Group<Pointwise, Sum>): Data[] {
+  const out: Data[] = [];
+  for (const { call, reads } of group.calls) {
+    if (call.product !== undefined) out.push(call.product.a, call.product.b);
+    for (const rd of reads) if (rd.kind === 'array') out.push(rd.data);
+  }
+  return out;
+}
+
 /**
  * A function running `group`'s loop on its arrays, or null where code cannot be generated (a page
  * whose Content-Security-Policy forbids `new Function`): then each call runs as its own kernel.
+ * A call's result is stored only where `stored(out)` holds: one that nothing after the loop reads
+ * lives in the loop's locals alone (the sum that ends the loop stores its own result).
  */
-export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
+export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => boolean): (() => void) | null {
   const bound: unknown[] = [];
   const bind = (v: unknown): string => {
     // NOTE: Object.is, not indexOf: the numbers 0 and −0 are two operands.
@@ -253,7 +265,7 @@ export function fusedLoop(group: Group<Pointwise, Sum>): (() => void) | null {
         : productValue(call.product, call.out instanceof Float32Array, bind, rowIndex, colIndex);
     // NOTE: a float32 output holds the result rounded; the next call reads what the kernel would read.
     body.push(`const t${k} = ${call.out instanceof Float32Array ? `fround(${value})` : value};`);
-    body.push(`${bind(call.out)}[i] = t${k};`);
+    if (stored(call.out)) body.push(`${bind(call.out)}[i] = t${k};`);
   });
   const before: string[] = [];
   const after: string[] = [];

@@ -16,7 +16,7 @@ import {
   type SeenNode,
   setRecorder,
 } from '../ops/tape.js';
-import { fusedGroups, fusedLoop, type Pointwise, type Sum } from './fuse.js';
+import { fusedGroups, fusedLoop, type Group, outsideReads, type Pointwise, type Sum } from './fuse.js';
 
 /** One step of a replay, in the order the capture ran them. */
 type Entry =
@@ -66,11 +66,11 @@ export class Program {
     /** Every leaf whose `.grad` the tape sets. */
     private readonly gradLeaves: readonly Node[],
     /** The arrays the step returns. */
-    outputs: readonly NDArray[],
+    private readonly outputs: readonly NDArray[],
   ) {
     this.live = withoutDeadCopies(tape, outputs);
     this.gemm = gemmVersion();
-    this.entries = lower(this.live);
+    this.entries = lower(this.live, outputs);
     for (const e of tape) {
       if (e.kind === 'kernel') for (const a of e.made) markReused(a.buffer);
       else if (e.kind === 'constant') markReused(e.target.buffer);
@@ -111,7 +111,7 @@ export class Program {
     if (this.gemm !== gemmVersion()) {
       // NOTE: the kernel path changed (useKernels): a fused product must sum as the kernel now would.
       this.gemm = gemmVersion();
-      this.entries = lower(this.live);
+      this.entries = lower(this.live, this.outputs);
     }
     for (const e of this.entries) {
       switch (e.kind) {
@@ -147,18 +147,24 @@ function withoutDeadCopies(tape: readonly Entry[], outputs: readonly NDArray[]):
   const kept: Entry[] = [];
   for (let k = tape.length - 1; k >= 0; k--) {
     const e = tape[k]!;
-    if (e.kind === 'kernel') {
-      if (e.kernel === COPY && !read.has(e.out.data.buffer)) continue;
-      for (const x of [...e.ins, ...arraysIn(e.attrs)]) if (typeof x !== 'number') read.add(x.data.buffer);
-    } else if (e.kind === 'host') {
-      for (const x of e.reads) read.add(x.data.buffer);
-    } else if (e.kind === 'grad') {
-      const raw = e.grad instanceof Node ? e.grad.raw : e.grad;
-      if (raw instanceof NDArray) read.add(raw.data.buffer);
-    }
+    if (e.kind === 'kernel' && e.kernel === COPY && !read.has(e.out.data.buffer)) continue;
+    for (const d of readsOf(e)) read.add(d.buffer);
     kept.push(e);
   }
   return kept.reverse();
+}
+
+/** The arrays an entry of the tape reads: a kernel's inputs and attributes, a host action's reads, a stored gradient. */
+function readsOf(e: Entry): Data[] {
+  if (e.kind === 'kernel') {
+    return [...e.ins, ...arraysIn(e.attrs)].flatMap((x) => (typeof x === 'number' ? [] : [x.data]));
+  }
+  if (e.kind === 'host') return e.reads.map((x) => x.data);
+  if (e.kind === 'grad') {
+    const raw = e.grad instanceof Node ? e.grad.raw : e.grad;
+    return raw instanceof NDArray ? [raw.data] : [];
+  }
+  return [];
 }
 
 /** A kernel call as the fuser reads it, when it is elementwise (see fuse.ts), a sum or an expand; else null. */
@@ -202,35 +208,39 @@ type Fusable = Entered<Pointwise> | Entered<Sum>;
 /**
  * The tape as a replay runs it: each run of elementwise kernel calls (constants refilled between
  * them move before the run: no call before a constant in the run reads it, since it did not exist
- * yet) becomes generated loops (fuse.ts), which give the kernels' numbers bit for bit.
+ * yet) becomes generated loops (fuse.ts), which give the kernels' numbers bit for bit. A loop stores
+ * only the results something outside the loops' own locals reads, anywhere in the tape (a replay
+ * runs it again: a read before the write sees the last call's result) or among the step's outputs.
  */
-function lower(tape: readonly Entry[]): Entry[] {
-  const out: Entry[] = [];
+function lower(tape: readonly Entry[], outputs: readonly NDArray[]): Entry[] {
+  type Loop = Group<Entered<Pointwise>, Entered<Sum>>;
+  const items: (Entry | Loop)[] = [];
   let run: Fusable[] = [];
   const flush = () => {
     for (const item of fusedGroups<Entered<Pointwise>, Entered<Sum>>(run)) {
-      if (!('calls' in item)) {
-        out.push(item.entry);
-        continue;
-      }
-      const loop = fusedLoop(item);
-      const calls = [...item.calls.map(({ call }) => call.entry), ...(item.sum ? [item.sum.call.entry] : [])];
-      if (loop !== null) out.push({ kind: 'loop', run: loop });
-      else out.push(...calls);
+      items.push('calls' in item ? item : item.entry);
     }
     run = [];
   };
   for (const e of tape) {
     const p = e.kind === 'kernel' ? fusable(e) : null;
     if (p !== null) run.push(p);
-    else if (e.kind === 'constant' && run.length > 0) out.push(e);
+    else if (e.kind === 'constant' && run.length > 0) items.push(e);
     else {
       flush();
-      out.push(e);
+      items.push(e);
     }
   }
   flush();
-  return out;
+  const read = new Set<ArrayBufferLike>(outputs.map((o) => o.data.buffer));
+  for (const item of items)
+    for (const d of 'calls' in item ? outsideReads(item) : readsOf(item)) read.add(d.buffer);
+  return items.flatMap((item): Entry[] => {
+    if (!('calls' in item)) return [item];
+    const loop = fusedLoop(item, (out) => read.has(out.buffer));
+    if (loop !== null) return [{ kind: 'loop', run: loop }];
+    return [...item.calls.map(({ call }) => call.entry), ...(item.sum ? [item.sum.call.entry] : [])];
+  });
 }
 
 let handing: readonly Data[] = [];

@@ -1,5 +1,6 @@
 /** @file The WebAssembly SIMD gemm: compiles the prebuilt module at import and runs C += A·B in its memory. */
 
+import { LONG_K, NARROW } from '../gemm-narrow.js';
 import type { GemmFn } from '../matmul.js';
 import type { Data } from '../ndarray.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
@@ -108,7 +109,13 @@ export const WASM_GEMM_MIN_OUTPUT = 16;
 
 /**
  * Whether `wasmGemm` handles this product and is the faster choice: the module loaded, A, B and C
- * share one dtype, and the product is big enough (WASM_GEMM_MIN_FLOPS, WASM_GEMM_MIN_OUTPUT).
+ * share one dtype, the product is big enough (WASM_GEMM_MIN_FLOPS, WASM_GEMM_MIN_OUTPUT), and it
+ * is not a narrow product of short sums (fewer than NARROW columns, at most LONG_K terms an element:
+ * the lesson's [400, 2] @ [2, 3]). Those stay on the JS gemm's narrow loops, which `compile` fuses
+ * into the loop that reads the product. Alone, wasm computes some of them faster (1000×4×4 in 0.4
+ * of the JS time); inside the lesson network's training step the JS loops win eagerly too (W4 eager
+ * 163–169 against 179–243 ms per 1,000 epochs at best, W4 compiled 45–46 against 65–67 together
+ * with the dead stores fuse.ts leaves out: bench/probes/w4-windows.mjs, builds alternating).
  * @example
  * setGemm((a, b, c, m, k, n, ao, bo, co) =>
  *   (shouldUseWasmGemm(a, b, c, m, k, n) ? wasmGemm : jsGemm)(a, b, c, m, k, n, ao, bo, co));
@@ -118,7 +125,8 @@ export function shouldUseWasmGemm(a: Data, b: Data, c: Data, m: number, k: numbe
     wasm !== null &&
     sameDtype(a, b, c) &&
     m * n >= WASM_GEMM_MIN_OUTPUT &&
-    2 * m * k * n >= WASM_GEMM_MIN_FLOPS
+    2 * m * k * n >= WASM_GEMM_MIN_FLOPS &&
+    !(n < NARROW && k <= LONG_K)
   );
 }
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
+import { LONG_K, NARROW } from '../../../src/kernels/gemm-narrow.js';
 import {
   shouldUseWasmGemm,
   WASM_GEMM_MIN_FLOPS,
@@ -172,7 +173,7 @@ describe('wasmGemm', () => {
     );
   });
 
-  test('shouldUseWasmGemm keeps small products and mixed dtypes on the JS path', () => {
+  test('shouldUseWasmGemm keeps small products, narrow products of short sums and mixed dtypes on the JS path', () => {
     const f64 = new Float64Array(1);
     const f32 = new Float32Array(1);
     expect(shouldUseWasmGemm(f64, f64, f64, 2, 3, 4)).toBe(false);
@@ -180,6 +181,11 @@ describe('wasmGemm', () => {
     expect(shouldUseWasmGemm(f32, f32, f32, 64, 64, 64)).toBe(true);
     expect(shouldUseWasmGemm(f64, f32, f64, 64, 64, 64)).toBe(false);
     expect(shouldUseWasmGemm(f64, f64, f64, 1, 4096, 1)).toBe(false);
+    // fewer than NARROW columns and at most LONG_K terms: the JS narrow loops (fused by compile)
+    expect(shouldUseWasmGemm(f64, f64, f64, 400, 2, 3)).toBe(false);
+    expect(shouldUseWasmGemm(f64, f64, f64, 4096, LONG_K, NARROW - 1)).toBe(false);
+    expect(shouldUseWasmGemm(f64, f64, f64, 4096, LONG_K + 1, NARROW - 1)).toBe(true);
+    expect(shouldUseWasmGemm(f64, f64, f64, 4096, LONG_K, NARROW)).toBe(true);
   });
 
   test.each([
