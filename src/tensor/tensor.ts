@@ -413,6 +413,11 @@ export class Tensor extends Node {
   slice(axis: number, start: number, end: number): Tensor {
     const a = normalizeAxis(axis, this.ndim, 'slice');
     const n = this.shape[a]!;
+    if (typeof start !== 'number' || typeof end !== 'number') {
+      throw new TypeError(
+        `slice: start and end must be numbers, got ${show(start)} and ${show(end)}; e.g. t.slice(${a}, 0, ${n})`,
+      );
+    }
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
       throw new RangeError(
         `slice: range ${start}:${end} does not fit axis ${a} of size ${n}; use 0 ≤ start ≤ end ≤ ${n}`,

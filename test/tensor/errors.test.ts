@@ -231,6 +231,10 @@ describe('RangeError for an axis out of range, naming the axis and the rank', ()
     const e = caught(() => x().slice(1, 2, 4));
     expect(e).toBeInstanceOf(RangeError);
     expect(e.message).toMatch(/^slice: range 2:4 does not fit axis 1 of size 3/);
+    // a bound that is no number at all (found by test/misuse/fuzz.test.ts): named, not a crash of the message
+    const s = caught(() => x().slice(1, 0, Symbol('s') as never));
+    expect(s).toBeInstanceOf(TypeError);
+    expect(s.message).toBe('slice: start and end must be numbers, got 0 and Symbol(s); e.g. t.slice(1, 0, 3)');
   });
 });
 
