@@ -234,7 +234,9 @@ describe('RangeError for an axis out of range, naming the axis and the rank', ()
     // a bound that is no number at all (found by test/misuse/fuzz.test.ts): named, not a crash of the message
     const s = caught(() => x().slice(1, 0, Symbol('s') as never));
     expect(s).toBeInstanceOf(TypeError);
-    expect(s.message).toBe('slice: start and end must be numbers, got 0 and Symbol(s); e.g. t.slice(1, 0, 3)');
+    expect(s.message).toBe(
+      'slice: start and end must be numbers, got 0 and Symbol(s); e.g. t.slice(1, 0, 3)',
+    );
   });
 });
 
