@@ -232,8 +232,9 @@ export function outsideReads(group: Group<Pointwise, Sum>): Data[] {
 /**
  * A function running `group`'s loop on its arrays, or null where code cannot be generated (a page
  * whose Content-Security-Policy forbids `new Function`): then each call runs as its own kernel.
- * A call's result is stored only where `stored(out)` holds: one that nothing after the loop reads
- * lives in the loop's locals alone (the sum that ends the loop stores its own result).
+ * A call's result is stored only where `stored(out)` holds: one that nothing outside the loop reads
+ * (the caller knows the whole tape) lives in the loop's locals alone; the sum that ends the loop
+ * stores its own result.
  */
 export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => boolean): (() => void) | null {
   const bound: unknown[] = [];

@@ -1,6 +1,6 @@
 /** @file Capturing one run of a step as a tape of kernel calls, and replaying the tape on the same arrays. */
 
-import { Node } from '../engine/node.js';
+import { Node, type Raw, rawOf } from '../engine/node.js';
 import { AutogradError, fmt } from '../errors.js';
 import { gemmVersion, type ProductKind, stridedProduct } from '../kernels/matmul.js';
 import { allocate, type Data, type DType, NDArray, padShape, setAllocHook } from '../kernels/ndarray.js';
@@ -161,7 +161,7 @@ function readsOf(e: Entry): Data[] {
   }
   if (e.kind === 'host') return e.reads.map((x) => x.data);
   if (e.kind === 'grad') {
-    const raw = e.grad instanceof Node ? e.grad.raw : e.grad;
+    const raw = e.grad === null ? null : rawOf(e.grad as Raw | Node);
     return raw instanceof NDArray ? [raw.data] : [];
   }
   return [];
@@ -438,7 +438,7 @@ export class Capture implements Recorder {
       // The replay sets this very gradient: it must be an array the tape rewrites, a constant or live.
       this.flushConstants();
       if (grad instanceof Node) this.see([grad as SeenNode]);
-      const raw = grad instanceof Node ? grad.raw : grad;
+      const raw = rawOf(grad as Raw | Node);
       if (raw instanceof NDArray) this.checkRead(raw, `the gradient stored on ${describeLeaf(leaf)}`);
     }
     if (!this.leaves.has(leaf)) this.leaves.set(leaf, fresh);

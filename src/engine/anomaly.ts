@@ -7,8 +7,8 @@
 import { AutogradError, formatNumber } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { summarize } from '../kernels/summary.js';
-import type { RuleObserver, RuleStep } from './backward.js';
-import { Node, type Raw } from './node.js';
+import type { Grad, RuleObserver, RuleStep } from './backward.js';
+import { type Node, rawOf } from './node.js';
 
 /** What anomaly detection takes besides on/off. @example detectAnomaly(fn, { checkForward: true }) */
 export interface AnomalyOptions {
@@ -116,12 +116,6 @@ export function noteCreation(node: Node): void {
  */
 export function creationSite(node: Node): string | null {
   return sites.get(node) ?? null;
-}
-
-type Grad = Raw | Node;
-
-function rawOf(g: Grad): Raw {
-  return g instanceof Node ? g.raw : g;
 }
 
 function allFinite(g: Grad): boolean {

@@ -8,7 +8,7 @@ import { anomalyMode } from './anomaly.js';
 import { type Grad, type RuleObserver, restoreGradients, walk } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { markReleaseDone, Node, type Raw } from './node.js';
+import { markReleaseDone, Node, type Raw, rawOf } from './node.js';
 
 /** Options of `backward()`: `loss.backward({ createGraph: true })` records the gradients as graphs. */
 export interface BackwardOptions {
@@ -136,7 +136,7 @@ class Owners {
    */
   own(g: Grad): Grad {
     if (typeof g === 'number') return g;
-    const raw = g instanceof Node ? g.raw : g;
+    const raw = rawOf(g);
     if (typeof raw === 'number') return g;
     const buffer = raw.data.buffer;
     const first = this.first.get(buffer);
@@ -221,8 +221,7 @@ function store(n: Node, g: Grad, own: Grad | null, createGraph: boolean, owners:
     const before = previous instanceof Node ? previous : n.constant(unshared(previous));
     n.gradData = withGradMode(true, () => graph.add(before, g as Node));
   } else {
-    const raw = previous instanceof Node ? previous.raw : previous;
-    const sum = n.rawBackend.add(raw, g as Raw);
+    const sum = n.rawBackend.add(rawOf(previous), g as Raw);
     n.gradData = owners === null ? sum : owners.own(sum);
   }
   if (n.isLeaf) activeRecorder()?.storeGrad(n, n.gradData, previous === null);

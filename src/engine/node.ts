@@ -10,6 +10,11 @@ import { activeRecorder, unshared } from '../ops/tape.js';
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;
 
+/** The raw data of a gradient kept as raw data or as a node (`createGraph`). @example rawOf(n.gradData!) */
+export function rawOf(g: Raw | Node): Raw {
+  return g instanceof Node ? g.raw : g;
+}
+
 /** A gradient hook: sees the gradient reaching a node, may return a replacement. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only looks returns nothing at all
 export type Hook<N extends Node> = (grad: N) => N | undefined | void;
@@ -420,7 +425,7 @@ export abstract class Node {
    */
   get gradRaw(): Raw | null {
     const g = aside === null ? this.gradData : this.storedGrad;
-    return g instanceof Node ? g.raw : g;
+    return g === null ? null : rawOf(g);
   }
 
   /** The gradient as a node of this kind (kept, so repeated reads give the same node), or null. */

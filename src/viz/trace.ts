@@ -1,8 +1,8 @@
 /** @file traceBackward: a backward pass that records every rule application, as plain JSON. */
 
 import { backwardFrom, gradOf } from '../engine/autograd.js';
-import type { Grad, RuleStep } from '../engine/backward.js';
-import { Node, type Raw } from '../engine/node.js';
+import type { RuleStep } from '../engine/backward.js';
+import { type Node, type Raw, rawOf } from '../engine/node.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -73,10 +73,6 @@ export interface TraceOptions {
 
 function tracedNode(n: Node): TracedNode {
   return { id: n.id, op: n.gradFn, label: n.label };
-}
-
-function rawOf(g: Grad): Raw {
-  return g instanceof Node ? g.raw : g;
 }
 
 /** A number stays a number; an array becomes its summary (and its elements, when asked). */
