@@ -57,6 +57,11 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
   readonly calls: { readonly call: T; readonly reads: readonly Read[] }[];
   /** A sum of one call's result that ends the loop: of every element, or of each column. */
   sum: { readonly call: S; readonly of: number; readonly columns: boolean } | null;
+  /**
+   * Products aᵀ @ r that end the loop (see `productEnds`): r the result of call `of`, the loop's
+   * elements as a [k, n] matrix; `partial` holds each output's group of four terms between rows.
+   */
+  readonly products: { readonly call: T; readonly of: number; readonly partial: Float64Array }[];
   /** Whether a call of the loop applies one of the LARGE_SCALARS. */
   large: boolean;
 }
@@ -116,12 +121,7 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
   const out: (Group<T, S> | T | S)[] = [];
   let group: Group<T, S> | null = null;
   const close = () => {
-    if (group !== null) {
-      // A lone call runs as its kernel, but for a product: its loop sums in registers, row by row.
-      const only =
-        group.calls.length === 1 && group.sum === null && group.calls[0]!.call.product === undefined;
-      out.push(only ? group.calls[0]!.call : group);
-    }
+    if (group !== null) out.push(group);
     group = null;
   };
   for (const call of calls) {
@@ -129,6 +129,13 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
       const taken = group !== null && sumIn(group, call);
       close();
       if (!taken) out.push(call);
+      continue;
+    }
+    const end: { group: Group<T, S>; of: number } | null = productEnds(out, group, call);
+    if (end !== null) {
+      const { m, n } = call.product!;
+      end.group.products.push({ call, of: end.of, partial: new Float64Array(m * n) });
+      if (end.group === group) close();
       continue;
     }
     const shape = outShape(call);
@@ -153,6 +160,7 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
         cols: shape.at(-1) ?? 1,
         calls: [],
         sum: null,
+        products: [],
         large: false,
       };
       reads = readsIn(fresh, call, shape);
@@ -166,13 +174,63 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
     if (large) (group as Group<T, S>).large = true;
   }
   close();
-  return out;
+  // A lone call runs as its kernel, but for a product: its loop sums in registers, row by row.
+  return out.map((item) => {
+    if (!('calls' in item) || item.calls.length !== 1 || item.sum !== null || item.products.length > 0)
+      return item;
+    const only = item.calls[0]!.call;
+    return only.product === undefined ? only : item;
+  });
+}
+
+/** Outputs a loop's aᵀ @ r has at most down its rows (m): each is a statement in the loop's body. */
+const MAX_END_ROWS = 16;
+
+/**
+ * The loop that `call`, a product with a long sum (aᵀ @ g in a weight's gradient), can end, with the
+ * call of it whose result is the product's right operand; or null. That result must be whole, the
+ * loop's elements as the product's [k, n] (its k rows the loop's), and the left operand no result of
+ * that loop or of anything after it, since the loop reads it in place. Hoisting the product to the end
+ * of an earlier loop is safe: its own result is new, so nothing in between reads it.
+ */
+function productEnds<T extends Pointwise, S extends Sum>(
+  done: readonly (Group<T, S> | T | S)[],
+  open: Group<T, S> | null,
+  call: T,
+): { group: Group<T, S>; of: number } | null {
+  const p = call.product;
+  if (p === undefined || p.k <= LONG_K || p.m > MAX_END_ROWS || p.bp !== p.n || p.bj !== 1) return null;
+  const items = open === null ? done : [...done, open];
+  for (let at = items.length - 1; at >= 0; at--) {
+    const item = items[at]!;
+    const made = madeBy(item);
+    if (made.some((d) => d.buffer === p.a.buffer)) return null;
+    if (!made.some((d) => d.buffer === p.b.buffer)) continue;
+    if (!('calls' in item) || item.rows !== p.k || item.cols !== p.n) return null;
+    const of = item.calls.findIndex(
+      ({ call: c }) =>
+        c.out.byteOffset === p.b.byteOffset && c.out.length === p.b.length && c.out.buffer === p.b.buffer,
+    );
+    return of < 0 ? null : { group: item, of };
+  }
+  return null;
+}
+
+/** The arrays a loop or a lone call writes. */
+function madeBy(item: Group | Pointwise | Sum): Data[] {
+  if (isSum(item)) return [item.acc, item.out];
+  if (!('calls' in item)) return [item.out];
+  return [
+    ...item.calls.map(({ call }) => call.out),
+    ...(item.sum ? [item.sum.call.acc, item.sum.call.out] : []),
+    ...item.products.map(({ call }) => call.out),
+  ];
 }
 
 /** Calls per loop at most: a function with thousands of locals is more than V8 optimizes well. */
 const MAX_CALLS = 64;
 
-function isSum(call: Pointwise | Sum): call is Sum {
+function isSum(call: Group | Pointwise | Sum): call is Sum {
   return 'keep' in call;
 }
 
@@ -226,6 +284,7 @@ export function outsideReads(group: Group<Pointwise, Sum>): Data[] {
     if (call.product !== undefined) out.push(call.product.a, call.product.b);
     for (const rd of reads) if (rd.kind === 'array') out.push(rd.data);
   }
+  for (const { call } of group.products) out.push(call.product!.a);
   return out;
 }
 
@@ -247,8 +306,7 @@ export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => b
   const nested = group.rows > 1 && group.cols > 1;
   const at = (row: number, col: number): string => {
     if (!nested) return group.rows > 1 ? term('i', row) : term('i', col);
-    const parts = [term('r', row), term('c', col)].filter((p) => p !== '0');
-    return parts.length === 0 ? '0' : parts.join(' + ');
+    return indexSum([term('r', row), term('c', col)]);
   };
   // The row and column of the element being computed, as a product needs them.
   const rowIndex = nested ? 'r' : group.rows > 1 ? 'i' : '0';
@@ -283,6 +341,24 @@ export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => b
       after.push(`${acc}[0] = s;`);
     }
     if (sum.call.out !== sum.call.acc) after.push(`${bind(sum.call.out)}.set(${acc});`);
+  }
+  if (group.products.length > 0) {
+    // NOTE: `gemmStrided`'s order for each output: four terms summed, then added to C (rounded there
+    // when C is float32), from row 0; the last k mod 4 rows one at a time. `g` is the row's place in its four.
+    const k4 = group.rows - (group.rows % 4);
+    body.push(`const g = ${rowIndex} & 3;`);
+    for (const { call, of, partial } of group.products) {
+      const p = call.product!;
+      const [a, c, part] = [bind(p.a), bind(call.out), bind(partial)];
+      before.push(`${c}.fill(0);`);
+      for (let q = 0; q < p.m; q++) {
+        const o = indexSum([String(q * p.n), colIndex]);
+        const at = indexSum([term(rowIndex, p.ap), String(q * p.ai)]);
+        body.push(
+          `{ const u = ${a}[${at}] * t${of}; ${k4 < group.rows ? `if (${rowIndex} >= ${k4}) ${c}[${o}] += u; else ` : ''}if (g === 0) ${part}[${o}] = u; else if (g !== 3) ${part}[${o}] += u; else ${c}[${o}] += ${part}[${o}] + u; }`,
+        );
+      }
+    }
   }
   const loop = nested
     ? `for (let r = 0, i = 0; r < ${group.rows}; r++) for (let c = 0; c < ${group.cols}; c++, i++) {\n${body.join('\n')}\n}`
@@ -343,10 +419,7 @@ function productValue(
   col: string,
 ): string {
   const [a, b] = [bind(p.a), bind(p.b)];
-  const index = (i: string, si: number, q: number, sq: number) => {
-    const parts = [i === '0' ? '0' : term(i, si), String(q * sq)].filter((x) => x !== '0');
-    return parts.length === 0 ? '0' : parts.join(' + ');
-  };
+  const index = (i: string, si: number, q: number, sq: number) => indexSum([term(i, si), String(q * sq)]);
   const product = (q: number) => `${a}[${index(row, p.ai, q, p.ap)}] * ${b}[${index(col, p.bj, q, p.bp)}]`;
   const rounded = (x: string) => (f32 ? `fround(${x})` : `(${x})`);
   let sum = '0';
@@ -357,7 +430,13 @@ function productValue(
   return sum;
 }
 
-/** `index·stride` as source text, folded where the stride is 0 or 1. */
+/** `index·stride` as source text, folded where the index or the stride is 0, or the stride 1. */
 function term(index: string, stride: number): string {
-  return stride === 0 ? '0' : stride === 1 ? index : `${index} * ${stride}`;
+  return stride === 0 || index === '0' ? '0' : stride === 1 ? index : `${index} * ${stride}`;
+}
+
+/** A sum of index terms as source text, without its zero terms. */
+function indexSum(terms: readonly string[]): string {
+  const kept = terms.filter((t) => t !== '0');
+  return kept.length === 0 ? '0' : kept.join(' + ');
 }

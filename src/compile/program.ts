@@ -239,7 +239,11 @@ function lower(tape: readonly Entry[], outputs: readonly NDArray[]): Entry[] {
     if (!('calls' in item)) return [item];
     const loop = fusedLoop(item, (out) => read.has(out.buffer));
     if (loop !== null) return [{ kind: 'loop', run: loop }];
-    return [...item.calls.map(({ call }) => call.entry), ...(item.sum ? [item.sum.call.entry] : [])];
+    return [
+      ...item.calls.map(({ call }) => call.entry),
+      ...(item.sum ? [item.sum.call.entry] : []),
+      ...item.products.map(({ call }) => call.entry),
+    ];
   });
 }
 
