@@ -59,7 +59,8 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
   sum: { readonly call: S; readonly of: number; readonly columns: boolean } | null;
   /**
    * Products aᵀ @ r that end the loop (see `productEnds`): r the result of call `of`, the loop's
-   * elements as a [k, n] matrix; `partial` holds each output's group of four terms between rows.
+   * elements as a [k, n] matrix. A loop over the columns keeps each output's group of four terms in
+   * `partial` between rows; a flat or unrolled loop keeps them in locals.
    */
   readonly products: { readonly call: T; readonly of: number; readonly partial: Float64Array }[];
   /** Whether a call of the loop applies one of the LARGE_SCALARS. */

@@ -18,7 +18,7 @@ import {
   useKernels,
 } from '../../src/index.js';
 import { wasmGemmAvailable } from '../../src/kernels/wasm/gemm-wasm.js';
-import { expectSameAsEager } from './same-as-eager.js';
+import { expectSameAsEager, sgdWorld } from './same-as-eager.js';
 
 const UNARY = [
   'exp',
@@ -93,30 +93,31 @@ function world(
         : null,
     );
     const leaves = [x, ...params.filter((p): p is Tensor => p !== null)];
-    const opt = new SGD(leaves, { lr: 0.01 });
-    const step = () => {
-      opt.zeroGrad();
-      const results: Tensor[] = [x];
-      chain.forEach((s, i) => {
+    return sgdWorld(
+      leaves,
+      () => {
+        const results: Tensor[] = [x];
+        chain.forEach((s, i) => {
+          const last = results.at(-1)!;
+          if (s.kind === 'unary') {
+            results.push(last[s.op]());
+            return;
+          }
+          const o = s.other;
+          const other =
+            o.kind === 'param' ? params[i]! : o.kind === 'earlier' ? (results.at(-o.back) ?? x) : o.value;
+          const [a, b] = s.swap && typeof other !== 'number' ? [other, last] : [last, other];
+          results.push(a[s.op](b as Tensor));
+        });
         const last = results.at(-1)!;
-        if (s.kind === 'unary') {
-          results.push(last[s.op]());
-          return;
-        }
-        const o = s.other;
-        const other =
-          o.kind === 'param' ? params[i]! : o.kind === 'earlier' ? (results.at(-o.back) ?? x) : o.value;
-        const [a, b] = s.swap && typeof other !== 'number' ? [other, last] : [last, other];
-        results.push(a[s.op](b as Tensor));
-      });
-      const last = results.at(-1)!;
-      const loss =
-        reduce === 'sum' ? last.sum() : reduce === 'mean' ? last.mean() : last.sum(0).mul(last.sum(0)).sum();
-      loss.backward();
-      opt.step();
-      return loss;
-    };
-    return { step, args: () => [], state: () => leaves.flatMap((p) => [p, p.grad]) };
+        return reduce === 'sum'
+          ? last.sum()
+          : reduce === 'mean'
+            ? last.mean()
+            : last.sum(0).mul(last.sum(0)).sum();
+      },
+      0.01,
+    );
   };
 }
 
@@ -278,15 +279,7 @@ describe('fused replay', () => {
             const x = randn(batched ? [2, m, k] : [m, k], { dtype: xd, requiresGrad: true });
             const w = randn([k, n], { dtype: wd, requiresGrad: true });
             const b = randn([n], { dtype: wd, requiresGrad: true });
-            const opt = new SGD([x, w, b], { lr: 0.1 });
-            const step = () => {
-              opt.zeroGrad();
-              const loss = x.matmul(w).add(b).sigmoid().mul(x.matmul(w)).sum();
-              loss.backward();
-              opt.step();
-              return loss;
-            };
-            return { step, args: () => [], state: () => [x, w, b, x.grad, w.grad, b.grad] };
+            return sgdWorld([x, w, b], () => x.matmul(w).add(b).sigmoid().mul(x.matmul(w)).sum());
           }, 3),
       ),
       { numRuns: 60 },
@@ -307,16 +300,8 @@ describe('fused replay', () => {
             const x = randn([k, m], { dtype: xd, requiresGrad: true });
             const w0 = randn([m, m], { dtype: wd, requiresGrad: true });
             const w1 = randn([m, n], { dtype: wd, requiresGrad: true });
-            const opt = new SGD([x, w0, w1], { lr: 0.1 });
-            const step = () => {
-              opt.zeroGrad();
-              // w1's gradient hᵀ @ g comes after the loop of g @ w1ᵀ, which it passes to end g's loop
-              const loss = x.matmul(w0).tanh().matmul(w1).sigmoid().sum();
-              loss.backward();
-              opt.step();
-              return loss;
-            };
-            return { step, args: () => [], state: () => [x, w0, w1, x.grad, w0.grad, w1.grad] };
+            // w1's gradient hᵀ @ g comes after the loop of g @ w1ᵀ, which it passes to end g's loop
+            return sgdWorld([x, w0, w1], () => x.matmul(w0).tanh().matmul(w1).sigmoid().sum());
           }, 3),
       ),
       { numRuns: 60 },

@@ -1,7 +1,7 @@
 /** @file Runs a step eagerly and compiled, each on its own fresh world, and compares every number with Object.is. */
 
 import { expect } from 'vitest';
-import { compile, manualSeed, type Tensor } from '../../src/index.js';
+import { compile, manualSeed, SGD, type Tensor } from '../../src/index.js';
 
 /** A step, the arguments of call i, the state to compare after each call, and a hook run before each call. */
 export interface World {
@@ -38,4 +38,17 @@ export function expectSameAsEager(make: () => World, calls = 4): void {
     const at = got.findIndex((v, k) => !Object.is(v, want[k]));
     expect(at, `call ${i}, element ${at}: compiled ${got[at]}, eager ${want[at]}`).toBe(-1);
   }
+}
+
+/** A world whose step trains `params` by SGD on `loss()`; its state is each parameter and its gradient. */
+export function sgdWorld(params: readonly Tensor[], loss: () => Tensor, lr = 0.1): World {
+  const opt = new SGD([...params], { lr });
+  const step = () => {
+    opt.zeroGrad();
+    const l = loss();
+    l.backward();
+    opt.step();
+    return l;
+  };
+  return { step, args: () => [], state: () => params.flatMap((p) => [p, p.grad]) };
 }
