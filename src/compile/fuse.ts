@@ -58,7 +58,7 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
   /** A sum of one call's result that ends the loop: of every element, or of each column. */
   sum: { readonly call: S; readonly of: number; readonly columns: boolean } | null;
   /**
-   * Products aᵀ @ r that end the loop (see `productEnds`): r the result of call `of`, the loop's
+   * Products a @ r that end the loop (see `productEnds`; aᵀ @ g of a weight's gradient, mostly): r the result of call `of`, the loop's
    * elements as a [k, n] matrix. A loop over the columns keeps each output's group of four terms in
    * `partial` between rows; a flat or unrolled loop keeps them in locals.
    */
@@ -184,15 +184,20 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
   });
 }
 
-/** Outputs a loop's aᵀ @ r has at most down its rows (m): each is a statement in the loop's body. */
+/**
+ * Rows of output (m) the products ending one loop have at most, all together: each row is a statement
+ * in the loop's body (one per column when the loop is unrolled).
+ */
 const MAX_END_ROWS = 16;
 
 /**
- * The loop that `call`, a product with a long sum (aᵀ @ g in a weight's gradient), can end, with the
- * call of it whose result is the product's right operand; or null. That result must be whole, the
- * loop's elements as the product's [k, n] (its k rows the loop's), and the left operand no result of
- * that loop or of anything after it, since the loop reads it in place. Hoisting the product to the end
- * of an earlier loop is safe: its own result is new, so nothing in between reads it.
+ * The loop that `call`, a product a @ r with a long sum (aᵀ @ g in a weight's gradient, or a plain
+ * product on the JS gemm), can end, with the call of it whose result is the product's right operand r;
+ * or null. That result must be whole, the loop's elements as the product's [k, n] (its k rows the
+ * loop's), and the left operand no result of that loop or of anything after it, since the loop reads
+ * it in place. Hoisting the product to the end of that loop, possibly an earlier one, is then safe:
+ * the loop is the last writer of r (nothing after it writes r's buffer), and the product's own result
+ * is new, so nothing in between reads it.
  */
 function productEnds<T extends Pointwise, S extends Sum>(
   done: readonly (Group<T, S> | T | S)[],
@@ -200,7 +205,7 @@ function productEnds<T extends Pointwise, S extends Sum>(
   call: T,
 ): { group: Group<T, S>; of: number } | null {
   const p = call.product;
-  if (p === undefined || p.k <= LONG_K || p.m > MAX_END_ROWS || p.bp !== p.n || p.bj !== 1) return null;
+  if (p === undefined || p.k <= LONG_K || p.bp !== p.n || p.bj !== 1) return null;
   const items = open === null ? done : [...done, open];
   for (let at = items.length - 1; at >= 0; at--) {
     const item = items[at]!;
@@ -208,6 +213,8 @@ function productEnds<T extends Pointwise, S extends Sum>(
     if (made.some((d) => d.buffer === p.a.buffer)) return null;
     if (!made.some((d) => d.buffer === p.b.buffer)) continue;
     if (!('calls' in item) || item.rows !== p.k || item.cols !== p.n) return null;
+    const rows = item.products.reduce((sum, { call: c }) => sum + c.product!.m, p.m);
+    if (rows > MAX_END_ROWS) return null;
     const of = item.calls.findIndex(
       ({ call: c }) =>
         c.out.byteOffset === p.b.byteOffset && c.out.length === p.b.length && c.out.buffer === p.b.buffer,
@@ -282,7 +289,10 @@ function readsIn(group: Group<Pointwise, Sum>, call: Pointwise, shape: readonly 
   return reads;
 }
 
-/** The arrays `group`'s loop reads that it does not compute itself (the operands of its products too). */
+/**
+ * The arrays `group`'s loop reads that it does not compute itself: the operands of the products among
+ * its calls too, and the left operands of the products that end it (their right one is a local).
+ */
 export function outsideReads(group: Group<Pointwise, Sum>): Data[] {
   const out: Data[] = [];
   for (const { call, reads } of group.calls) {
@@ -412,8 +422,10 @@ export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => b
   if (loopFn === undefined) {
     try {
       loopFn = new Function('fns', source) as Loop;
-    } catch {
-      return null;
+    } catch (e) {
+      // NOTE: only a refusal to evaluate code; a SyntaxError would be a bug of this generator, not slow code.
+      if (e instanceof EvalError) return null;
+      throw e;
     }
     if (loops.size >= MAX_LOOPS) loops.delete(loops.keys().next().value!);
     loops.set(key, loopFn);

@@ -194,7 +194,8 @@ describe('fused replay', () => {
   });
 
   it('runs each call as its own kernel where code cannot be generated (a Content-Security-Policy without eval)', () => {
-    vi.stubGlobal('Function', () => {
+    // NOTE: a function, not an arrow: `new Function(…)` must reach the refusal, as a page's CSP refuses
+    vi.stubGlobal('Function', function refused() {
       throw new EvalError('Refused to evaluate a string as JavaScript');
     });
     const x = randn([4, 3]);
@@ -204,6 +205,15 @@ describe('fused replay', () => {
     f(x);
     expect([...f(x).array.data]).toEqual([...want.array.data]);
     expect(f.kernelCalls).toEqual([3]);
+  });
+
+  it('raises a generated loop that does not compile (a bug of the generator), instead of running slowly', () => {
+    vi.stubGlobal('Function', function broken() {
+      throw new SyntaxError('Unexpected token');
+    });
+    const b = randn([3]);
+    const f = compile((t: Tensor) => t.add(b).tanh().mul(3));
+    expect(() => f(randn([4, 3]))).toThrow(SyntaxError);
   });
 
   it('never fuses a customOp: its forward on numbers is for Value, its array forward any kernels', () => {
@@ -324,6 +334,21 @@ describe('fused replay', () => {
     // forward (product, sigmoid, sum), then backward: expand, sigmoid′ and xᵀ @ g in one loop; the
     // forced wasm path computes xᵀ @ g (and x @ w) in WebAssembly
     expect(f.kernelCalls).toEqual([kernelPath() === 'wasm' ? 4 : 2]);
+    // 17 rows of output are more statements than a loop takes: xᵀ @ g runs as its own kernel (and
+    // x @ v, 17 terms an element, as one before the loop of sigmoid and sum)
+    const wide = randn([37, 17]);
+    const v = randn([17, 2], { requiresGrad: true });
+    const g = compile(() => {
+      v.zeroGrad();
+      const loss = wide.matmul(v).sigmoid().sum();
+      loss.backward();
+      return loss;
+    });
+    g();
+    const gotWide = [...v.grad!.array.data];
+    g.eager();
+    expect(gotWide).toEqual([...v.grad!.array.data]);
+    if (kernelPath() !== 'wasm') expect(g.kernelCalls).toEqual([4]);
   });
 
   it('ends no loop with a product whose left operand is made after that loop (it would read the last call’s)', () => {
