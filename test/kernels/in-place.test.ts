@@ -28,6 +28,23 @@ describe.each(['float64', 'float32'] as const)('subScaledInPlace in %s', (dtype)
   );
 });
 
+test('arrays sharing a buffer update element after element, each write seen by the later reads', () => {
+  // g one element behind p in one buffer: g[i] is p[i − 1], which the update has just written
+  for (const f32 of [false, true]) {
+    const buffer = f32 ? new Float32Array(11) : new Float64Array(11);
+    buffer.forEach((_, i) => {
+      buffer[i] = i + 0.3;
+    });
+    const round = f32 ? Math.fround : (x: number) => x;
+    const want = [...buffer];
+    for (let i = 1; i < 11; i++) want[i] = round(want[i]! - round(want[i - 1]! * 0.7));
+    const p = new NDArray(buffer.subarray(1), [10]);
+    const g = new NDArray(buffer.subarray(0, 10), [10]);
+    subScaledInPlace(p, g, 0.7);
+    expect([...buffer]).toEqual(want);
+  }
+});
+
 test('a gradient of another dtype or size is an error naming the kernel', () => {
   const p = new NDArray(new Float64Array(3), [3]);
   expect(() => subScaledInPlace(p, new NDArray(new Float32Array(3), [3]), 0.1)).toThrow(
