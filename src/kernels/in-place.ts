@@ -21,9 +21,8 @@ export function subScaledInPlace(p: NDArray, g: NDArray, lr: number): void {
   const gd = g.data;
   // NOTE: four elements a turn, read before any is written: V8 runs the loop's bookkeeping once for
   // four (an SGD step over W5's 784 × 128 W0: 168–183 → 134–137 µs in float32, 159–172 → 105–133 µs
-  // in float64 here). The
-  // numbers of each element are the same; arrays sharing a buffer take the plain loop, so that a
-  // write is seen by every later read as in it.
+  // in float64 here). The numbers of each element are the same; arrays sharing a buffer take the
+  // plain loop, so that a write is seen by every later read as in it.
   const n = pd.length;
   let i = 0;
   const shared = pd.buffer === gd.buffer;
