@@ -58,11 +58,10 @@ export interface Group<T extends Pointwise = Pointwise, S extends Sum = Sum> {
   /** A sum of one call's result that ends the loop: of every element, or of each column. */
   sum: { readonly call: S; readonly of: number; readonly columns: boolean } | null;
   /**
-   * Products a @ r that end the loop (see `productEnds`; aᵀ @ g of a weight's gradient, mostly): r the result of call `of`, the loop's
-   * elements as a [k, n] matrix. A loop over the columns keeps each output's group of four terms in
-   * `partial` between rows; a flat or unrolled loop keeps them in locals.
+   * Products a @ r that end the loop (see `productEnds`; aᵀ @ g of a weight's gradient, mostly): r
+   * the result of call `of`, the loop's elements as a [k, n] matrix.
    */
-  readonly products: { readonly call: T; readonly of: number; readonly partial: Float64Array }[];
+  readonly products: { readonly call: T; readonly of: number }[];
   /** Whether a call of the loop applies one of the LARGE_SCALARS. */
   large: boolean;
 }
@@ -134,8 +133,7 @@ export function fusedGroups<T extends Pointwise, S extends Sum>(
     }
     const end: { group: Group<T, S>; of: number } | null = productEnds(out, group, call);
     if (end !== null) {
-      const { m, n } = call.product!;
-      end.group.products.push({ call, of: end.of, partial: new Float64Array(m * n) });
+      end.group.products.push({ call, of: end.of });
       if (end.group === group) close();
       continue;
     }
@@ -242,8 +240,8 @@ const MAX_CALLS = 64;
 const MAX_UNROLLED = 8;
 const MAX_UNROLLED_LARGE = 3;
 
-function isSum(call: Group | Pointwise | Sum): call is Sum {
-  return 'keep' in call;
+function isSum(item: Group | Pointwise | Sum): item is Sum {
+  return 'keep' in item;
 }
 
 /** Adds `sum` to `group` when it sums a whole result of the group over everything or down its columns. */
@@ -348,8 +346,9 @@ export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => b
     calls.push(`const t${k} = ${call.out instanceof Float32Array ? `fround(${value})` : value};`);
     if (stored(call.out)) calls.push(`${bind(call.out)}[i] = t${k};`);
   });
-  // Locals of the sum and of the products' partial sums: one per column when unrolled; a rolled nested
-  // loop keeps the partials in an array, indexed by the column.
+  // Locals of the sum and of the products' partial sums (each output's group of four terms between
+  // rows): one per column when unrolled; a rolled nested loop keeps the partials in an array of its
+  // own per product, indexed by output.
   const sum = group.sum;
   const sumLocal = (col: number | null): string | null =>
     sum === null || !sum.columns ? 's' : col === null ? null : `s${col}`;
@@ -371,6 +370,9 @@ export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => b
     } else before.push(`${acc}.fill(0);`);
     if (sum.call.out !== sum.call.acc) after.push(`${bind(sum.call.out)}.set(${acc});`);
   }
+  const partials = group.products.map(({ call }) =>
+    nested && !unrolled ? bind(new Float64Array(call.product!.m * call.product!.n)) : null,
+  );
   group.products.forEach(({ call }, e) => {
     before.push(`${bind(call.out)}.fill(0);`);
     for (let q = 0; q < call.product!.m; q++) {
@@ -390,12 +392,12 @@ export function fusedLoop(group: Group<Pointwise, Sum>, stored: (out: Data) => b
       // when C is float32), from row 0; the last k mod 4 rows one at a time. `g` is the row's place in its four.
       const k4 = group.rows - (group.rows % 4);
       out.push(`const g = ${rowIndex} & 3;`);
-      group.products.forEach(({ call, of, partial }, e) => {
+      group.products.forEach(({ call, of }, e) => {
         const p = call.product!;
         const [a, c] = [bind(p.a), bind(call.out)];
         for (let q = 0; q < p.m; q++) {
           const o = col === null ? indexSum([String(q * p.n), colIndex]) : String(q * p.n + col);
-          const part = partLocal(e, q, col) ?? `${bind(partial)}[${o}]`;
+          const part = partLocal(e, q, col) ?? `${partials[e]}[${o}]`;
           const u = `${a}[${indexSum([term(rowIndex, p.ap), String(q * p.ai)])}] * t${of}`;
           const tail = k4 < group.rows ? `if (${rowIndex} >= ${k4}) ${c}[${o}] += u; else ` : '';
           out.push(

@@ -319,36 +319,29 @@ describe('fused replay', () => {
   });
 
   it("computes a weight's gradient aᵀ @ g in the loop that makes g, where the JS gemm would", () => {
-    const x = randn([37, 3]);
-    const w = randn([3, 2], { requiresGrad: true });
-    const f = compile(() => {
-      w.zeroGrad();
-      const loss = x.matmul(w).sigmoid().sum();
-      loss.backward();
-      return loss;
-    });
-    f();
-    const got = [...w.grad!.array.data];
-    f.eager();
-    expect(got).toEqual([...w.grad!.array.data]);
+    /** The kernel calls of a compiled step giving w's gradient of Σ sigmoid(x @ w), after checking it is eager's. */
+    const callsOf = (x: Tensor, w: Tensor) => {
+      const f = compile(() => {
+        w.zeroGrad();
+        const loss = x.matmul(w).sigmoid().sum();
+        loss.backward();
+        return loss;
+      });
+      f();
+      const got = [...w.grad!.array.data];
+      f.eager();
+      expect(got).toEqual([...w.grad!.array.data]);
+      return f.kernelCalls;
+    };
     // forward (product, sigmoid, sum), then backward: expand, sigmoid′ and xᵀ @ g in one loop; the
     // forced wasm path computes xᵀ @ g (and x @ w) in WebAssembly
-    expect(f.kernelCalls).toEqual([kernelPath() === 'wasm' ? 4 : 2]);
+    expect(callsOf(randn([37, 3]), randn([3, 2], { requiresGrad: true }))).toEqual([
+      kernelPath() === 'wasm' ? 4 : 2,
+    ]);
     // 17 rows of output are more statements than a loop takes: xᵀ @ g runs as its own kernel (and
-    // x @ v, 17 terms an element, as one before the loop of sigmoid and sum)
-    const wide = randn([37, 17]);
-    const v = randn([17, 2], { requiresGrad: true });
-    const g = compile(() => {
-      v.zeroGrad();
-      const loss = wide.matmul(v).sigmoid().sum();
-      loss.backward();
-      return loss;
-    });
-    g();
-    const gotWide = [...v.grad!.array.data];
-    g.eager();
-    expect(gotWide).toEqual([...v.grad!.array.data]);
-    if (kernelPath() !== 'wasm') expect(g.kernelCalls).toEqual([4]);
+    // x @ w, 17 terms an element, as one before the loop of sigmoid and sum)
+    const wide = callsOf(randn([37, 17]), randn([17, 2], { requiresGrad: true }));
+    if (kernelPath() !== 'wasm') expect(wide).toEqual([4]);
   });
 
   it('ends no loop with a product whose left operand is made after that loop (it would read the last call’s)', () => {
