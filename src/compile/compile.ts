@@ -1,5 +1,6 @@
 /** @file compile(step): run a training step eagerly once while recording its kernel calls, then replay them. */
 
+import { latestMemoryWrite } from '../engine/memory-writes.js';
 import { nodesMade } from '../engine/node.js';
 import { AutogradError, describeValue, fmt, readOptions, ShapeError } from '../errors.js';
 import { copyAs, type NDArray } from '../kernels/ndarray.js';
@@ -46,7 +47,10 @@ interface Captured {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly { readonly array: NDArray; readonly label: string }[];
   readonly single: boolean;
-  /** The arguments the step writes in place (`copy_`): copied back to the caller's tensors after each call. */
+  /**
+   * The arguments the step writes in place (`copy_`, itself or through a view or `detach()`): copied back
+   * to the caller's tensors after each call. `writes` counts the writes through the argument itself.
+   */
   readonly written: readonly { readonly at: number; readonly writes: number }[];
 }
 
@@ -215,7 +219,8 @@ function capture(
   const own = xs.map((x) => new Tensor(copyAs(x.array), { label: x.label }));
   const inputs = xs.map((_, i) => own[first[i]!]!);
   const versions = inputs.map((x) => x.version);
-  const recorder = new Capture(nodesMade());
+  const start = nodesMade();
+  const recorder = new Capture(start);
   recorder.see(inputs);
   const result = checkResult(recorder.run(() => step(...(inputs as never[]))));
   const list: readonly Tensor[] = result instanceof Tensor ? [result] : result;
@@ -225,9 +230,14 @@ function capture(
     inputs,
     outputs: list.map((t) => ({ array: t.array, label: t.label })),
     single: result instanceof Tensor,
+    // NOTE: by memory, not by version: a step may write an input through a view or detach().
     written: inputs
-      .map((x, at) => ({ at, writes: x.version - versions[at]! }))
-      .filter(({ at, writes }) => writes > 0 && first[at] === at),
+      .map((x, at) => ({
+        at,
+        writes: x.version - versions[at]!,
+        wrote: (latestMemoryWrite(x.array.data)?.at ?? 0) >= start,
+      }))
+      .filter(({ at, wrote }) => wrote && first[at] === at),
   };
 }
 
@@ -237,6 +247,8 @@ function writeBack(c: Captured, xs: readonly Tensor[]): void {
     const x = xs[at]!;
     x.array.data.set(c.inputs[at]!.array.data);
     for (let k = 0; k < writes; k++) x.markWritten('a compiled step');
+    // Written through a view or detach() only: eager leaves x's own version alone, and so does this.
+    if (writes === 0) x.detach().markWritten('a compiled step');
   }
 }
 

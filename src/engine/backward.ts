@@ -207,10 +207,11 @@ function checkSaved(node: Node): void {
           'forward pass, or record the forward pass again',
       );
     }
+    const version = x.version > 0 ? ` (its version is now ${x.version})` : '';
     throw new AutogradError(
       op,
       `${inputName(node, i)} was modified by ${x.writtenBy} after the graph was recorded; ` +
-        `record a new forward pass after changing it (its version is now ${x.version})`,
+        `record a new forward pass after changing it${version}`,
     );
   }
 }

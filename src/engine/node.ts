@@ -6,6 +6,7 @@ import { ReleasedArray } from '../kernels/released.js';
 import type { TensorSummary } from '../kernels/summary.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { activeRecorder, unshared } from '../ops/tape.js';
+import { latestMemoryWrite, type MemoryWrite, recordMemoryWrite } from './memory-writes.js';
 
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;
@@ -239,13 +240,18 @@ export abstract class Node {
    */
   abstract assignInPlace(values: Raw, by: string): void;
 
-  /** Records an in-place change of this node's data by `what` (e.g. 'an optimizer step'). */
+  /**
+   * Records an in-place change of this node's data by `what` (e.g. 'an optimizer step'), for this
+   * node and for every node whose array shares the bytes written (see memory-writes.ts).
+   */
   markWritten(what: string): void {
     const extra = this.ensureExtra();
     extra.writes ??= { version: 0, writtenAt: 0, writtenBy: '' };
     extra.writes.version += 1;
     extra.writes.writtenAt = nextId;
     extra.writes.writtenBy = what;
+    const raw = this.raw;
+    if (typeof raw !== 'number') recordMemoryWrite(raw.data, nextId, what);
     lastWrite = nextId++;
   }
 
@@ -258,16 +264,32 @@ export abstract class Node {
     lastWrite = nextId++;
   }
 
-  /** The stamp of the latest in-place write (0: never; Infinity: released). */
+  /**
+   * The stamp of the latest in-place write to this node's data, through this node or through
+   * another sharing its memory (0: never; Infinity: released).
+   */
   get writtenAt(): number {
-    return this.raw instanceof ReleasedArray
-      ? Number.POSITIVE_INFINITY
-      : (this.extra?.writes?.writtenAt ?? 0);
+    if (this.raw instanceof ReleasedArray) return Number.POSITIVE_INFINITY;
+    const own = this.extra?.writes?.writtenAt ?? 0;
+    return Math.max(own, this.sharedWrite(own)?.at ?? 0);
   }
 
   /** What changed this node's data last ('an optimizer step', 'released'), or null. */
   get writtenBy(): string | null {
-    return this.isReleased ? 'released' : (this.extra?.writes?.writtenBy ?? null);
+    if (this.isReleased) return 'released';
+    const own = this.extra?.writes;
+    const shared = this.sharedWrite(own?.writtenAt ?? 0);
+    if (shared !== null)
+      return `${shared.by} through another tensor sharing its memory (a view, or detach())`;
+    return own?.writtenBy ?? null;
+  }
+
+  /** The latest write to this node's memory made through another node, if it came after `own`. */
+  private sharedWrite(own: number): MemoryWrite | null {
+    const raw = this.raw;
+    if (typeof raw === 'number') return null;
+    const w = latestMemoryWrite(raw.data);
+    return w !== null && w.at > own ? w : null;
   }
 
   /** Summaries of the data and gradient when this node's arrays were released, else null. */

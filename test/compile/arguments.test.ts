@@ -27,6 +27,33 @@ describe('compile: arguments', () => {
     expect(x.version).toBe(2);
   });
 
+  it('a write into an argument through detach() or a view reaches the caller’s tensor too, its version left alone', () => {
+    for (const write of [
+      (a: Tensor) => a.detach().copy_(a.mul(2).add(1)),
+      (a: Tensor) => a.reshape([3, 1]).copy_(a.mul(2).add(1).reshape([3, 1])),
+    ]) {
+      expectSameAsEager(() => {
+        const x = randn([3]);
+        return {
+          step: (a: Tensor) => {
+            write(a);
+            return a.sum();
+          },
+          args: () => [x],
+          state: () => [x],
+        };
+      });
+      const x = randn([3]);
+      const f = compile((a: Tensor) => {
+        write(a);
+        return a.sum();
+      });
+      f(x);
+      f(x);
+      expect(x.version).toBe(0); // as eagerly: the write went through another tensor
+    }
+  });
+
   it('the same tensor passed twice, written through one argument and read through the other', () => {
     expectSameAsEager(() => {
       const x = randn([2, 2]);

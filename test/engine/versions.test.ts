@@ -84,6 +84,71 @@ describe('in-place writes bump the version', () => {
   });
 });
 
+describe('a write through memory a saved array shares counts as a write of it (PyTorch: views and detach() share the version)', () => {
+  const SHARED = /through another tensor sharing its memory \(a view, or detach\(\)\)/;
+
+  it('an optimizer step on a parameter used through detach(): refused, not a silently stale gradient', () => {
+    const W = param([1, 2]);
+    const x = param([1, 1]);
+    const y = x.mul(W.detach()).pow(2).sum();
+    W.grad = tensor([10, 10]);
+    new SGD([W], { lr: 1 }).step();
+    expect(() => y.backward()).toThrow(
+      /mul: input 1 \[2\] was modified by an optimizer step through another/,
+    );
+    expect(x.grad).toBeNull();
+  });
+
+  it('copy_ and the data setter through detach(), .data and a reshape', () => {
+    const writes: [string, (x: Tensor) => void][] = [
+      ['detach().copy_', (x) => x.detach().copy_(tensor([5, 5]))],
+      [
+        'detach().data =',
+        (x) => {
+          x.detach().data = [5, 5];
+        },
+      ],
+      ['.data.copy_', (x) => x.data.copy_(tensor([5, 5]))],
+      ['reshape().copy_', (x) => x.reshape([1, 2]).copy_(tensor([[5, 5]]))],
+    ];
+    for (const [what, write] of writes) {
+      const x = param([1, 2]);
+      const y = x.mul(x).sum();
+      write(x);
+      expect(() => y.backward(), what).toThrow(SHARED);
+      expect(x.version, what).toBe(0); // the count is the tensor's own, as before
+    }
+  });
+
+  it('tensors over one buffer: overlapping bytes are one memory, disjoint ones are not', () => {
+    const buf = new Float64Array(4).fill(1);
+    const a = fromTypedArray(buf.subarray(0, 3), [3], { requiresGrad: true });
+    const overlapping = fromTypedArray(buf.subarray(2, 4), [2]);
+    const y = a.mul(a).sum();
+    overlapping.copy_(tensor([3, 3]));
+    expect(() => y.backward()).toThrow(SHARED);
+
+    const other = new Float64Array([1, 2, 7, 7]);
+    const b = fromTypedArray(other.subarray(0, 2), [2], { requiresGrad: true });
+    const disjoint = fromTypedArray(other.subarray(2, 4), [2]);
+    const z = b.mul(b).sum();
+    disjoint.copy_(tensor([4, 4]));
+    z.backward();
+    expect(b.grad?.toArray()).toEqual([2, 4]);
+    expect(Array.from(other)).toEqual([1, 2, 4, 4]);
+  });
+
+  it("a tensor's own later write is reported as its own", () => {
+    const x = param([1, 2]);
+    const y = x.mul(x).sum();
+    x.detach().copy_(tensor([5, 5]));
+    x.copy_(tensor([6, 6]));
+    expect(() => y.backward()).toThrow(
+      /modified by copy_ after the graph was recorded; record a new forward pass after changing it \(its version is now 1\)/,
+    );
+  });
+});
+
 describe('optimizers update in place', () => {
   it('a fromTypedArray parameter keeps sharing the user buffer after a step', () => {
     const buf = new Float64Array([1, 2]);
