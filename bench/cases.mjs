@@ -121,7 +121,7 @@ export const CASES = [
     workload: 'MEM',
     size: 1_000_000,
     sizeLabel: '1M nodes',
-    title: 'heap bytes per live scalar node (y = y.add(1) chain)',
+    title: 'heap bytes per live scalar node (y = y.add(0.5) chain)',
     libs: ['chainrule'],
     memory: true,
     runs: { chainrule: 3 },
