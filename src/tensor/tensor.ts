@@ -409,7 +409,12 @@ export class Tensor extends Node {
   unsqueeze(axis: number): Tensor {
     return this.composite('unsqueeze', () => C.unsqueeze(B, this, axis));
   }
-  /** Elements `start` to `end` (exclusive) along `axis`, as `torch.narrow(axis, start, end - start)`. */
+  /**
+   * Elements `start` to `end` (exclusive) along `axis`, as PyTorch's `x[start:end]` on that axis:
+   * a negative index counts from the end, and an index past either end is clamped (so `slice(0, -2, n)`
+   * is the last two, and an empty range gives an empty tensor).
+   * @example arange(5).slice(0, -3, -1).toArray()   // [2, 3]
+   */
   slice(axis: number, start: number, end: number): Tensor {
     const a = normalizeAxis(axis, this.ndim, 'slice');
     const n = this.shape[a]!;
@@ -418,12 +423,14 @@ export class Tensor extends Node {
         `slice: start and end must be numbers, got ${show(start)} and ${show(end)}; e.g. t.slice(${a}, 0, ${n})`,
       );
     }
-    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
+    if (!Number.isInteger(start) || !Number.isInteger(end)) {
       throw new RangeError(
-        `slice: range ${start}:${end} does not fit axis ${a} of size ${n}; use 0 ≤ start ≤ end ≤ ${n}`,
+        `slice: start and end must be whole numbers, got ${start} and ${end} (axis ${a} has size ${n})`,
       );
     }
-    return B.slice(this, { axis: a, start, end }) as Tensor;
+    const from = clampIndex(start, n);
+    const to = Math.max(from, clampIndex(end, n));
+    return B.slice(this, { axis: a, start: from, end: to }) as Tensor;
   }
 
   // issue 11: more elementwise functions, statistics, scans and indexing
@@ -668,6 +675,11 @@ function scalarConstant(v: number, dtype: DType): Tensor {
   const c = new Tensor(new NDArray(allocConstant(dtype, 1, 'scalar').fill(v), []), CONSTANT as TensorOptions);
   scalarConstants[slot] = c;
   return c;
+}
+
+/** A Python slice bound on an axis of size n: negative counts from the end, then clamped to [0, n]. */
+function clampIndex(i: number, n: number): number {
+  return Math.min(Math.max(i < 0 ? i + n : i, 0), n);
 }
 
 /** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */

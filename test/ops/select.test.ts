@@ -146,3 +146,27 @@ describe('split and chunk', () => {
     },
   );
 });
+
+describe('slice', () => {
+  it("follows Python's start:end on the axis (torch x[start:end]): negative from the end, clamped", () => {
+    const x = tensor([0, 1, 2, 3, 4]);
+    // what torch.arange(5)[s:e].tolist() prints for each (s, e)
+    const cases: [number, number, number[]][] = [
+      [0, 5, [0, 1, 2, 3, 4]],
+      [-3, -1, [2, 3]],
+      [2, 100, [2, 3, 4]],
+      [-100, 2, [0, 1]],
+      [4, 2, []],
+      [5, 5, []],
+      [-1, 5, [4]],
+    ];
+    for (const [s, e, want] of cases) expect(x.slice(0, s, e).toArray(), `${s}:${e}`).toEqual(want);
+  });
+
+  testProp([caseArb, fc.integer({ min: -6, max: 6 }), fc.integer({ min: -6, max: 6 })], { numRuns: 25 })(
+    'gradients first and second order, whatever the bounds',
+    ({ x, axis }, start, end) => {
+      passes((t) => t.slice(axis, start, end).mul(t.slice(axis, start, end)), x);
+    },
+  );
+});

@@ -224,13 +224,13 @@ describe('RangeError for an axis out of range, naming the axis and the rank', ()
     expect(e.message).toMatch(/^sum: axis 1 appears more than once in \[1, -1\]/);
   });
 
-  it('permute with a repeated dim, slice with a range that does not fit', () => {
+  it('permute with a repeated dim, slice with a bound that is no whole number', () => {
     expect(caught(() => x().permute([0, 0])).message).toMatch(
       /^permute: dims \[0, 0\] are not a permutation/,
     );
-    const e = caught(() => x().slice(1, 2, 4));
+    const e = caught(() => x().slice(1, 0.5, 2));
     expect(e).toBeInstanceOf(RangeError);
-    expect(e.message).toMatch(/^slice: range 2:4 does not fit axis 1 of size 3/);
+    expect(e.message).toBe('slice: start and end must be whole numbers, got 0.5 and 2 (axis 1 has size 3)');
     // a bound that is no number at all (found by test/misuse/fuzz.test.ts): named, not a crash of the message
     const s = caught(() => x().slice(1, 0, Symbol('s') as never));
     expect(s).toBeInstanceOf(TypeError);
