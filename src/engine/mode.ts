@@ -1,4 +1,9 @@
-/** @file Whether ops record the graph: on by default, off inside `noGrad`. */
+/**
+ * @file Whether ops record the graph: on by default, off inside `noGrad`; everything while an exporter
+ * traces, which also watches for data read out of what its inputs computed.
+ */
+
+import type { Node } from './node.js';
 
 let enabled = true;
 
@@ -51,19 +56,78 @@ export function isTracing(): boolean {
   return tracing;
 }
 
+/** What a trace watches: its inputs, and what to do when the forward hands out data made from them. */
+export interface ReadWatch {
+  /** The traced inputs: they, and every node an op made from one of them, depend on the inputs. */
+  readonly inputs: readonly Node[];
+  /** Called with the node and the method (`item()`) when a forward hands that node's numbers to JavaScript. */
+  readonly onRead: (node: Node, method: string) => void;
+}
+
+/** The watch of the trace in progress, with what its walks have learnt: nodes known to depend on the inputs or not. */
+let watching: {
+  readonly watch: ReadWatch;
+  readonly dependent: Set<Node>;
+  readonly independent: Set<Node>;
+} | null = null;
+
 /**
  * Runs `fn` with every op recorded, including those with no gradient (comparisons, argmax) and
  * `detach`, which then passes its input on: an exporter sees the whole computation as ops, not as
  * constants computed from the example inputs. Ops without a rule record with `requiresGrad` false, so
  * no backward pass enters them; a detach that stays connected passes a gradient that is 0 up to
  * rounding (softmax's shift by its max), so gradients taken while tracing may differ in the last bits.
+ * With `watch`, a method that hands out the numbers of a node depending on `watch.inputs` (see
+ * `noteRead`) calls `watch.onRead` first: such a number is where a trace stops following the inputs.
  */
-export function withTracing<R>(fn: () => R): R {
+export function withTracing<R>(fn: () => R, watch: ReadWatch | null = null): R {
   const before = tracing;
+  const watchedBefore = watching;
   tracing = true;
+  watching = watch && { watch, dependent: new Set(watch.inputs), independent: new Set() };
   try {
     return withGradMode(true, fn);
   } finally {
     tracing = before;
+    watching = watchedBefore;
   }
+}
+
+/**
+ * Tells the trace in progress that `method` hands the numbers of `node` to JavaScript (`item()`,
+ * `toArray()`, an index read by a kernel). Outside a watched trace it does nothing; inside one it calls
+ * the watch's `onRead` when `node` depends on the traced inputs, since what JavaScript does with those
+ * numbers (a branch, a constant) is no op the trace records.
+ */
+export function noteRead(node: Node, method: string): void {
+  if (watching !== null && dependsOnInputs(node, watching)) watching.watch.onRead(node, method);
+}
+
+/**
+ * Whether `node` is a traced input or an op made it from one: a walk up its inputs (a stack, never
+ * recursion), stopping at nodes whose answer an earlier walk found. Only reads walk, never ops.
+ */
+function dependsOnInputs(
+  node: Node,
+  w: { readonly dependent: Set<Node>; readonly independent: Set<Node> },
+): boolean {
+  const seen = new Set<Node>([node]);
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (w.dependent.has(n)) {
+      w.dependent.add(node);
+      return true;
+    }
+    if (w.independent.has(n)) continue;
+    for (let i = 0; i < n.arity; i++) {
+      const p = n.parent(i);
+      if (!seen.has(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  for (const n of seen) w.independent.add(n);
+  return false;
 }

@@ -4,6 +4,7 @@
  */
 
 import { graph as B } from '../engine/graph-backend.js';
+import { noteRead } from '../engine/mode.js';
 import { type Node, nodesMade } from '../engine/node.js';
 import { checkFinite, fmt, ShapeError } from '../errors.js';
 import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
@@ -264,6 +265,7 @@ function oneHot(op: string, indices: Tensor, logits: Tensor): Tensor {
     );
   }
   activeRecorder()?.see([indices]); // read by a kernel directly, not through an op
+  noteRead(indices, `${op} (its class indices)`);
   return new Tensor(runArray(ONE_HOT, [indices.array], { op, classes: classes!, dtype: logits.dtype }));
 }
 

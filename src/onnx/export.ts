@@ -48,9 +48,21 @@ interface Trace {
   readonly order: readonly Node[];
 }
 
+/**
+ * Records `forward` on `examples`. A method that hands the numbers of a tensor made from the inputs to
+ * JavaScript (`item()`, `toArray()`, `toString()`, an index) is refused where it happens: what
+ * JavaScript does with them (a branch, a number, an index) is no op, and ONNX would keep for every
+ * input what it was for these. Refused also when the forward catches the error and goes on.
+ */
 function trace(forward: Forward, examples: readonly Tensor[]): Trace {
   const inputs = examples.map((x) => new Tensor(x.array, { requiresGrad: true }));
-  const result = withTracing(() => forward(...inputs));
+  let refused: string | null = null;
+  const onRead = (node: Node, method: string) => {
+    refused ??= readRefusal(node, method, inputs);
+    fail(refused);
+  };
+  const result = withTracing(() => forward(...inputs), { inputs, onRead });
+  if (refused !== null) fail(refused);
   const outputs = result instanceof Tensor ? [result] : result;
   if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every((o) => o instanceof Tensor)) {
     fail('the forward pass must return a Tensor or an array of Tensors');
@@ -58,7 +70,25 @@ function trace(forward: Forward, examples: readonly Tensor[]): Trace {
   return { inputs, outputs, order: topoSort(outputs) };
 }
 
-/** The inputs moved one row along the first axis (and doubled with `dynamicBatch`): a second trace must agree. */
+/** Why a read of `node`'s numbers by `method` during a trace is refused, with the fix. */
+function readRefusal(node: Node, method: string, inputs: readonly Node[]): string {
+  const at = inputs.indexOf(node);
+  const what = at >= 0 ? `input ${at} of shape ${fmt(node.shape)}` : describe(node);
+  return (
+    `${method} read the numbers of a tensor made from the inputs (${what}): ONNX would keep what this ` +
+    'trace did with them (a branch taken, a number, an index) for every input; make the forward pass ' +
+    'independent of the data: use where()/maximum() instead of branching on .item(), or export a ' +
+    'function that takes the value as an input'
+  );
+}
+
+/**
+ * The inputs moved one row along the first axis (and doubled with `dynamicBatch`): a second trace must
+ * agree. `trace` refuses the reads that Tensor methods make; this catches what they cannot see: the
+ * batch size steering the forward (a branch on `x.shape[0]`, a constant sized by the batch), and data
+ * read past them into constants (`grad()` without `createGraph` computes its result on raw arrays; a
+ * node's `raw` field), as long as the moved rows change it.
+ */
 function shifted(examples: readonly Tensor[], dynamicBatch: boolean): Tensor[] {
   return examples.map((x) => {
     const n = x.shape[0]!;
@@ -116,8 +146,8 @@ function batchAxes(
     if (na.op === null && !params.has(na) && !isInput && !sameData(na.raw as NDArray, nb.raw as NDArray)) {
       fail(
         `a constant (${describe(na)}) depends on the input ${dynamicBatch ? 'values or the batch size' : 'values'}: ` +
-          'the forward pass reads data (item(), toArray(), class indices, a mean over the batch) where ONNX needs an op; ' +
-          'compute it with tensor ops, or leave it out of the exported function',
+          "it was computed from the data outside the recorded ops (grad() without createGraph, a node's raw array) " +
+          'or from the batch size (a mean over the batch); compute it with tensor ops, or leave it out of the exported function',
       );
     }
     const indexed = na.op?.name === 'gather' || na.op?.name === 'scatterAdd';
@@ -144,11 +174,15 @@ function batchAxes(
 /**
  * Traces `model.forward` (or a function) on `exampleInputs` and returns the bytes of an ONNX model
  * (opset 17, IR 8): its inputs and outputs, every op as ONNX nodes, parameters as initializers named
- * by their module path (`0.weight`), other constants as initializers. The function is traced twice
- * (the second time on rows moved around, and on a doubled batch with `dynamicBatch`); if the two
- * traces disagree (control flow or constants that depend on the data), or an op has no ONNX form,
- * the export fails naming it rather than producing a different model. Modules are exported in
- * evaluation mode (Dropout off), as `torch.onnx.export` does.
+ * by their module path (`0.weight`), other constants as initializers. A forward that hands the
+ * numbers of a tensor made from the inputs to JavaScript (`item()`, `toArray()`, `.array`,
+ * `toString()` and so comparisons, `summary()`, an index or class-index tensor) is refused naming the
+ * method and the tensor, since ONNX would keep what it did with them; numbers of parameters and
+ * constants are baked in. The function is traced twice (the second time on rows moved around, and on
+ * a doubled batch with `dynamicBatch`); if the two traces disagree (control flow on the batch size,
+ * constants that depend on the data), or an op has no ONNX form, the export fails naming it rather
+ * than producing a different model. Modules are exported in evaluation mode (Dropout off), as
+ * `torch.onnx.export` does.
  *
  * @example
  * const bytes = await exportOnnx(model, [x], { dynamicBatch: true });

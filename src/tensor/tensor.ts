@@ -3,6 +3,7 @@
 import { apply } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
+import { noteRead } from '../engine/mode.js';
 import {
   CONSTANT,
   isNodeInit,
@@ -88,18 +89,17 @@ export class Tensor extends Node {
    * `data` setter write into it in place (and bump `version`).
    */
   get array(): NDArray {
-    if (this.isReleased) throw releasedError('array');
-    return this.raw as NDArray;
+    return arrayOf(this, 'array');
   }
   get shape(): Shape {
     return (this.raw as NDArray).shape;
   }
   /** Number of elements. */
   get size(): number {
-    return this.array.size;
+    return arrayOf(this, null).size;
   }
   get ndim(): number {
-    return this.array.shape.length;
+    return arrayOf(this, null).shape.length;
   }
   get dtype(): DType {
     return (this.raw as NDArray).dtype;
@@ -151,7 +151,7 @@ export class Tensor extends Node {
 
   /** Summary statistics of the data (kept after a backward pass released the array). */
   summary(): TensorSummary {
-    return this.releasedSummary?.data ?? summarize(this.array);
+    return this.releasedSummary?.data ?? summarize(arrayOf(this, 'summary()'));
   }
 
   /** Summary statistics of the gradient, or null before any pass reached this tensor. */
@@ -563,7 +563,7 @@ export class Tensor extends Node {
 
   /** Nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): Nested {
-    return toNested(this.array);
+    return toNested(arrayOf(this, 'toArray()'));
   }
 
   /** The only element, as a number. */
@@ -575,7 +575,7 @@ export class Tensor extends Node {
         'reduce it first (sum, mean) or index it',
       );
     }
-    return this.array.data[0]!;
+    return arrayOf(this, 'item()').data[0]!;
   }
 
   override toString(): string {
@@ -584,7 +584,7 @@ export class Tensor extends Node {
     if (this.dtype === 'float32') extras.push('dtype=float32');
     if (this.gradFn !== null) extras.push(`gradFn=<${this.gradFn}>`);
     else if (this.requiresGrad) extras.push('requiresGrad=true');
-    return `tensor(${formatArray(this.array)}${extras.map((e) => `, ${e}`).join('')})`;
+    return `tensor(${formatArray(arrayOf(this, TO_STRING))}${extras.map((e) => `, ${e}`).join('')})`;
   }
 
   /**
@@ -626,7 +626,7 @@ export interface SpreadOptions {
  * elements are whole numbers in range, at every call (a compiled step's replays included).
  */
 function indexArray(index: Tensor | Nested, op: string): NDArray {
-  const a = index instanceof Tensor ? index.array : fromNested(index, op);
+  const a = index instanceof Tensor ? arrayOf(index, `${op} (its index)`) : fromNested(index, op);
   if (index instanceof Tensor) activeRecorder()?.see([index]); // a compiled step reads it live
   return a;
 }
@@ -684,7 +684,7 @@ function clampIndex(i: number, n: number): number {
 
 /** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */
 function writeInPlace(t: Tensor, values: NDArray, by: string): void {
-  const target = t.array;
+  const target = arrayOf(t, null);
   const write = () => {
     target.data.set(values.data);
     t.markWritten(by);
@@ -696,7 +696,7 @@ function writeInPlace(t: Tensor, values: NDArray, by: string): void {
 
 /** What `data =` and `copy_` take: a Tensor's array, or nested arrays in `t`'s dtype. */
 function sourceArray(t: Tensor, op: string, source: unknown): NDArray {
-  if (source instanceof Tensor) return source.array;
+  if (source instanceof Tensor) return arrayOf(source, `${op} (its source)`);
   if (source instanceof Node) throw new TypeError(`${op}: expected a Tensor or nested arrays, got a Value`);
   return fromNested(source, op, t.dtype);
 }
@@ -704,6 +704,19 @@ function sourceArray(t: Tensor, op: string, source: unknown): NDArray {
 /** A released array as a drawing shows it: the same text `describeArray` gave for the array. */
 function describeReleased(what: string, shape: Shape, first: number): string {
   return sizeOf(shape) === 1 ? `${what} ${formatNumber(first)}` : `${what} ${fmt(shape)}`;
+}
+
+/** How a read by `toString` is named: comparisons and string conversions call it unseen. */
+const TO_STRING = 'toString() (which String(t), template strings and comparisons such as t > 0 call)';
+
+/**
+ * `t`'s array, for `method`, which hands its numbers to JavaScript (null: reads no element, as a
+ * write does): an export refuses such a read of data made from its inputs (see `noteRead`).
+ */
+function arrayOf(t: Tensor, method: string | null): NDArray {
+  if (t.isReleased) throw releasedError('array');
+  if (method !== null) noteRead(t, method);
+  return t.raw as NDArray;
 }
 
 /** Reused for every released stand-in: the constructor copies it before anything else runs. */

@@ -18,11 +18,13 @@ import {
   Module,
   manualSeed,
   mseLoss,
+  noGrad,
   randn,
   Sequential,
   type Tensor,
   tensor,
   where,
+  zeros,
 } from '../../src/index.js';
 
 /** Runs ONNX bytes on `inputs` in onnxruntime; returns the outputs by name. */
@@ -251,8 +253,10 @@ describe('exportOnnx: the indexing ops', () => {
   it("an index computed from the input is an error: the export would bake one input's index", async () => {
     const f = (x: Tensor) => x.gather(1, x.argmax(1, true).toArray() as number[][]);
     await expect(exportOnnx(f, [randn([3, 3])])).rejects.toThrow(
-      /the index of gather .* depends on the input values/,
+      /toArray\(\) read the numbers of a tensor made from the inputs \(argmax of shape \[3, 1\]\)/,
     );
+    const g = (x: Tensor) => x.gather(1, x.argmax(1, true));
+    await expect(exportOnnx(g, [randn([3, 3])])).rejects.toThrow(/gather \(its index\) read the numbers/);
   });
 });
 
@@ -264,12 +268,18 @@ describe('exportOnnx refuses what it cannot express', () => {
     );
   });
 
-  it('class-index targets read as data: the constant differs between traces, so the export fails', async () => {
+  it('class-index targets are read as data (their one-hot rows would be a constant), so the export fails', async () => {
     const model = new Linear(3, 2);
     const f = (x: Tensor, t: Tensor) => crossEntropy(model.forward(x), t);
-    await expect(exportOnnx(f, [randn([3, 3]), tensor([0, 1, 1])])).rejects.toThrow(
-      /a constant .* depends on the input values/,
+    await expect(exportOnnx(f, [randn([1, 3]), tensor([1])])).rejects.toThrow(
+      /crossEntropy \(its class indices\) read the numbers of a tensor made from the inputs \(input 1 of shape \[1\]\)/,
     );
+  });
+
+  it('data read past the Tensor methods is caught by the second trace, on moved rows: grad() without createGraph', async () => {
+    // NOTE: grad() computes on raw arrays and hands back a constant; with one row nothing moves, and this passes unseen
+    const f = (x: Tensor) => grad(x.pow(3).sum(), [x])[0]! as Tensor;
+    await expect(exportOnnx(f, [randn([3, 2])])).rejects.toThrow(/a constant .* depends on the input values/);
   });
 
   it('a constant sized by the batch cannot take a dynamic batch', async () => {
@@ -300,5 +310,97 @@ describe('exportOnnx refuses what it cannot express', () => {
     const model = new Sequential(new Linear(2, 2), new Dropout(0.5));
     await exportOnnx(model, [randn([4, 2])]);
     expect(model.namedModules().every(([, m]) => m.training)).toBe(true);
+  });
+});
+
+describe('exportOnnx refuses a forward that hands the numbers its inputs computed to JavaScript', () => {
+  const row = () => tensor([[1, 2]], f32);
+  const fix =
+    /; make the forward pass independent of the data: use where\(\)\/maximum\(\) instead of branching on \.item\(\), or export a function that takes the value as an input$/;
+
+  it('a branch on item(), with a dynamic batch (it exported, and onnxruntime gave -6, -8 for -3, -4 where chainrule gives 6, 8)', async () => {
+    const f = (x: Tensor) => (x.sum().item() > 0 ? x.mul(2) : x.mul(-2));
+    const exported = exportOnnx(f, [row()], { dynamicBatch: true });
+    await expect(exported).rejects.toThrow(
+      /^exportOnnx: item\(\) read the numbers of a tensor made from the inputs \(sum of shape \[\]\): ONNX would keep/,
+    );
+    await expect(exported).rejects.toThrow(fix);
+  });
+
+  it('item() as a factor, one row and no dynamic batch, where moving rows changes nothing (it gave 9, 12 for 21, 28)', async () => {
+    const f = (x: Tensor) => x.mul(x.sum().item());
+    await expect(exportOnnx(f, [row()])).rejects.toThrow(
+      /item\(\) read the numbers .* \(sum of shape \[\]\)/,
+    );
+  });
+
+  it('toArray() of a max, with a dynamic batch (doubling the batch keeps the max)', async () => {
+    const f = (x: Tensor) => x.mul(x.max().toArray() as number);
+    await expect(exportOnnx(f, [row()], { dynamicBatch: true })).rejects.toThrow(
+      /toArray\(\) read the numbers .* \(max of shape \[\]\)/,
+    );
+  });
+
+  const shown = 'toString() (which String(t), template strings and comparisons such as t > 0 call)';
+  const reads: [string, string, (x: Tensor) => Tensor][] = [
+    ['.array.data', 'array', (x) => x.mul(x.sum().array.data[0]!)],
+    ['a comparison', shown, (x) => ((x.sum() as unknown as number) > 0 ? x : x.neg())],
+    ['a template string', shown, (x) => x.mul(Number.parseFloat(`${x.sum()}`.slice(7)))],
+    ['summary()', 'summary()', (x) => x.mul(x.summary().max)],
+    ['.data, then item()', 'item()', (x) => x.mul(x.data.sum().item())],
+    ['item() of a detached max in noGrad', 'item()', (x) => x.mul(noGrad(() => x.detach().max()).item())],
+    ['copy_ from the input', 'copy_ (its source)', (x) => x.add(zeros([1, 2], f32).copy_(x))],
+    [
+      'data = the input',
+      'data (its source)',
+      (x) => {
+        const c = zeros([1, 2], f32);
+        c.data = x;
+        return x.add(c);
+      },
+    ],
+  ];
+  it.each(reads)('every way a Tensor hands out numbers is refused, named: %s', async (_, method, f) => {
+    const escaped = method.replace(/[()[\].*+?^$|\\]/g, '\\$&');
+    await expect(exportOnnx(f, [row()])).rejects.toThrow(
+      new RegExp(`^exportOnnx: ${escaped} read the numbers of a tensor made from the inputs`),
+    );
+  });
+
+  it('the message names the input, or the op and label of what was read', async () => {
+    await expect(exportOnnx((x) => x.mul((x.toArray() as number[][])[0]![0]!), [row()])).rejects.toThrow(
+      /toArray\(\) read the numbers of a tensor made from the inputs \(input 0 of shape \[1, 2\]\)/,
+    );
+    const f = (x: Tensor) => {
+      const total = x.tanh().sum();
+      total.label = 'total';
+      return x.mul(total.item());
+    };
+    await expect(exportOnnx(f, [row()])).rejects.toThrow(/\(sum 'total' of shape \[\]\)/);
+  });
+
+  it('a forward that catches the error and goes on is refused all the same', async () => {
+    const f = (x: Tensor) => {
+      let scale = 1;
+      try {
+        scale = x.sum().item();
+      } catch {}
+      return x.mul(scale);
+    };
+    await expect(exportOnnx(f, [row()])).rejects.toThrow(/item\(\) read the numbers/);
+  });
+
+  it('numbers of parameters and constants are baked in, as before, and onnxruntime agrees', async () => {
+    manualSeed(6);
+    const model = new Linear(2, 3, f32);
+    const offsets = tensor([0.5, 3], f32);
+    const f = (x: Tensor) => {
+      const y = model.forward(x).mul(model.weight.abs().max().item());
+      return offsets.sum().item() > 3 ? y.add(offsets.max().item()) : y;
+    };
+    const bytes = await exportOnnx(f, [randn([1, 2], f32)], { dynamicBatch: true });
+    const x = randn([4, 2], f32);
+    expectClose((await runOrt(bytes, { input: x })).output!, f(x));
+    expect(onnx.onnx.ModelProto.decode(bytes).graph!.initializer!.length).toBeGreaterThan(2);
   });
 });
