@@ -55,6 +55,25 @@ export type TensorLike = Tensor | number;
 type G = Backend<Node>;
 const B = graph as G;
 
+/** Who asks for a starting gradient, as `Tensor.seed`'s errors name it. */
+export interface SeedSource {
+  /** The op an error names: `backward`, `grad`, `traceBackward`. */
+  readonly op: string;
+  /** What the given gradient is called: `gradient`, `gradOutputs[0]`. */
+  readonly gradient: string;
+  /** Which output, when there are several (` (output 1)`), else ''. */
+  readonly output: string;
+  /** How to give a gradient: `backward(gradient)`. */
+  readonly pass: string;
+}
+
+const BACKWARD_SEED: SeedSource = {
+  op: 'backward',
+  gradient: 'gradient',
+  output: '',
+  pass: 'backward(gradient)',
+};
+
 /**
  * An n-d array in the graph. Methods follow PyTorch's names and semantics (NumPy broadcasting,
  * negative axes counting from the end) and record ops, so `backward()` can apply the chain rule.
@@ -518,25 +537,28 @@ export class Tensor extends Node {
     backwardFrom(this, this.seed(gradient), options);
   }
 
-  /** The gradient `backward` starts from, checked against this tensor's shape. */
-  seed(gradient: Tensor | Nested | undefined): Tensor {
+  /**
+   * The gradient `backward` starts from, checked against this tensor's shape. `from` names, in an
+   * error, the op that asked and how its caller gives a gradient (`grad` takes `gradOutputs`).
+   */
+  seed(gradient: Tensor | Nested | undefined, from: SeedSource = BACKWARD_SEED): Tensor {
     if (gradient === undefined) {
       if (this.size !== 1) {
         throw new ShapeError(
-          'backward',
-          `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}`,
-          'call .sum() or .mean() first, or pass backward(gradient)',
+          from.op,
+          `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}${from.output}`,
+          `call .sum() or .mean() first, or pass ${from.pass}`,
         );
       }
-      return this.constant(new NDArray(allocConstant(this.dtype, 1, 'backward').fill(1), this.shape));
+      return this.constant(new NDArray(allocConstant(this.dtype, 1, from.op).fill(1), this.shape));
     }
     const g =
-      gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
+      gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, from.op, this.dtype));
     activeRecorder()?.see([g]);
     if (!sameShape(g.shape, this.shape)) {
       throw new ShapeError(
-        'backward',
-        `gradient has shape ${fmt(g.shape)}, the output has ${fmt(this.shape)}`,
+        from.op,
+        `${from.gradient} has shape ${fmt(g.shape)}, the output${from.output} has ${fmt(this.shape)}`,
         "pass a gradient of the output's shape",
       );
     }
