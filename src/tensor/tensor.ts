@@ -397,15 +397,29 @@ export class Tensor extends Node {
   }
 
   // shape
-  /** The same elements in a new shape; one size may be -1; a number is a 1-D shape (`reshape(6)`). */
-  reshape(shape: number | readonly number[]): Tensor {
+  /**
+   * The same elements in a new shape; one size may be -1. As torch, the sizes come as an array
+   * (`reshape([3, 2])`) or one by one (`reshape(3, 2)`; `reshape(6)` is 1-D).
+   */
+  reshape(shape: number | readonly number[]): Tensor;
+  reshape(...sizes: number[]): Tensor;
+  reshape(...shape: unknown[]): Tensor {
     return B.reshape(this, shapeArgument('reshape', shape)) as Tensor;
   }
-  /** Alias of `reshape` (chainrule's tensors are always contiguous). */
-  view(shape: number | readonly number[]): Tensor {
+  /** Alias of `reshape` (chainrule's tensors are always contiguous): `view([3, 2])` or `view(3, 2)`. */
+  view(shape: number | readonly number[]): Tensor;
+  view(...sizes: number[]): Tensor;
+  view(...shape: unknown[]): Tensor {
     return B.reshape(this, shapeArgument('view', shape)) as Tensor;
   }
+  /** Swaps axes `dim0` and `dim1` (both needed, as in torch); `.T` reverses every axis. */
   transpose(dim0: number, dim1: number): Tensor {
+    if (dim0 === undefined || dim1 === undefined) {
+      const given = [dim0, dim1].filter((d) => d !== undefined).map(show);
+      throw new TypeError(
+        `transpose: needs the two dims to swap (got transpose(${given.join(', ')}) on shape ${fmt(this.shape)}); pass e.g. x.transpose(0, 1), or use x.T to reverse every axis (a matrix's transpose)`,
+      );
+    }
     return this.composite('transpose', () => C.transpose(B, this, dim0, dim1));
   }
   /** Transpose of a matrix (reverse of the axes otherwise), as torch's `.T`. */
@@ -421,8 +435,10 @@ export class Tensor extends Node {
     const normalized = Object.freeze(dims.map((d) => normalizeAxis(d, this.ndim, 'permute')));
     return B.permute(this, normalized) as Tensor;
   }
-  /** A view repeated along size-1 axes to `shape`; -1 keeps a size. */
-  expand(shape: number | readonly number[]): Tensor {
+  /** A view repeated along size-1 axes to `shape` (an array, or sizes one by one as torch); -1 keeps a size. */
+  expand(shape: number | readonly number[]): Tensor;
+  expand(...sizes: number[]): Tensor;
+  expand(...shape: unknown[]): Tensor {
     return B.expand(this, shapeArgument('expand', shape)) as Tensor;
   }
   squeeze(axis?: number | readonly number[]): Tensor {
@@ -621,12 +637,25 @@ export class Tensor extends Node {
   }
 }
 
-/** A shape argument: a number (one axis) or an array of integers (-1 allowed: the op checks it), else a TypeError. */
-function shapeArgument(op: string, shape: unknown): readonly number[] {
-  if (typeof shape === 'number') shape = [shape];
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d))) {
+/**
+ * A shape argument from a method's arguments, as torch takes them: one array of integers, or integers
+ * one by one (one number is a 1-D shape); -1 is allowed (the op checks it). Else a TypeError.
+ */
+function shapeArgument(op: string, args: readonly unknown[]): readonly number[] {
+  const shape = args.length === 1 && typeof args[0] !== 'number' ? args[0] : args;
+  if (
+    args.length === 0 ||
+    !Array.isArray(shape) ||
+    !shape.every((d) => typeof d === 'number' && Number.isInteger(d))
+  ) {
+    const got =
+      args.length === 0
+        ? 'no arguments'
+        : args.length === 1
+          ? describeValue(args[0])
+          : `${args.length} arguments, ${show(args)}`;
     throw new TypeError(
-      `${op}: shape must be a number or an array of integers (got ${describeValue(shape)}); pass e.g. ${op}([2, 3])`,
+      `${op}: shape must be a number or an array of integers, or integers one by one (got ${got}); pass e.g. ${op}([2, 3]) or ${op}(2, 3)`,
     );
   }
   return shape;
