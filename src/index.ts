@@ -116,6 +116,7 @@ export {
   jvp,
   type OneOrMany,
   type TransformOptions,
+  type ValueAndGradOptions,
   valueAndGrad,
   vjp,
 } from './functional/transforms.js';

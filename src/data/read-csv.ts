@@ -1,5 +1,6 @@
 /** @file readCsv: the small numeric CSV files the examples and the tutorial train on, as rows and as a tensor. */
 
+import { show } from '../errors.js';
 import { alloc, type DType, NDArray } from '../kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -62,7 +63,10 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
   const filled = text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .map((line, i) => ({ cells: line.split(delimiter).map((c) => c.trim()), number: i + 1 }))
+    .map((line, i) => {
+      const written = line.split(delimiter);
+      return { cells: written.map((c) => c.trim()), written, number: i + 1 };
+    })
     .filter(({ cells }) => !(cells.length === 1 && cells[0] === ''));
   if (filled.length === 0)
     throw new TypeError('readCsv: the text has no rows; pass the contents of a CSV file');
@@ -72,7 +76,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
   const hasHeader = header === 'auto' ? first.cells.some((c) => !NUMBER.test(c)) : header;
   const columns = hasHeader ? first.cells.map(unquote) : first.cells.map((_, j) => String(j));
   const width = columns.length;
-  const rows = (hasHeader ? filled.slice(1) : filled).map(({ cells, number }) => {
+  const rows = (hasHeader ? filled.slice(1) : filled).map(({ cells, written, number }) => {
     if (cells.length !== width) {
       const against = hasHeader ? `the header has ${width}` : `line ${first.number} has ${width}`;
       throw new TypeError(
@@ -81,8 +85,10 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
     }
     return cells.map((cell, j) => {
       if (!NUMBER.test(cell)) {
+        // the cell as written, spaces and tabs shown: a blank one would otherwise read as ''
+        const blank = cell === '' ? ' (a blank cell)' : '';
         throw new TypeError(
-          `readCsv: line ${number}, column '${columns[j]}' holds '${cell}', not a number; only numeric CSVs are read`,
+          `readCsv: line ${number}, column '${columns[j]}' holds ${show(written[j])}${blank}, not a number; only numeric CSVs are read: write a number there, or drop the row`,
         );
       }
       return Number(cell);

@@ -50,10 +50,24 @@ export function grad<N extends Value | Tensor>(
   }
   const seeds = outs.map((out, i): Node => {
     const given = gradOutputs?.[i];
-    if (out instanceof Tensor) return out.seed(given as Tensor | Nested | undefined);
+    if (out instanceof Tensor) {
+      return out.seed(given as Tensor | Nested | undefined, {
+        op: 'grad',
+        gradient: `gradOutputs[${i}]`,
+        output: outs.length > 1 ? ` (output ${i})` : '',
+        pass: `a gradient of its shape: ${gradOutputsExample(outs.length)}`,
+      });
+    }
     if (given === undefined) return out.constant(1);
     if (given instanceof Value) return given;
     return out.constant(checkFinite('grad', given, `gradOutputs[${i}]`));
   });
   return gradOf(outs, ins, seeds, options) as (N | null)[];
+}
+
+/** `grad(y, [x], { gradOutputs: [g] })`, or with one `gK` per output when there are several. */
+function gradOutputsExample(n: number): string {
+  if (n === 1) return 'grad(y, [x], { gradOutputs: [g] })';
+  const gs = Array.from({ length: n }, (_, k) => `g${k}`).join(', ');
+  return `grad([${Array.from({ length: n }, (_, k) => `y${k}`).join(', ')}], [x], { gradOutputs: [${gs}] })`;
 }

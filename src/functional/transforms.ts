@@ -9,7 +9,7 @@ import type { Grad } from '../engine/backward.js';
 import { pushForward } from '../engine/forward.js';
 import { withGradMode } from '../engine/mode.js';
 import { Node } from '../engine/node.js';
-import { fmt, ShapeError } from '../errors.js';
+import { describeValue, fmt, readOptions, ShapeError } from '../errors.js';
 import { NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -228,21 +228,44 @@ export function jvp<N extends Differentiable>(
   return [shaped(released(outs, createGraph), manyOut), shaped(tangents, manyOut)];
 }
 
+/** Which arguments `valueAndGrad` differentiates, as jax-js takes it: `valueAndGrad(f, { argnums: [0, 1] })`. */
+export interface ValueAndGradOptions {
+  /** An argument's index (one gradient), or a list of them (a list of gradients); default 0. */
+  readonly argnums?: number | readonly number[];
+}
+
+/** `argnums` as given (a number, a list, or `{ argnums }`): the picked indices, and whether a list was given. */
+function argnumsOf(given: unknown): [number[], boolean] {
+  if (typeof given === 'number') return [[given], false];
+  if (Array.isArray(given)) return [[...(given as number[])], true];
+  if (typeof given === 'object' && given !== null) {
+    const o = readOptions('valueAndGrad', given, {
+      argnums: (v) =>
+        typeof v === 'number' || Array.isArray(v) ? null : 'must be a number or an array of numbers',
+    });
+    return argnumsOf(o.argnums ?? 0);
+  }
+  throw new TypeError(
+    `valueAndGrad: argnums must be a number, an array of numbers or { argnums } (got ${describeValue(given)}); pass e.g. valueAndGrad(f, [0, 1])`,
+  );
+}
+
 /**
  * JAX's `value_and_grad`: a function returning `[f(...args), ∂f/∂args[argnums]]`, the natural form of a
  * training step. `f` must return a one-element Value or Tensor; `argnums` picks the arguments to
- * differentiate (a number gives one gradient, a list a list).
+ * differentiate (a number gives one gradient, a list a list), given alone or as `{ argnums }`.
  *
  * @example
  * const step = valueAndGrad((w: Tensor, x: Tensor) => w.mul(x).sum());
  * const [loss, dw] = step(tensor([1, 2]), tensor([3, 4]));   // dw = x = [3, 4]
+ * valueAndGrad((w: Tensor, x: Tensor) => w.mul(x).sum(), { argnums: [0, 1] });   // as valueAndGrad(f, [0, 1])
  */
 export function valueAndGrad<N extends Differentiable>(
   f: (...args: N[]) => N,
-  argnums: number | readonly number[] = 0,
+  argnums: number | readonly number[] | ValueAndGradOptions = 0,
 ): (...args: N[]) => [N, OneOrMany<N>] {
   if (typeof f !== 'function') throw new TypeError('valueAndGrad: the first argument must be a function');
-  const picks = typeof argnums === 'number' ? [argnums] : [...argnums];
+  const [picks, many] = argnumsOf(argnums);
   return (...args: N[]) => {
     picks.forEach((a) => {
       if (!Number.isInteger(a) || a < 0 || a >= args.length) {
@@ -268,6 +291,6 @@ export function valueAndGrad<N extends Differentiable>(
       );
     }
     const grads = pullBack([out], xs, [oneHot(out, 0)], false);
-    return [released([out], false)[0]!, typeof argnums === 'number' ? grads[0]! : grads];
+    return [released([out], false)[0]!, many ? grads : grads[0]!];
   };
 }

@@ -203,6 +203,19 @@ export abstract class Module {
   }
 }
 
+// NOTE: `forward` stays abstract, so TypeScript refuses a subclass without one; this default is what a
+// subclass written in JavaScript (or with a misspelt `forward`) runs instead, as PyTorch's Module does.
+Object.defineProperty(Module.prototype, 'forward', {
+  configurable: true,
+  writable: true,
+  value: function missingForward(this: Module): never {
+    const name = this.constructor.name || 'this Module subclass';
+    throw new TypeError(
+      `${name}.forward: ${name} extends Module but defines no forward method; define forward(x) { … } in class ${name}, returning the output for input x`,
+    );
+  },
+});
+
 /**
  * A parameter: a leaf tensor that requires a gradient. A tensor computed from others (an activation
  * kept for later) is an attribute, not a parameter, as in PyTorch: an optimizer could not update it.

@@ -56,6 +56,25 @@ export type TensorLike = Tensor | number;
 type G = Backend<Node>;
 const B = graph as G;
 
+/** Who asks for a starting gradient, as `Tensor.seed`'s errors name it. */
+export interface SeedSource {
+  /** The op an error names: `backward`, `grad`, `traceBackward`. */
+  readonly op: string;
+  /** What the given gradient is called: `gradient`, `gradOutputs[0]`. */
+  readonly gradient: string;
+  /** Which output, when there are several (` (output 1)`), else ''. */
+  readonly output: string;
+  /** How to give a gradient: `backward(gradient)`. */
+  readonly pass: string;
+}
+
+const BACKWARD_SEED: SeedSource = {
+  op: 'backward',
+  gradient: 'gradient',
+  output: '',
+  pass: 'backward(gradient)',
+};
+
 /**
  * An n-d array in the graph. Methods follow PyTorch's names and semantics (NumPy broadcasting,
  * negative axes counting from the end) and record ops, so `backward()` can apply the chain rule.
@@ -91,8 +110,11 @@ export class Tensor extends Node {
   get array(): NDArray {
     return arrayOf(this, 'array');
   }
+  /** The sizes of the axes, as a new array: changing it changes nothing (PyTorch's `torch.Size`). */
   get shape(): Shape {
-    return (this.raw as NDArray).shape;
+    // NOTE: a copy, not the array's own (results and reshapes share it); freezing the arrays instead
+    // made every op about three times slower (V8's slice, map and for-of slow down on frozen arrays).
+    return [...(this.raw as NDArray).shape];
   }
   /** Number of elements. */
   get size(): number {
@@ -375,15 +397,29 @@ export class Tensor extends Node {
   }
 
   // shape
-  /** The same elements in a new shape; one size may be -1; a number is a 1-D shape (`reshape(6)`). */
-  reshape(shape: number | readonly number[]): Tensor {
+  /**
+   * The same elements in a new shape; one size may be -1. As torch, the sizes come as an array
+   * (`reshape([3, 2])`) or one by one (`reshape(3, 2)`; `reshape(6)` is 1-D).
+   */
+  reshape(shape: number | readonly number[]): Tensor;
+  reshape(...sizes: number[]): Tensor;
+  reshape(...shape: unknown[]): Tensor {
     return B.reshape(this, shapeArgument('reshape', shape)) as Tensor;
   }
-  /** Alias of `reshape` (chainrule's tensors are always contiguous). */
-  view(shape: number | readonly number[]): Tensor {
+  /** Alias of `reshape` (chainrule's tensors are always contiguous): `view([3, 2])` or `view(3, 2)`. */
+  view(shape: number | readonly number[]): Tensor;
+  view(...sizes: number[]): Tensor;
+  view(...shape: unknown[]): Tensor {
     return B.reshape(this, shapeArgument('view', shape)) as Tensor;
   }
+  /** Swaps axes `dim0` and `dim1` (both needed, as in torch); `.T` reverses every axis. */
   transpose(dim0: number, dim1: number): Tensor {
+    if (dim0 === undefined || dim1 === undefined) {
+      const given = [dim0, dim1].filter((d) => d !== undefined).map(show);
+      throw new TypeError(
+        `transpose: needs the two dims to swap (got transpose(${given.join(', ')}) on shape ${fmt(this.shape)}); pass e.g. x.transpose(0, 1), or use x.T to reverse every axis (a matrix's transpose)`,
+      );
+    }
     return this.composite('transpose', () => C.transpose(B, this, dim0, dim1));
   }
   /** Transpose of a matrix (reverse of the axes otherwise), as torch's `.T`. */
@@ -399,8 +435,10 @@ export class Tensor extends Node {
     const normalized = Object.freeze(dims.map((d) => normalizeAxis(d, this.ndim, 'permute')));
     return B.permute(this, normalized) as Tensor;
   }
-  /** A view repeated along size-1 axes to `shape`; -1 keeps a size. */
-  expand(shape: number | readonly number[]): Tensor {
+  /** A view repeated along size-1 axes to `shape` (an array, or sizes one by one as torch); -1 keeps a size. */
+  expand(shape: number | readonly number[]): Tensor;
+  expand(...sizes: number[]): Tensor;
+  expand(...shape: unknown[]): Tensor {
     return B.expand(this, shapeArgument('expand', shape)) as Tensor;
   }
   squeeze(axis?: number | readonly number[]): Tensor {
@@ -522,25 +560,28 @@ export class Tensor extends Node {
     backwardFrom(this, this.seed(gradient), options);
   }
 
-  /** The gradient `backward` starts from, checked against this tensor's shape. */
-  seed(gradient: Tensor | Nested | undefined): Tensor {
+  /**
+   * The gradient `backward` starts from, checked against this tensor's shape. `from` names, in an
+   * error, the op that asked and how its caller gives a gradient (`grad` takes `gradOutputs`).
+   */
+  seed(gradient: Tensor | Nested | undefined, from: SeedSource = BACKWARD_SEED): Tensor {
     if (gradient === undefined) {
       if (this.size !== 1) {
         throw new ShapeError(
-          'backward',
-          `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}`,
-          'call .sum() or .mean() first, or pass backward(gradient)',
+          from.op,
+          `needs a one-element output or an explicit gradient, got shape ${fmt(this.shape)}${from.output}`,
+          `call .sum() or .mean() first, or pass ${from.pass}`,
         );
       }
-      return this.constant(new NDArray(allocConstant(this.dtype, 1, 'backward').fill(1), this.shape));
+      return this.constant(new NDArray(allocConstant(this.dtype, 1, from.op).fill(1), this.shape));
     }
     const g =
-      gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, 'backward', this.dtype));
+      gradient instanceof Tensor ? gradient : this.constant(fromNested(gradient, from.op, this.dtype));
     activeRecorder()?.see([g]);
     if (!sameShape(g.shape, this.shape)) {
       throw new ShapeError(
-        'backward',
-        `gradient has shape ${fmt(g.shape)}, the output has ${fmt(this.shape)}`,
+        from.op,
+        `${from.gradient} has shape ${fmt(g.shape)}, the output${from.output} has ${fmt(this.shape)}`,
         "pass a gradient of the output's shape",
       );
     }
@@ -603,12 +644,25 @@ export class Tensor extends Node {
   }
 }
 
-/** A shape argument: a number (one axis) or an array of integers (-1 allowed: the op checks it), else a TypeError. */
-function shapeArgument(op: string, shape: unknown): readonly number[] {
-  if (typeof shape === 'number') shape = [shape];
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d))) {
+/**
+ * A shape argument from a method's arguments, as torch takes them: one array of integers, or integers
+ * one by one (one number is a 1-D shape); -1 is allowed (the op checks it). Else a TypeError.
+ */
+function shapeArgument(op: string, args: readonly unknown[]): readonly number[] {
+  const shape = args.length === 1 && typeof args[0] !== 'number' ? args[0] : args;
+  if (
+    args.length === 0 ||
+    !Array.isArray(shape) ||
+    !shape.every((d) => typeof d === 'number' && Number.isInteger(d))
+  ) {
+    const got =
+      args.length === 0
+        ? 'no arguments'
+        : args.length === 1
+          ? describeValue(args[0])
+          : `${args.length} arguments, ${show(args)}`;
     throw new TypeError(
-      `${op}: shape must be a number or an array of integers (got ${describeValue(shape)}); pass e.g. ${op}([2, 3])`,
+      `${op}: shape must be a number or an array of integers, or integers one by one (got ${got}); pass e.g. ${op}([2, 3]) or ${op}(2, 3)`,
     );
   }
   return shape;

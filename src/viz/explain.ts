@@ -158,10 +158,14 @@ export function explain(
     );
   }
   const pathCount = region.fromTarget.get(root) ?? 0;
-  const locals = target instanceof Value ? valueLocals(region) : null;
-  const rows = locals
-    ? valueRows(region, locals, target, maxPaths)
-    : tensorRows(region, target, index!.flat, maxPaths);
+  // no path: the root was not computed from the target, and the gradient is 0 (no rows, no factors)
+  const locals = target instanceof Value && pathCount > 0 ? valueLocals(region) : null;
+  const rows =
+    pathCount === 0
+      ? { paths: [], grouped: false }
+      : locals
+        ? valueRows(region, locals, target, maxPaths)
+        : tensorRows(region, target, index!.flat, maxPaths);
   const sum = rows.paths.reduce((s, p) => s + p.product, 0);
   const g = target.gradRaw;
   const grad = g === null ? null : typeof g === 'number' ? g : (g as NDArray).data[index!.flat]!;
@@ -348,6 +352,13 @@ function render(e: Explanation, root: Node, target: Node): string {
     lines.push(
       `  ${t.name} = ${t.formula} = ${num(t.value)}  (graph: ${num(t.fromGraph)}, difference ${t.difference.toExponential(1)})`,
     );
+  }
+  if (e.pathCount === 0) {
+    const grad = e.grad === null ? 'null' : num(e.grad);
+    return [
+      `no path from ${nameOf(target)}${el} to ${nameOf(root)}: ${nameOf(root)} was not computed from ${nameOf(target)}, so ${lhs} = 0`,
+      `${nameOf(target)}.grad${el} = ${grad} (a backward pass from ${nameOf(root)} leaves it as it was)`,
+    ].join('\n');
   }
   const kind = e.grouped
     ? `${e.paths.length} groups covering ${e.pathCount} paths (more than maxPaths)`

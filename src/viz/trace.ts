@@ -102,7 +102,15 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
   }
   const arrays = options.arrays ?? false;
   const wantLocal = options.local ?? true;
-  const seed = root instanceof Value ? root.constant(1) : root.seed(options.gradient);
+  const seed =
+    root instanceof Value
+      ? root.constant(1)
+      : root.seed(options.gradient, {
+          op: 'traceBackward',
+          gradient: 'options.gradient',
+          output: '',
+          pass: 'traceBackward(root, { gradient })',
+        });
   const steps: TraceStep[] = [];
   const observe = ({ node, upstream, contributions }: RuleStep): void => {
     const locals = wantLocal ? localDerivatives(node) : null;

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/engine/apply.js';
-import { gradcheck, randn, type Tensor, Value } from '../../src/index.js';
+import { elementwiseOp, gradcheck, randn, type Tensor, Value } from '../../src/index.js';
 import { defineOp } from '../../src/ops/op.js';
 import { exp } from '../../src/ops/unary.js';
 
@@ -28,6 +28,23 @@ describe('gradcheck', () => {
     expect(r.mismatches[0]!.analytic).toBeCloseTo(2 * Math.exp(0.5), 8);
     expect(r.mismatches[0]!.numeric).toBeCloseTo(Math.exp(0.5), 6);
     expect(r.message).toMatch(/^order 1: input 0, element 0: analytic 3\.29\d+, numeric 1\.64\d+/);
+  });
+
+  // Fixed, kept as a regression test: the second-order check ran after a failed first order, and for an
+  // elementwiseOp without d2f it threw "pass d2f", hiding the first-order report (2.1 vs 1.4).
+  it('reports a wrong first derivative before checking second order, which it then skips', () => {
+    const bad = elementwiseOp({ name: 'bad', f: (x) => x * x, df: (x) => 3 * x });
+    const r = gradcheck((v) => bad(v), [new Value(0.7)]);
+    expect(r.ok).toBe(false);
+    expect(r.mismatches).toHaveLength(1);
+    expect(r.mismatches[0]).toMatchObject({ order: 1, input: 0, index: 0 });
+    expect(r.message).toMatch(/^order 1: input 0, element 0: analytic 2\.09\d+, numeric 1\.4\d*\n/);
+    expect(r.message).toContain(
+      'order 2: not checked, the first derivatives disagree; fix the first-order rule',
+    );
+    expect(gradcheck((v) => bad(v), [new Value(0.7)], { secondOrder: false }).message).not.toContain(
+      'order 2',
+    );
   });
 
   it('catches a first derivative that is right in value but not differentiable as written (second order)', () => {

@@ -39,9 +39,20 @@ describe('readCsv', () => {
   });
 
   test('a cell that is not a number names its line and column', () => {
-    expect(() => readCsv('a,b\n1,x\n')).toThrow(/line 2, column 'b' holds 'x'/);
+    expect(() => readCsv('a,b\n1,x\n')).toThrow(/line 2, column 'b' holds "x", not a number/);
     expect(() => readCsv('a,b\n1,\n')).toThrow(TypeError);
     expect(() => readCsv('a\nNaN\n')).toThrow(TypeError);
+  });
+
+  // Fixed, kept as a regression test: a whitespace-only cell was trimmed before it was shown, as holds ''
+  test('a blank cell is shown as written, spaces and tabs and all, with its line and column', () => {
+    expect(() => readCsv('a,b\n1,  \n')).toThrow(
+      `readCsv: line 2, column 'b' holds "  " (a blank cell), not a number; only numeric CSVs are read: write a number there, or drop the row`,
+    );
+    expect(() => readCsv('a,b\r\n1,2\r\n\t,3\r\n')).toThrow(
+      /^readCsv: line 3, column 'a' holds "\\t" \(a blank cell\)/,
+    );
+    expect(() => readCsv('a,b\n1, x \n')).toThrow(/^readCsv: line 2, column 'b' holds " x ", not a number; /);
   });
 
   test('empty text is an error', () => {
@@ -65,7 +76,7 @@ describe('readCsv: the tensor, header detection, strict numbers', () => {
   });
 
   test('only decimal numbers: hex, Infinity and blanks are refused; a ragged row without a header names line 1', () => {
-    expect(() => readCsv('1,0x10\n', { header: false })).toThrow(/column '1' holds '0x10', not a number/);
+    expect(() => readCsv('1,0x10\n', { header: false })).toThrow(/column '1' holds "0x10", not a number/);
     expect(() => readCsv('a\nInfinity\n')).toThrow(/not a number/);
     expect(() => readCsv('1,2\n3\n')).toThrow(/line 2 has 1 cells, line 1 has 2/);
     expect(() => readCsv(42 as unknown as string)).toThrow(TypeError);

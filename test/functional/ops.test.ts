@@ -202,8 +202,15 @@ describe('grad()', () => {
       /^grad: input 0 was not used to compute the outputs; pass \{ allowUnused: true \}/,
     );
     expect(grad(y, [x, u], { allowUnused: true })[1]).toBeNull();
+    // Fixed, kept as a regression test: these named backward and its backward(gradient), not grad's gradOutputs
     expect(() => grad(x.mul(2), [x])).toThrow(
-      /^backward: needs a one-element output or an explicit gradient, got shape \[2\]/,
+      'grad: needs a one-element output or an explicit gradient, got shape [2]; call .sum() or .mean() first, or pass a gradient of its shape: grad(y, [x], { gradOutputs: [g] })',
+    );
+    expect(() => grad([y, x.mul(2)], [x])).toThrow(
+      /^grad: .* got shape \[2\] \(output 1\); .* grad\(\[y0, y1\], \[x\], \{ gradOutputs: \[g0, g1\] \}\)$/,
+    );
+    expect(() => grad(x.mul(2), [x], { gradOutputs: [[1, 2, 3]] })).toThrow(
+      "grad: gradOutputs[0] has shape [3], the output has [2]; pass a gradient of the output's shape",
     );
     expect(() => grad(y, [x], { gradOutputs: [] })).toThrow(/^grad: 1 outputs but 0 gradOutputs/);
     expect(() => grad(y, [tensor([1])])).toThrow(/^grad: input 0 does not require a gradient/);

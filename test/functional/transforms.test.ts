@@ -308,6 +308,27 @@ describe('valueAndGrad', () => {
     expect(() => valueAndGrad((w: Tensor) => w.sum(), 3)(tensor([1]))).toThrow(/argnums 3/);
     expect(() => valueAndGrad((w: Tensor) => w.mul(2))(tensor([1, 2]))).toThrow(/one-element/);
   });
+
+  // Fixed, kept as a regression test: valueAndGrad(f, { argnums: [0, 1] }) (jax-js's form) threw the raw
+  // "argnums is not iterable"; it is now read as valueAndGrad(f, [0, 1]).
+  it('takes argnums as jax-js does too, { argnums }, and names anything else', () => {
+    const loss = (w: Tensor, x: Tensor) => w.mul(x).sum();
+    const [w, x] = [tensor([1, 2]), tensor([3, 4])];
+    const [, both] = valueAndGrad(loss, { argnums: [0, 1] })(w, x);
+    expect((both as Tensor[]).map((g) => g.toArray())).toEqual([
+      [3, 4],
+      [1, 2],
+    ]);
+    const [, dx] = valueAndGrad(loss, { argnums: 1 })(w, x);
+    expect((dx as Tensor).toArray()).toEqual([1, 2]);
+    expect((valueAndGrad(loss, {})(w, x)[1] as Tensor).toArray()).toEqual([3, 4]);
+    expect(() => valueAndGrad(loss, '1' as never)).toThrow(
+      'valueAndGrad: argnums must be a number, an array of numbers or { argnums } (got a string ("1")); pass e.g. valueAndGrad(f, [0, 1])',
+    );
+    expect(() => valueAndGrad(loss, { argnums: '1' } as never)).toThrow(
+      /^valueAndGrad: option argnums must be a number or an array of numbers \(got a string \("1"\)\)/,
+    );
+  });
 });
 
 function withGrad(v: Tensor): Tensor {

@@ -34,6 +34,36 @@ describe('a named error for every bad input', () => {
     expect(() => a().expand({} as never)).toThrow(/^expand: /);
   });
 
+  // Fixed, kept as a regression test: reshape(3, 2) read as reshape(3) ("cannot reshape [2, 3] into [3]",
+  // the 2 dropped); torch takes the sizes one by one as well as in an array.
+  it('reshape, view and expand take the sizes one by one as torch does, or in an array', () => {
+    expect(a().reshape(3, 2).shape).toEqual([3, 2]);
+    expect(a().reshape(3, 2).toArray()).toEqual(a().reshape([3, 2]).toArray());
+    expect(a().view(-1, 2).shape).toEqual([3, 2]);
+    expect(a().view(6).shape).toEqual([6]);
+    expect(tensor([[1], [2]]).expand(2, 3).shape).toEqual([2, 3]);
+    expect(() => a().reshape(4, 2)).toThrow(
+      /^reshape: cannot reshape \[2, 3\] \(6 elements\) into \[4, 2\] /,
+    );
+    expect(() => (a().reshape as (...xs: unknown[]) => Tensor)([3], 2)).toThrow(
+      'reshape: shape must be a number or an array of integers, or integers one by one (got 2 arguments, [[3],2]); pass e.g. reshape([2, 3]) or reshape(2, 3)',
+    );
+    expect(() => (a().view as () => Tensor)()).toThrow(
+      /^view: shape must be .* \(got no arguments\); pass e\.g\. view\(\[2, 3\]\) or view\(2, 3\)$/,
+    );
+  });
+
+  // Fixed, kept as a regression test: transpose() read its missing dims as axes: "axis undefined (a undefined)"
+  it('transpose without its two dims says that it needs both, and names .T', () => {
+    expect(() => (a().transpose as () => Tensor)()).toThrow(
+      "transpose: needs the two dims to swap (got transpose() on shape [2, 3]); pass e.g. x.transpose(0, 1), or use x.T to reverse every axis (a matrix's transpose)",
+    );
+    expect(() => (a().transpose as (d: number) => Tensor)(1)).toThrow(
+      /^transpose: .*\(got transpose\(1\) on shape \[2, 3\]\)/,
+    );
+    expect(a().transpose(0, 1).shape).toEqual([3, 2]);
+  });
+
   it('sum and friends reject a string or null axis with a TypeError naming the op', () => {
     expect(() => a().sum('0' as never)).toThrow(/^sum: axis must be a number/);
     expect(() => a().sum(null as never)).toThrow(TypeError);

@@ -23,6 +23,20 @@ class Net extends Module {
 }
 
 describe('Module registration', () => {
+  // Fixed, kept as a regression test: a subclass without forward (from JavaScript, or misspelt) failed
+  // with the raw "this.forward is not a function"
+  it('a subclass without forward is named, with the fix, by forward and by call', () => {
+    abstract class Untrained extends Module {
+      w = tensor([1], { requiresGrad: true });
+    }
+    const m = new (Untrained as unknown as new () => Module)();
+    const message =
+      'Untrained.forward: Untrained extends Module but defines no forward method; define forward(x) { … } in class Untrained, returning the output for input x';
+    expect(() => m.forward(tensor([1]))).toThrow(message);
+    expect(() => m.call(tensor([1]))).toThrow(message);
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['w']);
+  });
+
   it('names parameters by dotted path, module by module, as named_parameters does', () => {
     // PyTorch's order: each module's own parameters, then its sub-modules' (block.scale first)
     expect(new Net().namedParameters().map(([n]) => n)).toEqual([

@@ -228,4 +228,25 @@ describe('shape ops', () => {
   it('permute with the wrong number of dims is a RangeError, even when it looks like the identity', () => {
     expect(() => zeros([2, 3]).permute([0])).toThrow(RangeError);
   });
+
+  // Fixed, kept as a regression test: t.shape was the array's own, so t.shape.reverse() turned a 2×3 tensor
+  // into a 3×2 one (and every tensor sharing that shape array with it); torch's t.shape is an immutable Size.
+  it('changing what .shape returned changes no tensor: not the tensor, a reshape of it, a result or a grad', () => {
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    const same = x.reshape([2, 3]);
+    const y = x.mul(2);
+    y.sum().backward();
+    for (const t of [x, same, y, x.grad!]) (t.shape as number[]).reverse();
+    for (const t of [x, same, y, x.grad!]) {
+      expect(t.shape).toEqual([2, 3]);
+      expect(t.toArray()).toHaveLength(2);
+    }
+    expect(String(x)).toContain('[[1., 2., 3.],');
+  });
 });

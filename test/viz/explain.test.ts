@@ -147,4 +147,27 @@ describe('explain', () => {
     );
     expect(() => explain(new Value(1), W as never)).toThrow(/both be Values or both be Tensors/);
   });
+
+  // Fixed, kept as a regression test: an input the root was not computed from printed "1 groups covering
+  // 0 paths (more than maxPaths)" for a Value, and threw a raw TypeError (reading 'shape') for a Tensor.
+  it('says plainly that there is no path when the root was not computed from the target', () => {
+    const x = new Value(2, { label: 'x' });
+    const u = new Value(3, { label: 'u' });
+    const y = x.mul(x);
+    y.label = 'y';
+    y.backward();
+    const e = explain(y, u);
+    expect(e).toMatchObject({ pathCount: 0, grouped: false, paths: [], sum: 0, grad: null });
+    expect(String(e)).toBe(
+      'no path from u to y: y was not computed from u, so ∂y/∂u = 0\n' +
+        'u.grad = null (a backward pass from y leaves it as it was)',
+    );
+    const W = tensor([1, 2], { requiresGrad: true, label: 'W' });
+    const V = tensor([3, 4], { requiresGrad: true, label: 'V' });
+    const loss = W.mul(W).sum();
+    loss.label = 'loss';
+    expect(String(explain(loss, V, { index: 1 }))).toMatch(
+      /^no path from V\[1\] to loss: loss was not computed from V, so ∂loss\/∂V\[1\] = 0\n/,
+    );
+  });
 });

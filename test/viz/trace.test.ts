@@ -117,6 +117,17 @@ describe('traceBackward', () => {
     expect(() => traceBackward(3 as never)).toThrow(/traceBackward: root must be a Value or a Tensor/);
   });
 
+  // Fixed, kept as a regression test: a many-element root was blamed on backward and backward(gradient)
+  it('a many-element root without a fitting gradient names traceBackward and its gradient option', () => {
+    const y = tensor([1, 2], { requiresGrad: true }).mul(2);
+    expect(() => traceBackward(y)).toThrow(
+      'traceBackward: needs a one-element output or an explicit gradient, got shape [2]; call .sum() or .mean() first, or pass traceBackward(root, { gradient })',
+    );
+    expect(() => traceBackward(y, { gradient: tensor([1]) })).toThrow(
+      "traceBackward: options.gradient has shape [1], the output has [2]; pass a gradient of the output's shape",
+    );
+  });
+
   it('traces a 1,000,000-node chain without running out of memory', () => {
     let y = new Value(0.5, { label: 'x' });
     for (let i = 0; i < 1_000_000; i++) y = y.add(1);
