@@ -549,15 +549,22 @@ export class Tensor extends Node {
 
   /**
    * Backpropagates from this tensor into everything it depends on. `gradient` (a tensor of this
-   * shape) may be left out only for one-element tensors, where it is 1.
+   * shape) may be left out only for one-element tensors, where it is 1; then the options may come
+   * first, as for a `Value` (`loss.backward({ retainGraph: true })`, PyTorch's keyword form).
    */
-  backward(gradient?: Tensor | Nested, options: BackwardOptions = {}): void {
+  backward(options?: BackwardOptions): void;
+  backward(gradient: Tensor | Nested | undefined, options?: BackwardOptions): void;
+  backward(gradient?: Tensor | Nested | BackwardOptions, options?: BackwardOptions): void {
     if (isOptionsLike(gradient)) {
-      throw new TypeError(
-        'backward: the first argument is the gradient; pass options second: backward(undefined, { createGraph: true })',
-      );
+      if (options !== undefined) {
+        throw new TypeError(
+          'backward: options given twice (first and second argument); pass backward({ retainGraph: true }) or backward(gradient, { retainGraph: true })',
+        );
+      }
+      backwardFrom(this, this.seed(undefined), gradient as BackwardOptions);
+      return;
     }
-    backwardFrom(this, this.seed(gradient), options);
+    backwardFrom(this, this.seed(gradient as Tensor | Nested | undefined), options ?? {});
   }
 
   /**

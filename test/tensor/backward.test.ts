@@ -19,6 +19,21 @@ describe('backward, grad, detach and the other properties', () => {
     expect(z.grad!.toArray()).toEqual([[8]]);
   });
 
+  it('the options may come first when the gradient is left out, as for a Value (PyTorch: backward(retain_graph=True))', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const loss = x.mul(x).sum();
+    loss.backward({ retainGraph: true });
+    loss.backward(); // the graph was kept: the second pass adds
+    expect(x.grad!.toArray()).toEqual([4, 8]);
+    const y = tensor([3], { requiresGrad: true });
+    const g = y.mul(y).sum();
+    g.backward({ createGraph: true });
+    expect(y.grad!.requiresGrad).toBe(true);
+    expect(() => loss.backward({ retainGraph: true }, { createGraph: true })).toThrow(
+      /backward: options given twice/,
+    );
+  });
+
   it('leaf gradients accumulate across backward calls, retainGraph or not; zeroGrad resets them', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = x.mul(x).sum();
