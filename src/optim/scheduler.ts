@@ -6,8 +6,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkRate } from './optimizer.js';
 
 /**
- * The base of the schedulers: the optimizer's learning rate as a function of the epoch. `step()`
- * after each epoch moves to the next one and sets `optimizer.lr`.
+ * The base of the schedulers: each `step()` after an epoch moves to the next one and sets
+ * `optimizer.lr` from the rate it has now, as PyTorch's schedulers do (their chainable form, not the
+ * closed one): a rate changed by hand between steps carries on from where it was set.
  *
  * @example
  * const schedule: LRScheduler = new StepLR(opt, { stepSize: 10 });
@@ -29,14 +30,14 @@ export abstract class LRScheduler {
     this.baseLr = optimizer.lr;
   }
 
-  /** The learning rate at `epoch`, in closed form. */
-  protected abstract lrAt(epoch: number): number;
+  /** The learning rate for `epoch` (≥ 1), from `lr`, the rate of the epoch before (PyTorch's `get_lr`). */
+  protected abstract nextLr(lr: number, epoch: number): number;
 
   /** Moves to the next epoch and sets the optimizer's learning rate for it (again at every replay of a compiled step). */
   step(): void {
     const advance = () => {
       this.lastEpoch += 1;
-      this.optimizer.lr = this.lrAt(this.lastEpoch);
+      this.optimizer.lr = this.nextLr(this.optimizer.lr, this.lastEpoch);
     };
     const recorder = activeRecorder();
     if (recorder === null) advance();
@@ -71,7 +72,8 @@ export abstract class LRScheduler {
 }
 
 /**
- * lr = baseLr · gamma^⌊epoch / stepSize⌋, as `torch.optim.lr_scheduler.StepLR`.
+ * The rate times gamma every stepSize epochs (baseLr · gamma^⌊epoch / stepSize⌋ when nobody else sets
+ * it), as `torch.optim.lr_scheduler.StepLR`, to the bit.
  *
  * @example
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
@@ -90,15 +92,16 @@ export class StepLR extends LRScheduler {
     this.gamma = checkRate('StepLR', 'gamma', gamma);
   }
 
-  protected lrAt(epoch: number): number {
-    return this.baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
+  protected nextLr(lr: number, epoch: number): number {
+    return epoch % this.stepSize === 0 ? lr * this.gamma : lr;
   }
 }
 
 /**
- * lr = etaMin + (baseLr − etaMin)·(1 + cos(π·epoch/tMax))/2, as
- * `torch.optim.lr_scheduler.CosineAnnealingLR` (its closed form): from baseLr down to etaMin over
- * tMax epochs, and back up after, as PyTorch's does.
+ * From baseLr down to etaMin over tMax epochs and back up after, along etaMin + (baseLr −
+ * etaMin)·(1 + cos(π·epoch/tMax))/2 when nobody else sets the rate, as
+ * `torch.optim.lr_scheduler.CosineAnnealingLR`: each step scales the distance of the current rate
+ * to etaMin by the cosine's ratio from one epoch to the next (PyTorch's recursive form, to the bit).
  *
  * @example
  * const sched = new CosineAnnealingLR(opt, { tMax: 50 });
@@ -116,7 +119,15 @@ export class CosineAnnealingLR extends LRScheduler {
     this.etaMin = checkRate('CosineAnnealingLR', 'etaMin', etaMin);
   }
 
-  protected lrAt(epoch: number): number {
-    return this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
+  protected nextLr(lr: number, epoch: number): number {
+    const { baseLr, etaMin, tMax } = this;
+    // NOTE: where the cosine's ratio would divide by zero (the bottom, epoch − 1 an odd multiple of tMax), PyTorch climbs by a fixed step.
+    if ((epoch - 1 - tMax) % (2 * tMax) === 0)
+      return lr + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+    return (
+      ((1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax))) *
+        (lr - etaMin) +
+      etaMin
+    );
   }
 }

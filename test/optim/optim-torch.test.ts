@@ -37,6 +37,12 @@ const TORCH = {
     0.4414213562373095, 0.30000000000000004, 0.15857864376269054, 0.1, 0.15857864376269049,
     0.30000000000000004, 0.4414213562373096, 0.5000000000000001, 0.4414213562373096, 0.30000000000000016,
   ],
+  // the same schedules with opt.lr set to 2 by hand before epoch 4 (StepLR) or 5 (cosine)
+  step_lr_set: [0.5, 0.5, 0.25, 0.25, 2.0, 1.0, 1.0, 1.0, 0.5, 0.5],
+  cosine_set: [
+    0.4414213562373095, 0.30000000000000004, 0.15857864376269054, 0.1, 0.15857864376269049, 6.587005768508882,
+    11.174011537017766, 13.074011537017766, 11.174011537017766, 6.5870057685088845,
+  ],
 };
 
 const A = tensor([0.3, -0.2, 0.1]);
@@ -104,20 +110,24 @@ describe('clipGradNorm', () => {
 });
 
 describe('schedulers against PyTorch', () => {
-  const lrs = (make: (o: Optimizer<Tensor, never>) => StepLR | CosineAnnealingLR) => {
+  /** Ten epochs' rates, as the script prints them; `setAt`: opt.lr set to 2 by hand before that epoch. */
+  const lrs = (make: (o: Optimizer<Tensor, never>) => StepLR | CosineAnnealingLR, setAt = -1) => {
     const opt = new SGD([tensor([0], { requiresGrad: true })], { lr: 0.5 });
     const sched = make(opt as unknown as Optimizer<Tensor, never>);
-    return Array.from({ length: 10 }, () => {
+    return Array.from({ length: 10 }, (_, epoch) => {
+      if (epoch === setAt) opt.lr = 2;
       opt.step();
       sched.step();
       return sched.getLastLr();
     });
   };
-  it('StepLR', () => {
-    expect(lrs((o) => new StepLR(o, { stepSize: 3, gamma: 0.5 }))).toEqual(close(TORCH.step_lr, 15));
+  it('StepLR, to the bit, and carrying on from a rate set by hand', () => {
+    expect(lrs((o) => new StepLR(o, { stepSize: 3, gamma: 0.5 }))).toEqual(TORCH.step_lr);
+    expect(lrs((o) => new StepLR(o, { stepSize: 3, gamma: 0.5 }), 4)).toEqual(TORCH.step_lr_set);
   });
-  it('CosineAnnealingLR, past tMax too', () => {
-    expect(lrs((o) => new CosineAnnealingLR(o, { tMax: 4, etaMin: 0.1 }))).toEqual(close(TORCH.cosine, 14));
+  it('CosineAnnealingLR, past tMax too, to the bit, and carrying on from a rate set by hand', () => {
+    expect(lrs((o) => new CosineAnnealingLR(o, { tMax: 4, etaMin: 0.1 }))).toEqual(TORCH.cosine);
+    expect(lrs((o) => new CosineAnnealingLR(o, { tMax: 4, etaMin: 0.1 }), 5)).toEqual(TORCH.cosine_set);
   });
   it('bad options are RangeErrors', () => {
     const opt = new SGD([tensor([0], { requiresGrad: true })], { lr: 0.5 });
