@@ -82,10 +82,13 @@ const TINY = Math.exp(-100);
 /**
  * log p, at least −100 (PyTorch clamps the logs of binary cross-entropy there, so a saturated
  * sigmoid gives a finite loss). NOTE: clamped inside the log, log(max(p, e⁻¹⁰⁰)), so that the
- * gradient at p = 0 is 0 rather than 0·∞ = NaN.
+ * gradient at p = 0 is 0 rather than 0·∞ = NaN; for a float32 p, clamped in float64 and rounded
+ * back after the log: e⁻¹⁰⁰ is subnormal in float32, where its log is −99.98 and 1/e⁻¹⁰⁰ overflows
+ * to ∞ (a saturated float32 sigmoid then gave a NaN gradient, ∞·0).
  */
 function clampedLog(p: Node): Node {
-  return B.log(B.maximum(p, TINY));
+  if (B.dtype(p) === 'float64') return B.log(B.maximum(p, TINY));
+  return B.cast(B.log(B.maximum(B.cast(p, 'float64'), TINY)), 'float32');
 }
 
 /**

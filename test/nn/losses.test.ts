@@ -77,6 +77,48 @@ describe('binaryCrossEntropy', () => {
     expect(binaryCrossEntropy(tensor([40]).sigmoid(), tensor([1])).item()).toBe(0);
   });
 
+  it('a saturated float32 sigmoid: loss 100 and gradient 0, as torch float32 (was 99.98 and NaN)', () => {
+    // torch 1.13: binary_cross_entropy(sigmoid(x), y) in float32 for each (x, y): loss 100, x.grad 0
+    for (const [x, y] of [
+      [20, 0],
+      [-800, 1],
+      [800, 0],
+    ]) {
+      const xt = tensor([x!], { requiresGrad: true, dtype: 'float32' });
+      const loss = binaryCrossEntropy(xt.sigmoid(), tensor([y!], { dtype: 'float32' }));
+      loss.backward();
+      expect(loss.dtype).toBe('float32');
+      expect(loss.item(), `x ${x}`).toBe(100);
+      expect(Math.abs(xt.grad!.item()), `x ${x}`).toBe(0);
+    }
+  });
+
+  testProp([fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 1, maxLength: 6 })], {
+    numRuns: 40,
+  })('float32 gives float64’s loss and gradient to float32 rounding, saturated or not', (xs) => {
+    const run = (dtype: 'float32' | 'float64') => {
+      const x = tensor(xs, { requiresGrad: true, dtype });
+      const loss = binaryCrossEntropy(
+        x.sigmoid(),
+        tensor(
+          xs.map((v, i) => (v > 0 === (i % 2 === 0) ? 1 : 0)),
+          { dtype },
+        ),
+      );
+      loss.backward();
+      return { loss: loss.item(), grad: x.grad!.toArray() as number[] };
+    };
+    const [f32, f64] = [run('float32'), run('float64')];
+    // f32 sigmoid rounds σ(x) near 1 to exactly 1: the loss saturates at 100 where float64 does not
+    expect(Number.isFinite(f32.loss)).toBe(true);
+    f32.grad.forEach((g, i) => {
+      expect(Number.isFinite(g)).toBe(true);
+      expect(Math.abs(g - f64.grad[i]!)).toBeLessThanOrEqual(
+        2e-7 + 2e-6 * Math.abs(f64.grad[i]!) + (Math.abs(xs[i]!) > 15 ? 1 : 0),
+      );
+    });
+  });
+
   it('a saturated Value prediction gives a finite loss, as torch', () => {
     expect(binaryCrossEntropy(new Value(1), 1).data === 0).toBe(true); // 0 or -0
   });
