@@ -92,10 +92,85 @@ export function describeValue(v: unknown): string {
 }
 
 /**
+ * Every option of the options type `T`, by name. An object literal of this type lists each key of `T`
+ * once and no other (the compiler checks both), so a function's known keys cannot drift from its type.
+ *
+ * @example const SGD_OPTIONS: OptionNames<SGDOptions> = { lr: true, momentum: true, … };
+ */
+export type OptionNames<T> = { readonly [K in keyof T]-?: true };
+
+/** Every option of `T` with the type `readOptions` checks it against: names and types in one table. */
+export type OptionSpecs<T> = { readonly [K in keyof T]-?: OptionSpec };
+
+/**
+ * Refuses an options object that is neither undefined nor an object, or that has an own enumerable
+ * key `op` does not take, whatever its value: a TypeError naming `op`, the key, the known key it was
+ * probably meant to be, and every known key (PyTorch's "got an unexpected keyword argument"). Every
+ * public function that takes options calls it at entry. `renamed` maps PyTorch's names that differ
+ * from chainrule's by more than spelling to chainrule's (`{ unbiased: 'correction' }`).
+ *
+ * @example
+ * checkOptions('SGD', { lr: 0.1, momentun: 0.9 }, SGD_OPTIONS);
+ * // TypeError: SGD: unknown option 'momentun'; did you mean 'momentum'? (SGD takes lr, momentum, …)
+ */
+export function checkOptions(
+  op: string,
+  options: unknown,
+  known: Readonly<Record<string, unknown>>,
+  renamed: Readonly<Record<string, string>> = {},
+): void {
+  if (options === undefined) return;
+  const names = Object.keys(known);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `${op}: options must be an object (got ${describeValue(options)}); pass e.g. { ${names[0] ?? ''}: … }`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(known, key)) continue;
+    const near = Object.hasOwn(renamed, key) ? renamed[key]! : nearestName(key, names);
+    const hint = near === null ? '' : `; did you mean '${near}'?`;
+    throw new TypeError(`${op}: unknown option '${key}'${hint} (${op} takes ${names.join(', ')})`);
+  }
+}
+
+/**
+ * The known name `key` was probably meant to be: the one it equals once underscores and case are
+ * dropped (`retain_graph`, `T_max`), else the nearest within two edits (`momentun`, `color`), else null.
+ */
+function nearestName(key: string, names: readonly string[]): string | null {
+  const squash = (s: string) => s.replaceAll('_', '').toLowerCase();
+  const same = names.find((n) => squash(n) === squash(key));
+  if (same !== undefined) return same;
+  let nearest: string | null = null;
+  let distance = 3;
+  for (const n of names) {
+    const d = editDistance(key.toLowerCase(), n.toLowerCase());
+    // NOTE: no more than half the longer name either, so that 'ab' is not taken for 'lr'
+    if (d < distance && d <= Math.max(key.length, n.length) / 2) [nearest, distance] = [n, d];
+  }
+  return nearest;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions turning `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let above = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitute = above[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(above[j]! + 1, row[j - 1]! + 1, substitute));
+    }
+    above = row;
+  }
+  return above[b.length]!;
+}
+
+/**
  * The options object of `op`, checked: undefined or an object; of the keys in `spec`, only own
  * properties are read (an inherited `requiresGrad` from a polluted `Object.prototype` is ignored),
  * and each present one must have its type, else a TypeError naming `op`, the key and the value.
- * Other keys are left alone.
+ * Other keys are not read here: the public entry refuses unknown ones first, with `checkOptions`.
  *
  * @example readOptions('tensor', { requiresGrad: true }, { requiresGrad: 'boolean' }).requiresGrad; // true
  */

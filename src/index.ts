@@ -35,7 +35,7 @@ export { type GradOptions, grad } from './functional/grad.js';
 export { type GradcheckOptions, type GradcheckReport, gradcheck, type Mismatch } from './check/gradcheck.js';
 
 // models: modules, losses and optimizers
-export { type LoadResult, Module } from './nn/module.js';
+export { type LoadResult, type LoadStateDictOptions, Module } from './nn/module.js';
 // more modules: activations, Dropout, MLP (issue 12)
 export { Dropout, ReLU, Sigmoid, Tanh } from './nn/activations.js';
 export { type Activation, MLP, type MLPOptions } from './nn/mlp.js';
@@ -58,7 +58,13 @@ export { SGD, type SGDOptions } from './optim/sgd.js';
 export { AdamW } from './optim/adam.js';
 export { clipGradNorm } from './optim/clip.js';
 export { Optimizer } from './optim/optimizer.js';
-export { CosineAnnealingLR, LRScheduler, StepLR } from './optim/scheduler.js';
+export {
+  CosineAnnealingLR,
+  type CosineAnnealingLROptions,
+  LRScheduler,
+  StepLR,
+  type StepLROptions,
+} from './optim/scheduler.js';
 // a training step captured once and replayed on the same arrays (issue 13)
 export { type CompiledStep, type CompileOptions, compile, type StepResult } from './compile/compile.js';
 

@@ -2,7 +2,15 @@
 
 import { latestMemoryWrite } from '../engine/memory-writes.js';
 import { nodesMade } from '../engine/node.js';
-import { AutogradError, describeValue, fmt, readOptions, ShapeError } from '../errors.js';
+import {
+  AutogradError,
+  checkOptions,
+  describeValue,
+  fmt,
+  type OptionSpecs,
+  readOptions,
+  ShapeError,
+} from '../errors.js';
 import { copyAs, type NDArray } from '../kernels/ndarray.js';
 import type { SeenNode } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -19,6 +27,11 @@ export interface CompileOptions {
   /** How many captures (one per input signature) are kept; one more is an error. Default 8, as PyTorch's `cache_size_limit`. */
   readonly cacheSizeLimit?: number;
 }
+
+const COMPILE_OPTIONS: OptionSpecs<CompileOptions> = {
+  errorOnRecompile: 'boolean',
+  cacheSizeLimit: (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'must be a whole number >= 1'),
+};
 
 /** What a compiled step may return: a tensor, or an array of tensors. */
 export type StepResult = Tensor | readonly Tensor[];
@@ -88,10 +101,8 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
     );
   }
   if (step.constructor?.name === 'AsyncFunction') throw asyncError();
-  const o = readOptions('compile', options, {
-    errorOnRecompile: 'boolean',
-    cacheSizeLimit: (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'must be a whole number >= 1'),
-  });
+  checkOptions('compile', options, COMPILE_OPTIONS);
+  const o = readOptions('compile', options, COMPILE_OPTIONS);
   const errorOnRecompile = (o.errorOnRecompile as boolean | undefined) ?? false;
   const cacheSizeLimit = (o.cacheSizeLimit as number | undefined) ?? 8;
   const cache = new Map<string, Captured>();

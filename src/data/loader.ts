@@ -1,6 +1,6 @@
 /** @file DataLoader: tensors cut into (optionally shuffled, seeded) batches along their first axis. */
 
-import { fmt, ShapeError } from '../errors.js';
+import { checkOptions, fmt, type OptionNames, ShapeError } from '../errors.js';
 import { Rng } from '../kernels/create.js';
 import { alloc, NDArray } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
@@ -17,6 +17,13 @@ export interface DataLoaderOptions {
   /** Seed of the shuffling; by default drawn once from the generator `manualSeed` sets. */
   readonly seed?: number;
 }
+
+const DATA_LOADER_OPTIONS: OptionNames<DataLoaderOptions> = {
+  batchSize: true,
+  shuffle: true,
+  dropLast: true,
+  seed: true,
+};
 
 /**
  * Batches of rows of one or more tensors that share their first size (inputs and targets), as
@@ -39,6 +46,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
       throw new TypeError('DataLoader: expected a non-empty array of tensors, e.g. new DataLoader([x, y])');
     }
+    checkOptions('DataLoader', options, DATA_LOADER_OPTIONS);
     const rows = tensors[0]!.shape[0];
     tensors.forEach((t, i) => {
       if (t.ndim === 0 || t.shape[0] !== rows) {

@@ -1,6 +1,6 @@
 /** @file readCsv: the small numeric CSV files the examples and the tutorial train on, as rows and as a tensor. */
 
-import { show } from '../errors.js';
+import { checkOptions, type OptionNames, show } from '../errors.js';
 import { alloc, type DType, NDArray } from '../kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -26,6 +26,8 @@ export interface ReadCsvOptions {
   /** The dtype of `data` (default float64). */
   readonly dtype?: DType;
 }
+
+const READ_CSV_OPTIONS: OptionNames<ReadCsvOptions> = { header: true, delimiter: true, dtype: true };
 
 /** A decimal number as CSV files write them: `3`, `-0.5`, `.5`, `1e-3`; not hex, not Infinity, not blank. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -54,6 +56,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
       `readCsv: expected the text of a CSV file (got ${typeof text}); read it first, e.g. readFileSync(path, 'utf8')`,
     );
   }
+  checkOptions('readCsv', options, READ_CSV_OPTIONS);
   const delimiter = options.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || /[\d.+\-eE\r\n"]/.test(delimiter)) {
     throw new TypeError(

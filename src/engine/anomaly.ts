@@ -4,7 +4,7 @@
  * node, that place, and the statistics of what went into the rule. Off, nothing is recorded.
  */
 
-import { AutogradError, formatNumber } from '../errors.js';
+import { AutogradError, checkOptions, formatNumber, type OptionNames } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { summarize } from '../kernels/summary.js';
 import type { Grad, RuleObserver, RuleStep } from './backward.js';
@@ -18,6 +18,8 @@ export interface AnomalyOptions {
    */
   readonly checkForward?: boolean;
 }
+
+const ANOMALY_OPTIONS: OptionNames<AnomalyOptions> = { checkForward: true };
 
 /** The switch, read once per backward pass and once per recorded node: never per element when off. */
 export let anomalyMode = false;
@@ -34,6 +36,7 @@ const sites = new WeakMap<Node, string>();
  */
 export function setDetectAnomaly(on: boolean, options: AnomalyOptions = {}): void {
   if (typeof on !== 'boolean') throw new TypeError('setDetectAnomaly: pass true or false');
+  checkOptions('setDetectAnomaly', options, ANOMALY_OPTIONS);
   anomalyMode = on;
   checkForward = on && (options.checkForward ?? false);
 }
@@ -52,6 +55,7 @@ export function isAnomalyEnabled(): boolean {
  * detectAnomaly(() => x.log().sum().backward());   // x = 0 → AutogradError naming log and where it was made
  */
 export function detectAnomaly<R>(fn: () => R, options: AnomalyOptions = {}): R {
+  checkOptions('detectAnomaly', options, ANOMALY_OPTIONS);
   const before = [anomalyMode, checkForward] as const;
   setDetectAnomaly(true, options);
   try {

@@ -1,6 +1,6 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
-import { readOptions } from '../errors.js';
+import { checkOptions, type OptionSpecs, readOptions } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { releasing } from '../kernels/released.js';
 import { activeRecorder, COPY, markShared, runArray, unshared } from '../ops/tape.js';
@@ -30,6 +30,9 @@ export interface GradOptions {
   /** Return null for an input the outputs do not depend on, instead of throwing. */
   readonly allowUnused?: boolean;
 }
+
+const BACKWARD_OPTIONS: OptionSpecs<BackwardOptions> = { createGraph: 'boolean', retainGraph: 'boolean' };
+const GRAD_OPTIONS: OptionSpecs<GradOptions> = { createGraph: 'boolean', allowUnused: 'boolean' };
 
 function requireGrad(op: string, n: Node, what: string): void {
   if (!n.requiresGrad) {
@@ -80,7 +83,8 @@ export function backwardOptions(
   op: string,
   options: unknown,
 ): { createGraph: boolean; retainGraph: boolean | undefined } {
-  const o = readOptions(op, options, { createGraph: 'boolean', retainGraph: 'boolean' });
+  checkOptions(op, options, BACKWARD_OPTIONS);
+  const o = readOptions(op, options, BACKWARD_OPTIONS);
   return {
     createGraph: (o.createGraph as boolean | undefined) ?? false,
     retainGraph: o.retainGraph as boolean | undefined,
@@ -245,7 +249,8 @@ export function gradOf(
 ): (Node | null)[] {
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
-  const o = readOptions('grad', options, { createGraph: 'boolean', allowUnused: 'boolean' });
+  checkOptions('grad', options, GRAD_OPTIONS);
+  const o = readOptions('grad', options, GRAD_OPTIONS);
   const createGraph = (o.createGraph as boolean | undefined) ?? false;
   const allowUnused = (o.allowUnused as boolean | undefined) ?? false;
   const seedsForWalk = seeds.map((s) => seedFor(s, createGraph));

@@ -2,7 +2,7 @@
 
 import { type GradOptions as EngineGradOptions, gradOf } from '../engine/autograd.js';
 import type { Node } from '../engine/node.js';
-import { checkFinite, describeValue, readOptions } from '../errors.js';
+import { checkFinite, checkOptions, describeValue, type OptionSpecs, readOptions } from '../errors.js';
 import type { Nested } from '../kernels/nested.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -15,6 +15,12 @@ export interface GradOptions<N> extends EngineGradOptions {
    */
   readonly gradOutputs?: readonly (N | number | Nested)[];
 }
+
+const GRAD_OPTIONS: OptionSpecs<GradOptions<unknown>> = {
+  createGraph: 'boolean',
+  allowUnused: 'boolean',
+  gradOutputs: (v) => (Array.isArray(v) ? null : 'must be an array, one gradient per output'),
+};
 
 /**
  * The gradients of `outputs` with respect to `inputs`, one per input, leaving every `.grad` alone.
@@ -39,9 +45,8 @@ export function grad<N extends Value | Tensor>(
         `grad: outputs and inputs must be Values or Tensors (got ${describeValue(x)}); pass grad(y, [x])`,
       );
   }
-  const o = readOptions('grad', options, {
-    gradOutputs: (v) => (Array.isArray(v) ? null : 'must be an array, one gradient per output'),
-  });
+  checkOptions('grad', options, GRAD_OPTIONS);
+  const o = readOptions('grad', options, GRAD_OPTIONS);
   const gradOutputs = o.gradOutputs as GradOptions<N>['gradOutputs'];
   if (gradOutputs && gradOutputs.length !== outs.length) {
     throw new TypeError(
@@ -62,7 +67,11 @@ export function grad<N extends Value | Tensor>(
     if (given instanceof Value) return given;
     return out.constant(checkFinite('grad', given, `gradOutputs[${i}]`));
   });
-  return gradOf(outs, ins, seeds, options) as (N | null)[];
+  const engineOptions = {
+    createGraph: o.createGraph as boolean | undefined,
+    allowUnused: o.allowUnused as boolean | undefined,
+  };
+  return gradOf(outs, ins, seeds, engineOptions) as (N | null)[];
 }
 
 /** `grad(y, [x], { gradOutputs: [g] })`, or with one `gK` per output when there are several. */

@@ -5,7 +5,7 @@
 
 import { graph } from '../engine/graph-backend.js';
 import { withGradMode } from '../engine/mode.js';
-import { fmt, ShapeError } from '../errors.js';
+import { checkOptions, fmt, type OptionNames, ShapeError } from '../errors.js';
 import { NDArray, sizeOf } from '../kernels/ndarray.js';
 import * as C from '../ops/composites.js';
 import { Value } from '../scalar/value.js';
@@ -21,6 +21,7 @@ import {
   released,
   run,
   shaped,
+  TRANSFORM_OPTIONS,
   type TransformOptions,
   vectors,
 } from './transforms.js';
@@ -33,6 +34,8 @@ export interface JacobianOptions extends TransformOptions {
    */
   readonly strategy?: 'forward' | 'reverse';
 }
+
+const JACOBIAN_OPTIONS: OptionNames<JacobianOptions> = { createGraph: true, strategy: true };
 
 /** Stacks per-element results (each of `inner`'s shape) into shape `outer ++ inner` or `inner ++ outer`. */
 function assemble<N extends Differentiable>(
@@ -112,6 +115,7 @@ export function jacobian<N extends Differentiable>(
   inputs: OneOrMany<N>,
   options: JacobianOptions = {},
 ): unknown {
+  checkOptions('jacobian', options, JACOBIAN_OPTIONS);
   const { createGraph = false, strategy = 'reverse' } = options;
   if (strategy !== 'reverse' && strategy !== 'forward') {
     throw new TypeError(`jacobian: unknown strategy ${JSON.stringify(strategy)}; use 'forward' or 'reverse'`);
@@ -158,6 +162,7 @@ export function hessian<N extends Differentiable>(
   inputs: OneOrMany<N>,
   options: TransformOptions = {},
 ): unknown {
+  checkOptions('hessian', options, TRANSFORM_OPTIONS);
   const createGraph = options.createGraph ?? false;
   const [given, manyIn] = listOf(inputs, 'inputs', 'hessian');
   const xs = prepare(given, true);
@@ -178,6 +183,7 @@ export function hvp<N extends Differentiable>(
   v: OneOrMany<N>,
   options: TransformOptions = {},
 ): [N, OneOrMany<N>] {
+  checkOptions('hvp', options, TRANSFORM_OPTIONS);
   const createGraph = options.createGraph ?? false;
   const [given, manyIn] = listOf(inputs, 'inputs', 'hvp');
   const vs = vectors(v, given, 'hvp', 'input');

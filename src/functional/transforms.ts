@@ -9,7 +9,15 @@ import type { Grad } from '../engine/backward.js';
 import { pushForward } from '../engine/forward.js';
 import { withGradMode } from '../engine/mode.js';
 import { Node } from '../engine/node.js';
-import { describeValue, fmt, readOptions, ShapeError } from '../errors.js';
+import {
+  checkOptions,
+  describeValue,
+  fmt,
+  type OptionNames,
+  type OptionSpecs,
+  readOptions,
+  ShapeError,
+} from '../errors.js';
 import { NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -25,6 +33,9 @@ export interface TransformOptions {
   /** Record the computation so the results can be differentiated again (PyTorch's `create_graph`). */
   readonly createGraph?: boolean;
 }
+
+/** The options every transform takes, as `checkOptions` lists them. */
+export const TRANSFORM_OPTIONS: OptionNames<TransformOptions> = { createGraph: true };
 
 /** A function of Values or Tensors returning one or several of them. */
 export type Fn<N extends Differentiable> = (...inputs: N[]) => OneOrMany<N>;
@@ -196,6 +207,7 @@ export function vjp<N extends Differentiable>(
   v?: OneOrMany<N>,
   options: TransformOptions = {},
 ): [OneOrMany<N>, OneOrMany<N>] {
+  checkOptions('vjp', options, TRANSFORM_OPTIONS);
   const createGraph = options.createGraph ?? false;
   const [given, manyIn] = listOf(inputs, 'inputs', 'vjp');
   const xs = prepare(given, createGraph);
@@ -219,6 +231,7 @@ export function jvp<N extends Differentiable>(
   v?: OneOrMany<N>,
   options: TransformOptions = {},
 ): [OneOrMany<N>, OneOrMany<N>] {
+  checkOptions('jvp', options, TRANSFORM_OPTIONS);
   const createGraph = options.createGraph ?? false;
   const [given] = listOf(inputs, 'inputs', 'jvp');
   const vs = vectors(v, given, 'jvp', 'input');
@@ -234,15 +247,18 @@ export interface ValueAndGradOptions {
   readonly argnums?: number | readonly number[];
 }
 
+const VALUE_AND_GRAD_OPTIONS: OptionSpecs<ValueAndGradOptions> = {
+  argnums: (v) =>
+    typeof v === 'number' || Array.isArray(v) ? null : 'must be a number or an array of numbers',
+};
+
 /** `argnums` as given (a number, a list, or `{ argnums }`): the picked indices, and whether a list was given. */
 function argnumsOf(given: unknown): [number[], boolean] {
   if (typeof given === 'number') return [[given], false];
   if (Array.isArray(given)) return [[...(given as number[])], true];
   if (typeof given === 'object' && given !== null) {
-    const o = readOptions('valueAndGrad', given, {
-      argnums: (v) =>
-        typeof v === 'number' || Array.isArray(v) ? null : 'must be a number or an array of numbers',
-    });
+    checkOptions('valueAndGrad', given, VALUE_AND_GRAD_OPTIONS);
+    const o = readOptions('valueAndGrad', given, VALUE_AND_GRAD_OPTIONS);
     return argnumsOf(o.argnums ?? 0);
   }
   throw new TypeError(

@@ -4,6 +4,7 @@
  * treats the file as hostile: every field is checked before anything is allocated.
  */
 
+import { checkOptions, type OptionNames } from '../errors.js';
 import { alloc, type DType, NDArray } from '../kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 import { duplicateKey } from './json-keys.js';
@@ -19,6 +20,8 @@ export interface SaveOptions {
   /** Free-form strings stored under `__metadata__` (a format tag, a training step). */
   readonly metadata?: Readonly<Record<string, string>>;
 }
+
+const SAVE_OPTIONS: OptionNames<SaveOptions> = { metadata: true };
 
 /** The safetensors dtypes chainrule reads and writes, with their byte sizes. */
 const DTYPES = { F64: { dtype: 'float64', bytes: 8 }, F32: { dtype: 'float32', bytes: 4 } } as const;
@@ -77,6 +80,7 @@ export function saveSafetensors(
   if (typeof tensors !== 'object' || tensors === null || Array.isArray(tensors)) {
     throw new TypeError('saveSafetensors: expected an object of tensors by name, such as model.stateDict()');
   }
+  checkOptions('saveSafetensors', options, SAVE_OPTIONS);
   const header: Record<string, unknown> = {};
   if (options.metadata !== undefined) {
     const meta = options.metadata;

@@ -1,6 +1,6 @@
 /** @file Layers: Linear, Sequential, and the activations as modules. */
 
-import { fmt, readOptions, ShapeError } from '../errors.js';
+import { checkOptions, fmt, type OptionNames, readOptions, ShapeError } from '../errors.js';
 import { checkDType, type DType } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -12,6 +12,8 @@ export interface LinearOptions {
   readonly bias?: boolean;
   readonly dtype?: DType;
 }
+
+const LINEAR_OPTIONS: OptionNames<LinearOptions> = { bias: true, dtype: true };
 
 /** A uniform tensor in [−bound, bound), drawn from the generator `manualSeed` sets. */
 function uniform(shape: number[], bound: number, dtype: DType | undefined, label: string): Tensor {
@@ -42,6 +44,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptions('Linear', options, LINEAR_OPTIONS);
     for (const [name, v] of [
       ['inFeatures', inFeatures],
       ['outFeatures', outFeatures],

@@ -1,5 +1,6 @@
 /** @file MLP: Linear layers with an activation between them, as a Sequential named like PyTorch's. */
 
+import { checkOptions, type OptionNames } from '../errors.js';
 import type { DType } from '../kernels/ndarray.js';
 import { Dropout, ReLU, Sigmoid, Tanh } from './activations.js';
 import { type Layer, Linear, Sequential } from './layers.js';
@@ -17,6 +18,8 @@ export interface MLPOptions {
   readonly bias?: boolean;
   readonly dtype?: DType;
 }
+
+const MLP_OPTIONS: OptionNames<MLPOptions> = { activation: true, dropout: true, bias: true, dtype: true };
 
 const ACTIVATIONS = { relu: () => new ReLU(), tanh: () => new Tanh(), sigmoid: () => new Sigmoid() };
 
@@ -38,6 +41,7 @@ export class MLP extends Sequential {
         `MLP: sizes must list at least inputs and outputs, e.g. [2, 8, 1] (got ${JSON.stringify(sizes)})`,
       );
     }
+    checkOptions('MLP', options, MLP_OPTIONS);
     const { activation = 'relu', dropout = 0, bias, dtype } = options;
     const make = typeof activation === 'function' ? activation : ACTIVATIONS[activation];
     if (make === undefined) {

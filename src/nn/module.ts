@@ -1,6 +1,6 @@
 /** @file Module: something with parameters and a forward pass, registered as `torch.nn.Module` does. */
 
-import { fmt, ShapeError } from '../errors.js';
+import { checkOptions, fmt, type OptionNames, ShapeError } from '../errors.js';
 import { cast, NDArray, sameShape } from '../kernels/ndarray.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -9,6 +9,14 @@ export interface LoadResult {
   readonly missingKeys: string[];
   readonly unexpectedKeys: string[];
 }
+
+/** Options of `loadStateDict`: `model.loadStateDict(dict, { strict: false })`. */
+export interface LoadStateDictOptions {
+  /** Refuse a dict whose keys differ from the parameters' names (default true). */
+  readonly strict?: boolean;
+}
+
+const LOAD_STATE_DICT_OPTIONS: OptionNames<LoadStateDictOptions> = { strict: true };
 
 /**
  * A model part with trainable parameters. As in PyTorch, a subclass needs no bookkeeping: its own
@@ -153,10 +161,9 @@ export abstract class Module {
    * @example
    * model.loadStateDict(loadSafetensors(bytes).tensors);
    */
-  loadStateDict(
-    dict: Readonly<Record<string, Tensor>>,
-    { strict = true }: { strict?: boolean } = {},
-  ): LoadResult {
+  loadStateDict(dict: Readonly<Record<string, Tensor>>, options: LoadStateDictOptions = {}): LoadResult {
+    checkOptions('loadStateDict', options, LOAD_STATE_DICT_OPTIONS);
+    const { strict = true } = options;
     if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
       throw new TypeError('loadStateDict: expected an object of tensors by name, as stateDict() returns');
     }

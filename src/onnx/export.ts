@@ -7,7 +7,7 @@
 import { withTracing } from '../engine/mode.js';
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { fmt } from '../errors.js';
+import { checkOptions, fmt, type OptionNames } from '../errors.js';
 import { cat } from '../functional/ops.js';
 import { type DType, NDArray } from '../kernels/ndarray.js';
 import { Module } from '../nn/module.js';
@@ -26,6 +26,16 @@ export interface OnnxOptions {
   /** ONNX opset version: 17 (default) or later. */
   readonly opset?: number;
 }
+
+const ONNX_OPTIONS: OptionNames<OnnxOptions> = {
+  dynamicBatch: true,
+  dtype: true,
+  inputNames: true,
+  outputNames: true,
+  opset: true,
+};
+/** `torch.onnx.export`'s names that differ from chainrule's by more than spelling. */
+const TORCH_ONNX_NAMES = { opset_version: 'opset', dynamic_axes: 'dynamicBatch' };
 
 type Forward = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
@@ -193,6 +203,7 @@ export async function exportOnnx(
   exampleInputs: Tensor | readonly Tensor[],
   options: OnnxOptions = {},
 ): Promise<Uint8Array> {
+  checkOptions('exportOnnx', options, ONNX_OPTIONS, TORCH_ONNX_NAMES);
   const examples = exampleInputs instanceof Tensor ? [exampleInputs] : exampleInputs;
   if (!Array.isArray(examples) || examples.length === 0 || !examples.every((x) => x instanceof Tensor)) {
     fail('exampleInputs must be a Tensor or a non-empty array of Tensors');

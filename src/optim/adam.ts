@@ -1,7 +1,7 @@
 /** @file Adam and AdamW: per-weight step sizes from running averages of the gradient and its square. */
 
 import type { Node, Raw } from '../engine/node.js';
-import { show } from '../errors.js';
+import { type OptionNames, show } from '../errors.js';
 import type { Backend } from '../ops/op.js';
 import { checkRate, Optimizer, optionsOf, type Slots } from './optimizer.js';
 
@@ -12,6 +12,8 @@ export interface AdamOptions {
   readonly eps?: number;
   readonly weightDecay?: number;
 }
+
+const ADAM_OPTIONS: OptionNames<AdamOptions> = { lr: true, betas: true, eps: true, weightDecay: true };
 
 /** Adam's state for one parameter, under PyTorch's names: the moment estimates and the step count. */
 type Moments = {
@@ -37,7 +39,7 @@ export class Adam<P extends Node> extends Optimizer<P, Moments> {
   protected readonly slots = MOMENT_SLOTS;
 
   constructor(params: readonly P[], options: AdamOptions = {}, name = 'Adam', defaultDecay = 0) {
-    options = optionsOf(name, options);
+    options = optionsOf(name, options, ADAM_OPTIONS);
     super(name, params, options.lr ?? 1e-3);
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {

@@ -1,21 +1,20 @@
 /** @file What every optimizer shares: its parameters, learning rate, zeroGrad, an all-or-nothing step, its state. */
 
 import { Node, type Raw } from '../engine/node.js';
-import { fmt, ShapeError } from '../errors.js';
+import { checkOptions, fmt, type OptionNames, ShapeError } from '../errors.js';
 import { alloc, NDArray, sameShape } from '../kernels/ndarray.js';
 import type { Backend } from '../ops/op.js';
 import { activeRecorder } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** An optimizer's options object: undefined (defaults) or an object; anything else is a TypeError. */
-export function optionsOf<O extends object>(op: string, options: O | undefined): Partial<O> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `${op}: options must be an object (got ${options === null ? 'null' : typeof options}); pass e.g. { lr: 0.01 }`,
-    );
-  }
-  return options;
+/** An optimizer's options object: undefined (defaults) or an object of `known` keys; anything else is a TypeError. */
+export function optionsOf<O extends object>(
+  op: string,
+  options: O | undefined,
+  known: OptionNames<O>,
+): Partial<O> {
+  checkOptions(op, options, known);
+  return options ?? {};
 }
 
 export function checkRate(

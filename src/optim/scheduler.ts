@@ -1,5 +1,6 @@
 /** @file Learning-rate schedulers: StepLR and CosineAnnealingLR, stepped once per epoch as in PyTorch. */
 
+import { checkOptions, type OptionNames } from '../errors.js';
 import { NDArray } from '../kernels/ndarray.js';
 import { activeRecorder } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -71,6 +72,16 @@ export abstract class LRScheduler {
   }
 }
 
+/** Options of `StepLR`, as `torch.optim.lr_scheduler.StepLR`: `new StepLR(opt, { stepSize: 30, gamma: 0.1 })`. */
+export interface StepLROptions {
+  /** Epochs between two cuts of the rate. */
+  readonly stepSize: number;
+  /** What each cut multiplies the rate by (default 0.1). */
+  readonly gamma?: number;
+}
+
+const STEP_LR_OPTIONS: OptionNames<StepLROptions> = { stepSize: true, gamma: true };
+
 /**
  * The rate times gamma every stepSize epochs (baseLr · gamma^⌊epoch / stepSize⌋ when nobody else sets
  * it), as `torch.optim.lr_scheduler.StepLR`, to the bit.
@@ -83,8 +94,10 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: { lr: number }, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: { lr: number }, options: StepLROptions) {
     super(optimizer, 'StepLR');
+    checkOptions('StepLR', options, STEP_LR_OPTIONS);
+    const { stepSize, gamma = 0.1 } = options;
     if (!Number.isInteger(stepSize) || stepSize < 1) {
       throw new RangeError(`StepLR: stepSize must be a positive integer (got ${String(stepSize)})`);
     }
@@ -96,6 +109,16 @@ export class StepLR extends LRScheduler {
     return epoch % this.stepSize === 0 ? lr * this.gamma : lr;
   }
 }
+
+/** Options of `CosineAnnealingLR`, as PyTorch's (`T_max` is `tMax`): `new CosineAnnealingLR(opt, { tMax: 50 })`. */
+export interface CosineAnnealingLROptions {
+  /** Epochs from the base rate down to etaMin. */
+  readonly tMax: number;
+  /** The lowest rate (default 0). */
+  readonly etaMin?: number;
+}
+
+const COSINE_ANNEALING_LR_OPTIONS: OptionNames<CosineAnnealingLROptions> = { tMax: true, etaMin: true };
 
 /**
  * From baseLr down to etaMin over tMax epochs and back up after, along etaMin + (baseLr −
@@ -110,8 +133,10 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: { lr: number }, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: { lr: number }, options: CosineAnnealingLROptions) {
     super(optimizer, 'CosineAnnealingLR');
+    checkOptions('CosineAnnealingLR', options, COSINE_ANNEALING_LR_OPTIONS);
+    const { tMax, etaMin = 0 } = options;
     if (!Number.isInteger(tMax) || tMax < 1) {
       throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer (got ${String(tMax)})`);
     }

@@ -1,6 +1,7 @@
 /** @file Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay. */
 
 import type { Node, Raw } from '../engine/node.js';
+import type { OptionNames } from '../errors.js';
 import { subScaledInPlace } from '../kernels/in-place.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import type { Backend } from '../ops/op.js';
@@ -14,6 +15,14 @@ export interface SGDOptions {
   readonly weightDecay?: number;
   readonly nesterov?: boolean;
 }
+
+const SGD_OPTIONS: OptionNames<SGDOptions> = {
+  lr: true,
+  momentum: true,
+  dampening: true,
+  weightDecay: true,
+  nesterov: true,
+};
 
 /** SGD's state for one parameter: the momentum buffer (empty without momentum). */
 type MomentumState = { readonly momentum_buffer?: Raw };
@@ -35,7 +44,7 @@ export class SGD<P extends Node> extends Optimizer<P, MomentumState> {
   protected readonly slots: Slots;
 
   constructor(params: readonly P[], options: SGDOptions) {
-    options = optionsOf('SGD', options) as SGDOptions;
+    options = optionsOf('SGD', options, SGD_OPTIONS) as SGDOptions;
     super('SGD', params, options?.lr);
     this.momentum = checkRate('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkRate('SGD', 'dampening', options.dampening ?? 0);

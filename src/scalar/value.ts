@@ -4,7 +4,15 @@ import { applyOp } from '../engine/apply.js';
 import { type BackwardOptions, backwardFrom } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, nodesMade, type Raw } from '../engine/node.js';
-import { checkFinite, describeValue, formatNumber, readOptions, type Shape } from '../errors.js';
+import {
+  checkFinite,
+  checkOptions,
+  describeValue,
+  formatNumber,
+  type OptionSpecs,
+  readOptions,
+  type Shape,
+} from '../errors.js';
 import { numberBackend } from '../ops/backends.js';
 import type { AnyOp, Backend, ScalarOp } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
@@ -19,6 +27,7 @@ export interface ValueOptions {
 
 const SCALAR: Shape = Object.freeze([]);
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+const VALUE_OPTIONS: OptionSpecs<ValueOptions> = { label: 'string', requiresGrad: 'boolean' };
 
 /**
  * One number in the graph. Every method records an op, so `backward()` can apply the chain rule.
@@ -35,10 +44,8 @@ export class Value extends Node {
       super(data, options, '');
       return;
     }
-    const o =
-      options === undefined
-        ? NO_OPTIONS
-        : readOptions('Value', options, { label: 'string', requiresGrad: 'boolean' });
+    checkOptions('Value', options, VALUE_OPTIONS);
+    const o = options === undefined ? NO_OPTIONS : readOptions('Value', options, VALUE_OPTIONS);
     super(
       checkFinite('Value', data, 'data'),
       leafInit((o.requiresGrad as boolean | undefined) ?? true),

@@ -1,6 +1,6 @@
 /** @file Making tensors: from nested arrays, typed arrays, constants, ranges and seeded random numbers. */
 
-import type { Shape } from '../errors.js';
+import { checkOptions, type OptionNames, type Shape } from '../errors.js';
 import * as K from '../kernels/create.js';
 import { checkShape, type Data, type DType, NDArray, sizeOf } from '../kernels/ndarray.js';
 import { fromNested } from '../kernels/nested.js';
@@ -54,6 +54,12 @@ export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
   return new Tensor(fromNested(data, 'tensor', dtypeOf(options, 'tensor')), options);
 }
 
+/** The dtype is the array's own, so it is not an option. */
+const FROM_TYPED_ARRAY_OPTIONS: OptionNames<Omit<TensorOptions, 'dtype'>> = {
+  requiresGrad: true,
+  label: true,
+};
+
 /**
  * Wraps a typed array as a tensor of `shape` without copying (PyTorch's `from_numpy`): a
  * Float32Array gives a float32 tensor. Mutating the array afterwards changes the tensor.
@@ -66,6 +72,7 @@ export function fromTypedArray(
   shape: readonly number[],
   options: Omit<TensorOptions, 'dtype'> = {},
 ): Tensor {
+  checkOptions('fromTypedArray', options, FROM_TYPED_ARRAY_OPTIONS);
   if (!(data instanceof Float64Array || data instanceof Float32Array)) {
     throw new TypeError(
       'fromTypedArray: data must be a Float64Array or a Float32Array; use tensor() for other arrays',
@@ -155,11 +162,13 @@ export function randn(shape: number | readonly number[], options: TensorOptions 
 
 /** Zeros shaped like `t` (and of its dtype). @example zerosLike(tensor([[1, 2]])).toArray();   // [[0, 0]] */
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  tensorOptions('zerosLike', options);
   return zeros(t.shape, { dtype: t.dtype, ...options });
 }
 
 /** Ones shaped like `t` (and of its dtype). @example onesLike(tensor([[1, 2]])).toArray();   // [[1, 1]] */
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
+  tensorOptions('onesLike', options);
   return ones(t.shape, { dtype: t.dtype, ...options });
 }
 

@@ -16,9 +16,11 @@ import {
 } from '../engine/node.js';
 import {
   checkFinite,
+  checkOptions,
   describeValue,
   fmt,
   formatNumber,
+  type OptionNames,
   readOptions,
   type Shape,
   ShapeError,
@@ -498,6 +500,7 @@ export class Tensor extends Node {
   }
   /** Variance over `axis` (all when left out), dividing by N − correction (default 1, unbiased), as torch.var. */
   var(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
+    checkOptions('var', options, SPREAD_OPTIONS, TORCH_SPREAD_NAMES);
     const { correction = 1, keepdim = false } = options;
     return this.composite('var', () =>
       S.variance(B, this, axis, checkFinite('var', correction, 'correction'), keepdim),
@@ -505,6 +508,7 @@ export class Tensor extends Node {
   }
   /** Standard deviation: √var, with the same `correction` (torch.std). */
   std(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
+    checkOptions('std', options, SPREAD_OPTIONS, TORCH_SPREAD_NAMES);
     const { correction = 1, keepdim = false } = options;
     return this.composite('std', () =>
       S.std(B, this, axis, checkFinite('std', correction, 'correction'), keepdim),
@@ -682,6 +686,10 @@ export interface SpreadOptions {
   readonly keepdim?: boolean;
 }
 
+const SPREAD_OPTIONS: OptionNames<SpreadOptions> = { correction: true, keepdim: true };
+/** torch.var's older `unbiased: false` is `correction: 0` here. */
+const TORCH_SPREAD_NAMES = { unbiased: 'correction' };
+
 /**
  * An index argument as an array (a Tensor's data, or nested numbers). The kernels check that its
  * elements are whole numbers in range, at every call (a compiled step's replays included).
@@ -692,14 +700,13 @@ function indexArray(index: Tensor | Nested, op: string): NDArray {
   return a;
 }
 
-/** `{ createGraph }` or `{ retainGraph }` passed where the gradient goes (Value's signature). */
+/**
+ * An object where the gradient goes that no gradient can be (not a node, an array or a typed array):
+ * the options, as in Value's signature, so that `backward({ retain_graph: true })` is refused by name.
+ */
 function isOptionsLike(v: unknown): boolean {
   return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    !(v instanceof Tensor) &&
-    (Object.hasOwn(v, 'createGraph') || Object.hasOwn(v, 'retainGraph'))
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Node)
   );
 }
 
@@ -792,11 +799,14 @@ function releasedError(op: string): TypeError {
   );
 }
 
+const TENSOR_OPTIONS: OptionNames<TensorOptions> = { requiresGrad: true, label: true, dtype: true };
+
 /** The options of a tensor constructor, read as own properties and checked. */
 export function tensorOptions(
   op: string,
   options: unknown,
 ): { requiresGrad?: boolean; label?: string; dtype?: DType } {
+  checkOptions(op, options, TENSOR_OPTIONS);
   const o = readOptions(op, options, { requiresGrad: 'boolean', label: 'string' });
   const dtype = Object.hasOwn(options ?? {}, 'dtype') ? (options as { dtype?: unknown }).dtype : undefined;
   if (dtype !== undefined) o.dtype = checkDType(dtype, op);

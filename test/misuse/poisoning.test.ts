@@ -30,15 +30,15 @@ afterEach(() => {
 });
 
 describe('the process is never poisoned', () => {
-  it('options with op and rest keys are user options: checked, label kept, backward works', () => {
-    const v = new Value(1, { op: 1, rest: 2, label: 'a' } as never);
-    expect(v.label).toBe('a');
-    expect(v.gradFn).toBeNull();
-    v.mul(3).backward();
-    expect(v.grad).toBe(3);
+  it('options with op and rest keys are user options: refused by name, nothing built', () => {
+    expect(() => new Value(1, { op: 1, rest: 2, label: 'a' } as never)).toThrow(
+      "Value: unknown option 'op' (Value takes label, requiresGrad)",
+    );
     expect(() => new Value(Number.NaN, { op: null, rest: [] } as never)).toThrow(TypeError);
-    const t = tensor([1, 2], { op: { name: 'x' }, rest: [], label: 'T', requiresGrad: true } as never);
-    expect(t.label).toBe('T');
+    expect(() =>
+      tensor([1, 2], { op: { name: 'x' }, rest: [], label: 'T', requiresGrad: true } as never),
+    ).toThrow("tensor: unknown option 'op' (tensor takes requiresGrad, label, dtype)");
+    const t = tensor([1, 2], { label: 'T', requiresGrad: true });
     t.sum().backward();
     expect(toDot(t)).toContain('T');
     freshBackwardWorks();
