@@ -6,7 +6,7 @@
 import { graph as B } from '../engine/graph-backend.js';
 import { noteRead } from '../engine/mode.js';
 import { type Node, nodesMade } from '../engine/node.js';
-import { checkFinite, fmt, ShapeError } from '../errors.js';
+import { checkFinite, checkOptions, fmt, type OptionNames, ShapeError } from '../errors.js';
 import { alloc, type DType, NDArray, sameShape } from '../kernels/ndarray.js';
 import { logSoftmax, mean, sum } from '../ops/composites.js';
 import { type ArrayKernel, activeRecorder, runArray } from '../ops/tape.js';
@@ -48,7 +48,19 @@ function checkPair(op: string, pred: unknown, target: unknown): void {
   }
 }
 
-function reductionOf(op: string, options: LossOptions | undefined): Reduction {
+/** The options every loss takes, and huberLoss's. */
+const LOSS_OPTIONS: OptionNames<LossOptions> = { reduction: true };
+const HUBER_OPTIONS: OptionNames<HuberOptions> = { reduction: true, delta: true };
+/** PyTorch's older names for `reduction` (`reduce=False`, `size_average`), named in the error. */
+const LOSS_RENAMED = { reduce: 'reduction', size_average: 'reduction' };
+
+/** The reduction asked for, after refusing options `op` does not take (`known`: its option names). */
+function reductionOf(
+  op: string,
+  options: LossOptions | undefined,
+  known: Readonly<Record<string, true>> = LOSS_OPTIONS,
+): Reduction {
+  checkOptions(op, options, known, LOSS_RENAMED);
   const r = options?.reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw new TypeError(`${op}: reduction must be 'mean', 'sum' or 'none' (got ${JSON.stringify(r)})`);
@@ -174,7 +186,7 @@ export function l1Loss<N extends Value | Tensor>(pred: N, target: N | number, op
  */
 export function huberLoss<N extends Value | Tensor>(pred: N, target: N | number, options?: HuberOptions): N {
   checkPair('huberLoss', pred, target);
-  const reduction = reductionOf('huberLoss', options);
+  const reduction = reductionOf('huberLoss', options, HUBER_OPTIONS);
   const from = nodesMade();
   const delta = options?.delta ?? 1;
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
