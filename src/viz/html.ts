@@ -2,6 +2,7 @@
 
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
+import { NDArray } from '../kernels/ndarray.js';
 import type { Value } from '../scalar/value.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ColourMode, escapeHtml, fillFor, legendHtml, metric, scaleOf } from './colour.js';
@@ -49,7 +50,9 @@ const MODES: readonly ColourMode[] = ['gradient', 'magnitude', 'value', 'product
 function traced(x: Shown): Traced {
   if (typeof x === 'number') return x;
   const s = summaryOf(x);
-  return { ...s, shape: [...s.shape] };
+  // one element: the number itself, since a summary's statistics leave out NaN and ±Infinity
+  const one = s.size === 1 && x instanceof NDArray ? { data: [x.data[0]!] } : {};
+  return { ...s, shape: [...s.shape], ...one };
 }
 
 /** A group's tooltip: what it holds, where, and the statistics of its values and gradients. */
@@ -74,9 +77,16 @@ function groupTip(g: StageGroup, summary: StageSummary): string[] {
   ];
 }
 
-/** JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. */
-function scriptJson(data: unknown): string {
-  return JSON.stringify(data)
+/**
+ * JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. JSON has no
+ * NaN or ±Infinity (JSON.stringify writes null, which the viewer reads as "no gradient"): they are
+ * written as `{"nonFinite":"NaN"}`, `{"nonFinite":"-Infinity"}`, which the viewer's parser turns back
+ * into numbers.
+ */
+export function scriptJson(data: unknown): string {
+  return JSON.stringify(data, (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { nonFinite: String(v) } : v,
+  )
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');

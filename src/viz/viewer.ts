@@ -3,7 +3,10 @@
 /** Plain ES2017 run as a classic inline script; reads the JSON block `#chainrule-data`. Never uses innerHTML for data. */
 export const VIEWER_SCRIPT = String.raw`(function () {
   'use strict';
-  var D = JSON.parse(document.getElementById('chainrule-data').textContent);
+  // NaN and ±Infinity come as {"nonFinite": "NaN"} (JSON has no such numbers): made numbers again
+  var D = JSON.parse(document.getElementById('chainrule-data').textContent, function (key, v) {
+    return v !== null && typeof v === 'object' && typeof v.nonFinite === 'string' ? Number(v.nonFinite) : v;
+  });
   var $ = function (id) { return document.getElementById(id); };
   function fmt(v) {
     if (v === null || v === undefined) return 'NaN';
@@ -21,12 +24,14 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     var bad = [];
     if (s.nanCount > 0) bad.push(s.nanCount + ' NaN');
     if (s.infCount > 0) bad.push(s.infCount + ' Inf');
-    var range = s.size === 0 ? 'empty' : '‖·‖ ' + short(s.norm) + ' ∈ [' + short(s.min) + ', ' + short(s.max) + ']';
+    var range = s.size === 0 ? 'empty'
+      : s.size === 1 && s.data ? fmt(s.data[0])
+      : '‖·‖ ' + short(s.norm) + ' ∈ [' + short(s.min) + ', ' + short(s.max) + ']';
     return '[' + s.shape.join(', ') + '] ' + range + (bad.length ? ' (' + bad.join(', ') + ')' : '');
   }
   function valueText(what, v) {
     if (typeof v === 'number') return what + ' ' + fmt(v);
-    if (v.size === 1) return what + ' ' + fmt(v.nanCount ? NaN : v.min);
+    if (v.size === 1) return what + ' ' + fmt(v.data ? v.data[0] : v.nanCount ? NaN : v.min);
     return what + ' ' + summaryText(v);
   }
   function num(v) { return typeof v === 'number' ? fmt(v) : summaryText(v); }
@@ -223,6 +228,7 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     var out = [n.name + (n.op ? '  (' + n.op + ')' : '  (' + n.role + ')')];
     function stats(what, v) {
       if (typeof v === 'number') { out.push(what + ': ' + fmt(v)); return; }
+      if (v.size === 1 && v.data) { out.push(what + ': ' + fmt(v.data[0]) + '  (shape [' + v.shape.join(', ') + '], ' + v.dtype + ')'); return; }
       out.push(what + ': shape [' + v.shape.join(', ') + '], ' + v.dtype);
       out.push('  min ' + short(v.min) + '  max ' + short(v.max) + '  mean ' + short(v.mean));
       out.push('  std ' + short(v.std) + '  norm ' + short(v.norm));

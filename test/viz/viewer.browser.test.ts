@@ -12,9 +12,11 @@ import {
   randn,
   Sequential,
   type Tensor,
+  tensor,
   toHtml,
-  type Value,
+  Value,
 } from '../../src/index.js';
+import { NOT_FINITE } from '../../src/viz/colour.js';
 import { describeBrowser, openViewer, recordGradients, sharedBrowser } from '../support/browser.js';
 
 /** Distinct byte values in a PNG's pixel data: a blank screenshot has a handful, a drawing many. */
@@ -116,6 +118,58 @@ describeBrowser('the viewer in Chromium', () => {
       await page.click('#collapse');
       expect(await page.isVisible('#graph-collapsed')).toBe(true);
       expect(await page.textContent('#graph-collapsed')).toContain('54 parameters');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  test('NaN and ±Infinity are shown as such, never as "no gradient"', async () => {
+    const z = new Value(0, { label: 'z' });
+    const logZ = z.log();
+    const loss = logZ.mul(z).add(z.sqrt()); // sqrt′(0) = Infinity; log′(0) · 0 = NaN
+    const { page, problems } = await openViewer(browser(), await toHtml(loss));
+    try {
+      await page.keyboard.press('End'); // the log step, last
+      const step = await page.textContent('[data-testid=step]');
+      expect(step).toContain('z.grad += Infinity × 0.0000 = NaN  → NaN');
+      expect(step).not.toContain('no gradient');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft'); // the sqrt step
+      expect(await page.textContent('[data-testid=step]')).toContain(
+        'z.grad += Infinity × 1.0000 = Infinity  → Infinity',
+      );
+      await page.keyboard.press('End');
+      expect((await recordGradients(page, 'v'))[z.id]).toBe('grad NaN');
+      await page.hover(`#v${z.id}`, { force: true });
+      expect(await page.textContent('[data-testid=tooltip]')).toContain('gradient: NaN');
+      await page.hover(`#v${logZ.id}`, { force: true });
+      expect(await page.textContent('[data-testid=tooltip]')).toContain('value: -Infinity');
+      await page.click(`#v${z.id}`, { force: true });
+      expect(await page.textContent('[data-testid=explain-sum]')).toBe('NaN');
+      expect(await page.textContent('[data-testid=explain-grad]')).toBe('NaN');
+      expect(await page.getAttribute(`#v${z.id} polygon`, 'fill')).toBe(NOT_FINITE);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  test('a tensor summary keeps ±Infinity, and a one-element tensor its element', async () => {
+    const big = tensor([1e200, 1e200], { requiresGrad: true, label: 'big' }); // ‖big‖ overflows
+    const x = tensor(0, { requiresGrad: true, label: 'x' });
+    const loss = x.sqrt().add(big.mul(big).sum());
+    const { page, problems } = await openViewer(browser(), await toHtml(loss));
+    try {
+      await page.hover(`#v${big.id}`, { force: true });
+      expect(await page.textContent('[data-testid=tooltip]')).toContain('norm Infinity');
+      expect((await recordGradients(page, 'v'))[x.id]).toBe('grad Infinity');
+      await page.hover(`#v${loss.id}`, { force: true });
+      expect(await page.textContent('[data-testid=tooltip]')).toContain(
+        'value: Infinity  (shape [], float64)',
+      );
+      await page.keyboard.press('Home');
+      expect(await page.textContent('[data-testid=step]')).toContain(`.grad = [] 1.0000`);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
