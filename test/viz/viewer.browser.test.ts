@@ -1,11 +1,13 @@
 /** @file The toHtml viewer in Debian's Chromium, opened from file://: stepping, explain, tooltips, no network. */
 
 import { inflateSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { lessonLoss, valueMlp } from '../../examples/lesson/viz-models.js';
 import { formatNumber } from '../../src/errors.js';
 import {
   Linear,
+  MLP,
   manualSeed,
   mseLoss,
   type Node,
@@ -16,8 +18,41 @@ import {
   toHtml,
   Value,
 } from '../../src/index.js';
-import { NOT_FINITE } from '../../src/viz/colour.js';
+import { NOT_FINITE, ROLE } from '../../src/viz/colour.js';
 import { describeBrowser, openViewer, recordGradients, sharedBrowser } from '../support/browser.js';
+
+/** The gradient text each value, group and box has in one drawing of a page as toHtml wrote it. */
+function writtenGradients(html: string, view: 'graph-full' | 'graph-collapsed'): Record<string, string> {
+  const svg = html.split(`<div class="view" id="${view}"`)[1]!.split('</svg>')[0]!;
+  const out: Record<string, string> = {};
+  for (const [, id, body] of svg.matchAll(/<g id="(v\d+|g\d+|m_[^"]+)" class="node">([\s\S]*?)<\/g>/g)) {
+    for (const [, raw] of body!.matchAll(/<text[^>]*>([^<]*)<\/text>/g)) {
+      const t = raw!
+        .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
+      if (t!.startsWith('grad ') || t!.startsWith('‖grad‖ ') || t === 'no gradient yet') out[id!] = t!;
+    }
+  }
+  return out;
+}
+
+/** What each value (v…), group (g…) and module box (m_…) of one drawing shows as its gradient. */
+function shownGradients(page: Page, view: 'graph-full' | 'graph-collapsed'): Promise<Record<string, string>> {
+  return page.evaluate(`(() => {
+    const out = {};
+    for (const g of document.querySelectorAll('#${view} g.node')) {
+      if (!/^(v\\d+|g\\d+|m_.+)$/.test(g.id)) continue;
+      for (const t of g.querySelectorAll('text')) {
+        const s = t.textContent || '';
+        if (s.startsWith('grad ') || s.startsWith('‖grad‖ ') || s === 'no gradient yet') out[g.id] = s;
+      }
+    }
+    return out;
+  })()`);
+}
 
 /** Distinct byte values in a PNG's pixel data: a blank screenshot has a handful, a drawing many. */
 function pixelVariety(png: Buffer): number {
@@ -170,6 +205,126 @@ describeBrowser('the viewer in Chromium', () => {
       );
       await page.keyboard.press('Home');
       expect(await page.textContent('[data-testid=step]')).toContain(`.grad = [] 1.0000`);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  test('modules collapsed: the boxes and values follow the step and the colour mode', async () => {
+    manualSeed(1);
+    const model = new MLP([4, 8, 8, 2], { activation: 'tanh' });
+    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    const html = await toHtml(loss, { modules: model });
+    const { page, problems } = await openViewer(browser(), html);
+    try {
+      const drawn = writtenGradients(html, 'graph-collapsed'); // the last step's gradients
+      expect(await shownGradients(page, 'graph-collapsed')).toEqual(drawn);
+      expect(drawn.m_0).toMatch(/^‖grad‖ \d/);
+      await page.check('input[value=role]');
+      await page.keyboard.press('Home');
+      expect(await page.textContent('[data-testid=collapse]')).toBe('collapse modules');
+      await page.click('[data-testid=collapse]');
+      expect(await page.textContent('[data-testid=collapse]')).toBe('expand modules');
+      expect(await page.textContent('[data-testid=step-counter]')).toMatch(/^step 0 \//);
+      const first = await shownGradients(page, 'graph-collapsed');
+      expect(first[`v${loss.id}`]).toBe('grad 1.0000'); // the seed
+      expect(first.m_0).toBe('no gradient yet');
+      expect(Object.values(first).filter((t) => t !== 'no gradient yet')).toHaveLength(1);
+      const lossFill = `#graph-collapsed #v${loss.id} polygon`;
+      expect(await page.getAttribute(lossFill, 'fill')).toBe(ROLE.output);
+      // step into the last Linear: its box is lit, and its gradient fills in as its parameters get theirs
+      let k = 0;
+      while (!(await page.getAttribute('#graph-collapsed #m_4', 'class'))!.includes('lit')) {
+        await page.keyboard.press('ArrowRight');
+        expect(++k).toBeLessThan(20);
+      }
+      expect(await page.textContent('[data-testid=step]')).toContain(
+        '(a value inside the module 4 (Linear), lit)',
+      );
+      await page.keyboard.press('End');
+      expect(await shownGradients(page, 'graph-collapsed')).toEqual(drawn);
+      await page.check('input[value=gradient]');
+      expect(await page.getAttribute(lossFill, 'fill')).not.toBe(ROLE.output);
+      await page.hover('#graph-collapsed #m_2');
+      expect(await page.textContent('[data-testid=tooltip]')).toContain(drawn.m_2!);
+      await page.click('[data-testid=collapse]');
+      expect(await page.textContent('[data-testid=collapse]')).toBe('collapse modules');
+      expect(await page.isVisible('#graph-full')).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  test("a box's gradient norm reads as the drawing writes it, at every step", async () => {
+    const w = new Value(2);
+    const b = new Value(0);
+    const loss = w.mul(3).add(b.mul(4)); // w.grad 3, b.grad 4: ‖grad‖ 5
+    const modules: [string, Value][] = [
+      ['lin.w', w],
+      ['lin.b', b],
+    ];
+    const html = await toHtml(loss, { modules });
+    const { page, problems } = await openViewer(browser(), html);
+    try {
+      await page.click('[data-testid=collapse]');
+      expect(writtenGradients(html, 'graph-collapsed').m_lin).toBe('‖grad‖ 5');
+      const shown: string[] = [];
+      for (const key of ['Home', 'ArrowRight', 'ArrowRight', 'ArrowRight']) {
+        await page.keyboard.press(key);
+        shown.push((await shownGradients(page, 'graph-collapsed')).m_lin!);
+      }
+      expect(shown).toEqual(['no gradient yet', 'no gradient yet', '‖grad‖ 4', '‖grad‖ 5']);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  test('like units between boxes step with the rest', async () => {
+    const { loss, names } = valueMlp([2, 16, 16, 1]);
+    const html = await toHtml(loss, { modules: names });
+    const { page, problems } = await openViewer(browser(), html);
+    try {
+      const drawn = writtenGradients(html, 'graph-collapsed');
+      const units = Object.keys(drawn).filter((id) => id.startsWith('g'));
+      expect(units.length).toBe(2); // the two layers of 16 tanh
+      await page.click('[data-testid=collapse]');
+      await page.keyboard.press('Home');
+      const first = await shownGradients(page, 'graph-collapsed');
+      for (const id of units) expect(first[id]).toBe('no gradient yet');
+      await page.keyboard.press('End');
+      expect(await shownGradients(page, 'graph-collapsed')).toEqual(drawn);
+      await page.hover(`#graph-collapsed #${units[0]}`);
+      expect(await page.textContent('[data-testid=tooltip]')).toContain('16 × tanh');
+      await page.click(`#graph-collapsed #${units[0]}`);
+      expect(await page.textContent('[data-testid=explain]')).toContain('expand modules');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  test('past maxNodes the page opens with modules collapsed, says so, and steps them', async () => {
+    manualSeed(1);
+    const model = new MLP([4, 8, 8, 2], { activation: 'tanh' });
+    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    const html = await toHtml(loss, { modules: model, maxNodes: 5 });
+    const { page, problems } = await openViewer(browser(), html);
+    try {
+      const button = page.locator('[data-testid=collapse]');
+      expect(await button.textContent()).toBe('expand modules');
+      expect(await button.isDisabled()).toBe(true);
+      expect(await page.textContent('aside')).toContain(
+        'past maxNodes (5 values) modules are drawn as boxes',
+      );
+      const drawn = writtenGradients(html, 'graph-full');
+      expect(drawn.m_4).toMatch(/^‖grad‖ \d/);
+      await page.keyboard.press('Home');
+      expect((await shownGradients(page, 'graph-full')).m_4).toBe('no gradient yet');
+      await page.keyboard.press('End');
+      expect(await shownGradients(page, 'graph-full')).toEqual(drawn);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
