@@ -208,6 +208,27 @@ describe('colour modes and the legend', () => {
     expect(() => toDot(z, { colour: 'size' as never })).toThrow(/toDot: colour must be/);
   });
 
+  it('gives a scale of one magnitude one tick, and says when every number is 0 or not finite', () => {
+    const z = new Value(0, { label: 'z' });
+    const loss = z.log().mul(z).add(z.sqrt()); // gradients 1, 0 and NaN: one finite nonzero magnitude
+    loss.backward();
+    const ticks = (dot: string) =>
+      [...dot.match(/<TR><TD COLSPAN="2" ALIGN="LEFT">.*?<\/TR>/)![0].matchAll(/>([^<]+)</g)].map(
+        (m) => m[1],
+      );
+    const gradient = toDot(loss, { colour: 'gradient' });
+    expect(ticks(gradient)).toEqual(['−1', '0', '1']);
+    expect(gradient).toContain('every finite nonzero |x| is 1, sign by hue');
+    const magnitude = toDot(loss, { colour: 'magnitude' });
+    expect(ticks(magnitude)).toEqual(['1']);
+    expect(magnitude).toContain('every finite nonzero |gradient| is 1');
+    expect(magnitude).not.toContain('log scale');
+    const a = new Value(0, { label: 'a' });
+    const zero = a.mul(a).mul(3); // every value 0: gradient × value is 0 everywhere
+    zero.backward();
+    expect(toDot(zero, { colour: 'product' })).toContain('every gradient × value is 0 or not finite');
+  });
+
   it('says when no pass has reached the graph yet', () => {
     const x = new Value(1, { label: 'x' });
     const dot = toDot(x.tanh(), { colour: 'gradient' });

@@ -184,6 +184,12 @@ describeBrowser('the viewer in Chromium', () => {
       expect(await page.textContent('[data-testid=explain-sum]')).toBe('NaN');
       expect(await page.textContent('[data-testid=explain-grad]')).toBe('NaN');
       expect(await page.getAttribute(`#v${z.id} polygon`, 'fill')).toBe(NOT_FINITE);
+      // gradients 1, 0 and NaN: one magnitude, one tick
+      const legend = await page.textContent('[data-testid=legend]');
+      expect(legend).toContain('every finite nonzero |x| is 1; sign by hue');
+      expect(legend).not.toContain('from 1 to 1');
+      await page.check('input[value=magnitude]');
+      expect(await page.textContent('[data-testid=legend] .scale')).toBe('1');
       expect(problems).toEqual([]);
     } finally {
       await page.close();
