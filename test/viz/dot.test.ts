@@ -105,6 +105,30 @@ describe('toDot', () => {
     expect(svg).toContain('tanh');
   });
 
+  it('draws a label as written: Graphviz reads entities in labels, so & is escaped too', async () => {
+    const label = 'a "quoted" <b>&amp; </b> & &#45;';
+    const x = new Value(1, { label });
+    const w = new Value(2);
+    const y = x.mul(w);
+    y.label = 'R&amp;D';
+    const svg = await renderSvg(toDot(y, { modules: [['m&lt;1&gt;.w', w]] }));
+    // what a browser shows: each <text> with its XML entities decoded once
+    const shown = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      m[1]!
+        .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
+    expect(shown).toContain(label);
+    expect(shown).toContain('m&lt;1&gt;.w'); // a parameter's name, in its record
+    expect(shown).toContain('m&lt;1&gt;'); // its module's cluster
+    expect(shown).toContain('R&amp;D');
+    const plain = toDot(new Value(1, { label }).mul(2));
+    expect(plain).toContain('label="a \\"quoted\\" \\<b\\>&amp;amp; \\</b\\> &amp; &amp;#45; | data');
+  });
+
   it('draws far uses of a much-used value from dashed copies, so a 400-use fan-out lays out', async () => {
     const x = new Value(0.5, { label: 'x' });
     let y = x;
