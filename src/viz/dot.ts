@@ -20,7 +20,7 @@ import {
   isInlined,
   opText,
 } from './summarise.js';
-import { fields, gradOf, groupText, type Shown, short } from './text.js';
+import { fields, gradOf, groupText, type Shown, short, shortLabel } from './text.js';
 
 /** Options of `toDot`: `toDot(loss, { heat: true, rankdir: 'TB' })`. */
 export interface DotOptions {
@@ -280,7 +280,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       if (highlight === n.id) attrs.push(`color="${HIGHLIGHT}", penwidth=2`);
       const tail = attrs.length > 0 ? ` [${attrs.join(', ')}]` : '';
       if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
-        const name = escapeQuoted(names.get(p) ?? (p.label || `v${p.id}`));
+        const name = escapeQuoted(shortLabel(names.get(p) ?? (p.label || `v${p.id}`)));
         lines.push(
           `  ref${n.id}_${i} [shape=box, style="dashed,rounded", fontsize=9, label="${name}"];`,
           `  ref${n.id}_${i} -> op${n.id}${tail.replace(']', ', style=dashed]') || ' [style=dashed]'};`,

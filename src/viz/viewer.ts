@@ -367,5 +367,5 @@ aside .note { font-size: 11px; color: #4b5563; }
 #legend .sw span { width: 14px; height: 12px; border: 1px solid #9ca3af; display: inline-block; }
 #explain { display: none; }
 #explain pre { white-space: pre-wrap; font-size: 11px; background: #f3f4f6; padding: 6px; }
-#tooltip { position: fixed; display: none; pointer-events: none; background: #111827; color: white; padding: 6px 8px; border-radius: 4px; font: 12px/1.35 ui-monospace, Menlo, Consolas, monospace; white-space: pre; z-index: 10; }
+#tooltip { position: fixed; display: none; pointer-events: none; background: #111827; color: white; padding: 6px 8px; border-radius: 4px; font: 12px/1.35 ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; max-width: min(640px, 60vw); z-index: 10; }
 `;

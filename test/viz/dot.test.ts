@@ -129,6 +129,19 @@ describe('toDot', () => {
     expect(plain).toContain('label="a \\"quoted\\" \\<b\\>&amp;amp; \\</b\\> &amp; &amp;#45; | data');
   });
 
+  it('shortens a long label in the drawing to its start and end, a long parameter path keeping its end', () => {
+    const long = `${'x'.repeat(150)}🙂${'y'.repeat(150)}`;
+    const a = new Value(1, { label: long });
+    const w = new Value(2);
+    const path = `${'encoder.layers.11.'.repeat(4)}attention.output.dense.weight`;
+    const dot = toDot(a.mul(w), { modules: [[path, w]] });
+    expect(dot).not.toContain('x'.repeat(30));
+    expect(dot).toContain(`label="${'x'.repeat(29)}…${'y'.repeat(30)} | data`);
+    expect(dot).toContain('label="encoder.layers.11.encoder.lay….attention.output.dense.weight | data');
+    const whole = toDot(new Value(1, { label: 'z'.repeat(60) }).mul(2));
+    expect(whole).toContain(`label="${'z'.repeat(60)} | data`);
+  });
+
   it('draws far uses of a much-used value from dashed copies, so a 400-use fan-out lays out', async () => {
     const x = new Value(0.5, { label: 'x' });
     let y = x;

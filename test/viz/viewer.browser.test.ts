@@ -336,4 +336,27 @@ describeBrowser('the viewer in Chromium', () => {
       await page.close();
     }
   }, 60_000);
+
+  test('a 300-character label is shortened in the drawing and shown whole in the tooltip and step', async () => {
+    const long = 'a very long label '.repeat(17).trim();
+    const x = new Value(2, { label: long });
+    const loss = x.mul(new Value(-1, { label: 'w' })).tanh();
+    const { page, problems } = await openViewer(browser(), await toHtml(loss));
+    try {
+      const title = await page.textContent(`#v${x.id} text`);
+      expect(title).toBe('a very long label a very long…y long label a very long label');
+      const box = (await page.locator(`#v${x.id}`).boundingBox())!;
+      const drawing = (await page.locator('#graph-full g.graph').boundingBox())!;
+      expect(box.width / drawing.width).toBeLessThan(0.5); // 300 characters spanned most of it
+      await page.hover(`#v${x.id}`, { force: true });
+      expect(await page.textContent('[data-testid=tooltip]')).toContain(`${long}  (parameter)`);
+      const tip = (await page.locator('[data-testid=tooltip]').boundingBox())!;
+      expect(tip.x + tip.width).toBeLessThan(1400); // wrapped, not running off the page
+      await page.keyboard.press('End');
+      expect(await page.textContent('[data-testid=step]')).toContain(`${long}.grad += `);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
