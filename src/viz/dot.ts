@@ -304,6 +304,13 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       boxEdges.add(edge);
     }
   }
+  // boxes whose results feed values not drawn: a dashed edge into the note that counts those
+  const feedHidden = new Set<string>();
+  for (const n of visible) {
+    if (shown.has(n) || n.op === null) continue;
+    for (const [p] of inputsOf(n)) if (!skip(p) && boxOf(p) !== null) feedHidden.add(boxOf(p)!);
+  }
+  for (const b of feedHidden) lines.push(`  ${boxId(b)} -> hidden [style=dashed];`);
   let k = 0;
   for (const [m, body] of clusters) {
     lines.push(

@@ -178,9 +178,12 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   );
 
   const nodes: Record<number, unknown> = {};
+  // names of what is drawn or named in a step: a parameter by its path (`0.weight`), drawn or not
+  const stepIds = new Set<number>();
+  for (const step of steps) for (const t of [step.node, ...step.inputs]) stepIds.add(t.id);
   const namesById: Record<number, string> = {};
   for (const n of all) {
-    if (drawnIds.has(n.id) || n === root) namesById[n.id] = displayName(n);
+    if (drawnIds.has(n.id) || stepIds.has(n.id) || n === root) namesById[n.id] = displayName(n);
   }
   for (const n of drawn) {
     nodes[n.id] = {

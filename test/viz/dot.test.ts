@@ -80,6 +80,7 @@ describe('toDot', () => {
     expect(dot).toContain('label="* 2"');
     expect(dot).toContain('fillcolor="#f3f4f6", label="data [2] ‖·‖ 1.41 ∈ [1, 1] | no gradient (constant)"');
     expect(dot).toContain('label="Σ\\n[2, 1]"');
+    expect(toDot(s.sum())).toContain('label="Σ"]'); // a sum of everything, not `Σ []`
     expect(toDot(s, { rankdir: 'TB' })).toContain('rankdir=TB;');
     expect(toDot(s, { hideConstants: true })).not.toContain('no gradient (constant)');
   });
@@ -103,6 +104,16 @@ describe('toDot', () => {
     expect(svg).toContain('</svg>');
     expect(svg).toContain('&lt;tag&gt;');
     expect(svg).toContain('tanh');
+  });
+
+  it('past the budget, draws each box into the note that counts the values it feeds', () => {
+    manualSeed(1);
+    const model = new Sequential(new Linear(4, 8), (x: Tensor) => x.tanh(), new Linear(8, 2));
+    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    const dot = toDot(loss, { modules: model, maxNodes: 4 });
+    expect(dot).toMatch(/… \d+ earlier nodes not drawn/);
+    expect(dot).toContain('m_0 -> hidden [style=dashed];');
+    expect(dot).toContain('m_2 -> hidden [style=dashed];');
   });
 
   it('draws a label as written: Graphviz reads entities in labels, so & is escaped too', async () => {

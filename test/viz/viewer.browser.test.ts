@@ -329,6 +329,16 @@ describeBrowser('the viewer in Chromium', () => {
       expect(drawn.m_4).toMatch(/^‖grad‖ \d/);
       await page.keyboard.press('Home');
       expect((await shownGradients(page, 'graph-full')).m_4).toBe('no gradient yet');
+      // every step names a parameter by its path, though none is drawn: three Linears have a weight
+      const said: string[] = [];
+      for (let i = 0; i < 15; i++) {
+        await page.keyboard.press('ArrowRight');
+        said.push((await page.textContent('[data-testid=step]'))!);
+      }
+      for (const path of ['0.weight', '2.weight', '4.weight', '4.bias']) {
+        expect(said.some((t) => t.includes(`${path}.grad += `))).toBe(true);
+      }
+      expect(said.join('\n')).not.toMatch(/(^|[^\d.])(weight|bias)\.grad/m);
       await page.keyboard.press('End');
       expect(await shownGradients(page, 'graph-full')).toEqual(drawn);
       expect(problems).toEqual([]);
