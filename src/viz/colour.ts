@@ -97,16 +97,22 @@ export function fillFor(
 
 /** Colours for the numbers of one drawing: log10 of the magnitudes spread from the smallest to the largest. */
 export interface Scale {
+  /** log10 of the smallest and the largest finite nonzero magnitude (±Infinity when there is none). */
   readonly lo: number;
   readonly hi: number;
+  /** How many numbers it was made from, zeros and NaN included (0: nothing to colour yet). */
+  readonly count: number;
   colour(m: number): string;
 }
 
 export function scaleOf(values: Iterable<number | null>, sequential = false): Scale {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
+  let count = 0;
   for (const m of values) {
-    if (m === null || m === 0 || !Number.isFinite(m)) continue;
+    if (m === null) continue;
+    count++;
+    if (m === 0 || !Number.isFinite(m)) continue;
     const l = Math.log10(Math.abs(m));
     lo = Math.min(lo, l);
     hi = Math.max(hi, l);
@@ -114,6 +120,7 @@ export function scaleOf(values: Iterable<number | null>, sequential = false): Sc
   return {
     lo,
     hi,
+    count,
     colour(m) {
       if (Number.isNaN(m)) return NOT_FINITE;
       if (m === 0) return ZERO;
@@ -139,6 +146,23 @@ const sci = (e: number) => {
   return v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
 };
 
+/**
+ * What a legend's scale says: `[lo, hi]` as text, or one number when every finite nonzero magnitude
+ * rounds to the same (a range "from 1 to 1" reads as a mistake); null when there is none to show.
+ */
+function ends(scale: Scale | null): { lo: string; hi: string; one: boolean } | null {
+  if (!scale || !Number.isFinite(scale.lo)) return null;
+  const [lo, hi] = [sci(scale.lo), sci(scale.hi)];
+  return { lo, hi, one: lo === hi };
+}
+
+/** The note under a legend that has no scale: nothing reached yet, or every number 0 or not finite. */
+function noScale(mode: ColourMode, scale: Scale | null): string {
+  return scale && scale.count > 0
+    ? `every ${TITLE[mode]} is 0 or not finite`
+    : `no nonzero ${TITLE[mode]} yet`;
+}
+
 function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -153,30 +177,36 @@ function swatch(colour: string, text: string): string {
  */
 export function legendLabel(mode: ColourMode, scale: Scale | null): string {
   const rows: string[] = [`<TR><TD COLSPAN="9"><B>colour: ${html(TITLE[mode])}</B></TD></TR>`];
-  if (mode === 'magnitude' && scale && Number.isFinite(scale.lo)) {
+  const e = mode === 'role' ? null : ends(scale);
+  if (mode === 'magnitude' && e) {
     const bar = SEQUENTIAL.map((c) => `<TD BGCOLOR="${c}" WIDTH="28" HEIGHT="12" BORDER="1"> </TD>`).join('');
     rows.push(`<TR>${bar}<TD></TD><TD></TD><TD></TD><TD></TD></TR>`);
     rows.push(
-      `<TR><TD COLSPAN="2" ALIGN="LEFT">${sci(scale.lo)}</TD><TD></TD><TD COLSPAN="2" ALIGN="RIGHT">${sci(scale.hi)}</TD><TD COLSPAN="4"></TD></TR>`,
+      `<TR><TD COLSPAN="2" ALIGN="LEFT">${e.one ? '' : e.lo}</TD><TD></TD><TD COLSPAN="2" ALIGN="RIGHT">${e.hi}</TD><TD COLSPAN="4"></TD></TR>`,
     );
-    rows.push(`<TR><TD COLSPAN="9">|gradient| on a log scale</TD></TR>`);
+    rows.push(
+      `<TR><TD COLSPAN="9">${e.one ? `every finite nonzero |gradient| is ${e.hi}` : '|gradient| on a log scale'}</TD></TR>`,
+    );
     rows.push(swatch(ZERO, 'exactly 0'));
     rows.push(swatch(NOT_FINITE, 'NaN or ±Inf'));
     rows.push(swatch(NO_GRADIENT, 'no gradient yet'));
-  } else if (mode !== 'role' && scale && Number.isFinite(scale.lo)) {
+  } else if (e) {
     const bar = [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE]
       .map((c) => `<TD BGCOLOR="${c}" WIDTH="16" HEIGHT="12" BORDER="1"> </TD>`)
       .join('');
+    const inner = (t: string) => (e.one ? '' : t);
     rows.push(`<TR>${bar}</TR>`);
     rows.push(
-      `<TR><TD COLSPAN="2" ALIGN="LEFT">−${sci(scale.hi)}</TD><TD COLSPAN="2">−${sci(scale.lo)}</TD><TD>0</TD><TD COLSPAN="2">${sci(scale.lo)}</TD><TD COLSPAN="2" ALIGN="RIGHT">${sci(scale.hi)}</TD></TR>`,
+      `<TR><TD COLSPAN="2" ALIGN="LEFT">−${e.hi}</TD><TD COLSPAN="2">${inner(`−${e.lo}`)}</TD><TD>0</TD><TD COLSPAN="2">${inner(e.lo)}</TD><TD COLSPAN="2" ALIGN="RIGHT">${e.hi}</TD></TR>`,
     );
-    rows.push(`<TR><TD COLSPAN="9">|x| on a log scale, sign by hue</TD></TR>`);
+    rows.push(
+      `<TR><TD COLSPAN="9">${e.one ? `every finite nonzero |x| is ${e.hi}, sign by hue` : '|x| on a log scale, sign by hue'}</TD></TR>`,
+    );
     rows.push(swatch(ZERO, 'exactly 0'));
     rows.push(swatch(NOT_FINITE, 'NaN or ±Inf'));
     if (mode !== 'value') rows.push(swatch(NO_GRADIENT, 'no gradient yet'));
   } else if (mode !== 'role') {
-    rows.push(`<TR><TD COLSPAN="9">no nonzero ${html(TITLE[mode])} yet</TD></TR>`);
+    rows.push(`<TR><TD COLSPAN="9">${html(noScale(mode, scale))}</TD></TR>`);
   }
   rows.push(swatch(ROLE.param, 'parameter (takes a gradient)'));
   rows.push(swatch(ROLE.constant, 'constant (no gradient)'));
@@ -190,18 +220,18 @@ export function legendHtml(mode: ColourMode, scale: Scale | null): string {
   const cells = (sequential ? [...SEQUENTIAL] : [...[...NEGATIVE].reverse(), ZERO, ...POSITIVE]).map(
     (c) => `<span style="background:${c}"></span>`,
   );
-  const ends = sequential
-    ? `<span>${sci(scale?.lo ?? 0)}</span><span>${sci(scale?.hi ?? 0)}</span>`
-    : `<span>−${sci(scale?.hi ?? 0)}</span><span>0</span><span>${sci(scale?.hi ?? 0)}</span>`;
-  const note = sequential
-    ? `|gradient| on a log scale from ${sci(scale?.lo ?? 0)} to ${sci(scale?.hi ?? 0)}`
-    : `|x| on a log scale from ${sci(scale?.lo ?? 0)} to ${sci(scale?.hi ?? 0)}; sign by hue`;
-  const bar =
-    mode !== 'role' && scale && Number.isFinite(scale.lo)
-      ? `<div class="bar">${cells.join('')}</div><div class="scale">${ends}</div><div class="note">${note}</div>`
-      : mode === 'role'
-        ? ''
-        : `<div class="note">no nonzero ${html(TITLE[mode])} yet</div>`;
+  const e = mode === 'role' ? null : ends(scale);
+  let bar = mode === 'role' ? '' : `<div class="note">${html(noScale(mode, scale))}</div>`;
+  if (e) {
+    const ticks = sequential
+      ? `<span>${e.one ? '' : e.lo}</span><span>${e.hi}</span>`
+      : `<span>−${e.hi}</span><span>0</span><span>${e.hi}</span>`;
+    const what = sequential ? '|gradient|' : '|x|';
+    const note = e.one
+      ? `every finite nonzero ${what} is ${e.hi}`
+      : `${what} on a log scale from ${e.lo} to ${e.hi}`;
+    bar = `<div class="bar">${cells.join('')}</div><div class="scale">${ticks}</div><div class="note">${note}${sequential ? '' : '; sign by hue'}</div>`;
+  }
   const sw = (c: string, t: string) =>
     `<div class="sw"><span style="background:${c}"></span>${html(t)}</div>`;
   const special =

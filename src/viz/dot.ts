@@ -13,14 +13,14 @@ import {
   boxId,
   boxText,
   collapsedModules,
+  collapsedParts,
   composites,
   type Inputs,
   isConstant,
   isInlined,
   opText,
-  unitGroups,
 } from './summarise.js';
-import { fields, gradOf, groupText, type Shown, short } from './text.js';
+import { fields, gradOf, groupText, type Shown, short, shortLabel } from './text.js';
 
 /** Options of `toDot`: `toDot(loss, { heat: true, rankdir: 'TB' })`. */
 export interface DotOptions {
@@ -165,30 +165,8 @@ export function toDot(root: Node, options: DotOptions = {}): string {
   }
   const kinds = moduleKinds(options.modules);
   const moduleTitle = (m: string) => (kinds.has(m) ? `${m} (${kinds.get(m)})` : m);
-  const boxOf = (n: Node) => {
-    const m = members.get(n);
-    return m !== undefined && collapsed.has(m) ? m : null;
-  };
-
-  // Constants used only inside collapsed modules (a layer's inputs) are counted in the box, not drawn.
-  const absorbed = new Map<Node, string>();
-  if (collapsed.size > 0) {
-    const outside = new Set<Node>();
-    for (const n of order) {
-      if (n.op === null) continue;
-      const box = boxOf(n);
-      for (const [p] of inputsOf(n)) {
-        if (!isConstant(p) || outside.has(p)) continue;
-        if (box === null || (absorbed.has(p) && absorbed.get(p) !== box)) {
-          outside.add(p);
-          absorbed.delete(p);
-        } else absorbed.set(p, box);
-      }
-    }
-  }
+  const { boxOf, absorbed, groups } = collapsedParts(order, root, inputsOf, skip, members, collapsed);
   const constantsOf = (m: string) => [...absorbed.values()].filter((b) => b === m).length;
-  const groups =
-    collapsed.size > 0 ? unitGroups(order, root, boxOf, inputsOf, skip) : new Map<Node, Node[]>();
   const groupOf = new Map<Node, Node>();
   for (const [head, members] of groups) for (const m of members) groupOf.set(m, head);
   const visible = order.filter(
@@ -302,7 +280,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       if (highlight === n.id) attrs.push(`color="${HIGHLIGHT}", penwidth=2`);
       const tail = attrs.length > 0 ? ` [${attrs.join(', ')}]` : '';
       if (uses.get(p)! > FAN_OUT && rank.get(n)! - rank.get(p)! > SPAN) {
-        const name = escapeQuoted(names.get(p) ?? (p.label || `v${p.id}`));
+        const name = escapeQuoted(shortLabel(names.get(p) ?? (p.label || `v${p.id}`)));
         lines.push(
           `  ref${n.id}_${i} [shape=box, style="dashed,rounded", fontsize=9, label="${name}"];`,
           `  ref${n.id}_${i} -> op${n.id}${tail.replace(']', ', style=dashed]') || ' [style=dashed]'};`,
@@ -326,6 +304,13 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       boxEdges.add(edge);
     }
   }
+  // boxes whose results feed values not drawn: a dashed edge into the note that counts those
+  const feedHidden = new Set<string>();
+  for (const n of visible) {
+    if (shown.has(n) || n.op === null) continue;
+    for (const [p] of inputsOf(n)) if (!skip(p) && boxOf(p) !== null) feedHidden.add(boxOf(p)!);
+  }
+  for (const b of feedHidden) lines.push(`  ${boxId(b)} -> hidden [style=dashed];`);
   let k = 0;
   for (const [m, body] of clusters) {
     lines.push(
@@ -364,6 +349,44 @@ export function stageSummaryOf(root: Node, options: DotOptions = {}): StageSumma
   const maxNodes = options.maxNodes ?? 2000;
   const { all, order, inputsOf, collapsed } = prepare(root, options, maxNodes);
   return collapsed.size === 0 && order.length > maxNodes ? stageSummary(all, order, root, inputsOf) : null;
+}
+
+/** What a box of a drawing with collapsed modules stands for: its label, the values it computed, its parameters. */
+export interface DrawnBox {
+  readonly label: string;
+  readonly members: readonly Node[];
+  readonly params: readonly Node[];
+}
+
+/**
+ * What `toDot(root, options)` draws in place of values when it collapses modules: each box (by its
+ * DOT id, `m_0`) and each group of like units between boxes (`g12`), or null when it collapses none.
+ * The viewer reads them to step and colour a collapsed drawing.
+ */
+export function collapsedDrawingOf(
+  root: Node,
+  options: DotOptions = {},
+): { boxes: Map<string, DrawnBox>; groups: Map<string, readonly Node[]> } | null {
+  const { skip, inputsOf, order, names, members, collapsed } = prepare(
+    root,
+    options,
+    options.maxNodes ?? 2000,
+  );
+  if (collapsed.size === 0) return null;
+  const { boxOf, absorbed, groups: units } = collapsedParts(order, root, inputsOf, skip, members, collapsed);
+  const kinds = moduleKinds(options.modules);
+  const boxes = new Map<string, DrawnBox>();
+  for (const m of collapsed) {
+    const params = [...names].filter(([p, name]) => members.get(p) === m && name.startsWith(`${m}.`));
+    const constants = [...absorbed.values()].filter((b) => b === m).length;
+    boxes.set(boxId(m), {
+      label: boxText(m, kinds.has(m) ? `${m} (${kinds.get(m)})` : m, members, names, constants),
+      members: order.filter((n) => boxOf(n) === m),
+      params: params.map(([p]) => p),
+    });
+  }
+  const groups = new Map([...units].map(([head, all]) => [`g${head.id}`, all] as const));
+  return { boxes, groups };
 }
 
 /**

@@ -10,9 +10,13 @@ function printable(text: string): string {
   );
 }
 
-/** Text safe inside a DOT double-quoted string: backslash, quote and line breaks escaped. */
+/**
+ * Text safe inside a DOT double-quoted string: backslash, quote and line breaks escaped, and `&`,
+ * since Graphviz reads HTML entities in every label (`&amp;` would be drawn as `&`).
+ */
 export function escapeQuoted(text: string): string {
   return printable(text)
+    .replace(/&/g, '&amp;')
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\r\n|\r|\n/g, '\\n');
@@ -20,10 +24,12 @@ export function escapeQuoted(text: string): string {
 
 /**
  * Text safe as one field of a record label (`{ a | b }`), which gives `{ } | < >` and spaces at the
- * ends a meaning: those are escaped too, so a hostile label cannot change the record's layout.
+ * ends a meaning: those are escaped too, so a hostile label cannot change the record's layout; `&`
+ * as in `escapeQuoted`.
  */
 export function escapeRecord(text: string): string {
   return printable(text)
+    .replace(/&/g, '&amp;')
     .replace(/\\/g, '\\\\')
     .replace(/["{}|<>]/g, (c) => `\\${c}`)
     .replace(/\r\n|\r|\n/g, '\\n')

@@ -2,15 +2,17 @@
 
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
+import { NDArray } from '../kernels/ndarray.js';
 import type { Value } from '../scalar/value.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ColourMode, escapeHtml, fillFor, legendHtml, metric, scaleOf } from './colour.js';
-import { type DotOptions, stageSummaryOf, toDot } from './dot.js';
+import { collapsedDrawingOf, type DotOptions, stageSummaryOf, toDot } from './dot.js';
 import { explain, nameOf } from './explain.js';
 import { parameterNames } from './modules.js';
 import { renderSvg } from './render.js';
 import { groupFill, groupGradText, groupMetric, groupPlace, groupTitle } from './stage-dot.js';
-import type { StageGroup, StageSummary } from './stages.js';
+import type { StageGroup } from './stages.js';
+import { opText } from './summarise.js';
 import {
   dataOf,
   type GroupStats,
@@ -49,11 +51,13 @@ const MODES: readonly ColourMode[] = ['gradient', 'magnitude', 'value', 'product
 function traced(x: Shown): Traced {
   if (typeof x === 'number') return x;
   const s = summaryOf(x);
-  return { ...s, shape: [...s.shape] };
+  // one element: the number itself, since a summary's statistics leave out NaN and ±Infinity
+  const one = s.size === 1 && x instanceof NDArray ? { data: [x.data[0]!] } : {};
+  return { ...s, shape: [...s.shape], ...one };
 }
 
 /** A group's tooltip: what it holds, where, and the statistics of its values and gradients. */
-function groupTip(g: StageGroup, summary: StageSummary): string[] {
+function groupTip(title: readonly string[], members: readonly Node[]): string[] {
   const stats = (what: string, s: GroupStats) => [
     `${what}: ${s.size.toLocaleString('en-US')} numbers`,
     `  min ${short(s.min)}  max ${short(s.max)}  mean ${short(s.mean)}`,
@@ -61,22 +65,28 @@ function groupTip(g: StageGroup, summary: StageSummary): string[] {
     `  NaN ${s.nanCount}  Inf ${s.infCount}`,
   ];
   const grads: Shown[] = [];
-  for (const m of g.members) {
+  for (const m of members) {
     const x = m.requiresGrad ? gradOf(m) : null;
     if (x !== null) grads.push(x);
   }
   return [
-    ...groupTitle(g, summary.banded),
-    groupPlace(g),
-    ...stats('value', groupStats(g.members.map(dataOf))),
-    ...(grads.length > 0 ? stats('gradient', groupStats(grads)) : [groupGradText(g, gradOf)]),
+    ...title,
+    ...stats('value', groupStats(members.map(dataOf))),
+    ...(grads.length > 0 ? stats('gradient', groupStats(grads)) : [groupGradText({ members }, gradOf)]),
     'a group: explain() takes one value (call it in code, or draw with a larger maxNodes)',
   ];
 }
 
-/** JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. */
-function scriptJson(data: unknown): string {
-  return JSON.stringify(data)
+/**
+ * JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. JSON has no
+ * NaN or ±Infinity (JSON.stringify writes null, which the viewer reads as "no gradient"): they are
+ * written as `{"nonFinite":"NaN"}`, `{"nonFinite":"-Infinity"}`, which the viewer's parser turns back
+ * into numbers.
+ */
+export function scriptJson(data: unknown): string {
+  return JSON.stringify(data, (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { nonFinite: String(v) } : v,
+  )
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
@@ -128,18 +138,33 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
       : null);
   const steps = trace !== null && trace.steps.length <= maxSteps ? trace.steps : [];
   const svg = await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first }));
+  // modules as boxes: the drawing itself past maxNodes, else a second drawing the page switches to
+  const opensCollapsed = collapsedDrawingOf(root, dotOptions) !== null;
+  const boxed =
+    options.modules !== undefined ? collapsedDrawingOf(root, { ...dotOptions, collapse: true }) : null;
   const collapsedSvg =
-    options.modules !== undefined
+    boxed !== null && !opensCollapsed
       ? await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first, collapse: true }))
       : null;
 
-  const drawnIds = new Set([...svg.matchAll(/id="v(\d+)"/g)].map((m) => Number(m[1])));
+  const drawnIds = new Set(
+    [...`${svg}${collapsedSvg ?? ''}`.matchAll(/id="v(\d+)"/g)].map((m) => Number(m[1])),
+  );
   const drawn = all.filter((n) => drawnIds.has(n.id));
   const names = parameterNames(options.modules);
   const displayName = (n: Node) => names.get(n) ?? nameOf(n);
 
   const summary = stageSummaryOf(root, dotOptions);
-  const groups = summary ? summary.groups.filter((g) => g.members.length > 1) : [];
+  // groups: of a drawing summarised by stage, or of like units between boxes
+  const groups: { id: string; title: string[]; members: readonly Node[]; role: StageGroup['role'] }[] = [];
+  for (const g of summary?.groups ?? []) {
+    if (g.members.length > 1)
+      groups.push({ ...g, title: [...groupTitle(g, summary!.banded), groupPlace(g)] });
+  }
+  for (const [id, members] of boxed?.groups ?? []) {
+    const title = [`${members.length} × ${opText(members[0]!, false)}`, 'like values between modules'];
+    groups.push({ id, title, members, role: 'op' });
+  }
   const groupMetrics = Object.fromEntries(
     MODES.map((m) => [m, groups.map((g) => (m === 'role' ? null : groupMetric(g, m, gradOf)))]),
   );
@@ -153,9 +178,12 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   );
 
   const nodes: Record<number, unknown> = {};
+  // names of what is drawn or named in a step: a parameter by its path (`0.weight`), drawn or not
+  const stepIds = new Set<number>();
+  for (const step of steps) for (const t of [step.node, ...step.inputs]) stepIds.add(t.id);
   const namesById: Record<number, string> = {};
   for (const n of all) {
-    if (drawnIds.has(n.id) || n === root) namesById[n.id] = displayName(n);
+    if (drawnIds.has(n.id) || stepIds.has(n.id) || n === root) namesById[n.id] = displayName(n);
   }
   for (const n of drawn) {
     nodes[n.id] = {
@@ -183,18 +211,22 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
     explained[n.id] = { text: String(e), sum: e.sum, grad: e.grad, index: e.index };
   }
 
-  const boxes: Record<string, string> = {};
-  if (collapsedSvg) {
-    for (const m of collapsedSvg.matchAll(/<g id="(m_[^"]+)"[\s\S]*?<\/g>/g)) {
-      boxes[m[1]!] = [...m[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]).join('\n');
-    }
+  // a box: its label's lines, and what stepping needs: its parameters and the values it computed
+  const boxes: Record<string, unknown> = {};
+  for (const [id, box] of boxed?.boxes ?? []) {
+    boxes[id] = {
+      tip: box.label.split('\n'),
+      params: steps.length > 0 ? box.params.map((p) => p.id) : undefined,
+      members: steps.length > 0 ? box.members.map((n) => n.id) : undefined,
+    };
   }
   const groupData: Record<string, unknown> = {};
   for (const [k, g] of groups.entries()) {
     groupData[g.id] = {
-      tip: groupTip(g, summary!),
+      tip: groupTip(g.title, g.members),
       constant: !g.members.some((m) => m.requiresGrad),
       count: g.members.length,
+      units: boxed?.groups.has(g.id) === true,
       fills: Object.fromEntries(MODES.map((m) => [m, groupFill(g, groupMetrics[m]![k]!, m, scales[m]!)])),
       // what stepping needs: which values a group holds (only when there are steps to show)
       members: steps.length > 0 ? g.members.map((m) => m.id) : undefined,
@@ -214,6 +246,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
     legends: Object.fromEntries(MODES.map((m) => [m, legendHtml(m, scales[m]!)])),
   };
   const title = options.title ?? `chainrule: ${displayName(root)}`;
+  const expandHint = `past maxNodes (${options.maxNodes ?? 2000} values) modules are drawn as boxes: a step inside a module lights its box; a larger maxNodes expands them`;
   const vendor = `${SVG_PAN_ZOOM_SOURCE}\n`;
   const csp = [
     "default-src 'none'",
@@ -249,7 +282,7 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
 <span id="step-counter" data-testid="step-counter"></span>
 </span>
 <fieldset><legend hidden>colour</legend>${radios}</fieldset>
-${collapsedSvg ? '<button id="collapse">collapse modules</button>' : ''}
+${collapsedSvg ? '<button id="collapse" data-testid="collapse">collapse modules</button>' : ''}${opensCollapsed ? `<button id="collapse" data-testid="collapse" disabled title="${escapeHtml(expandHint)}">expand modules</button>` : ''}
 </header>
 <main>
 <div class="view" id="graph-full">${svg}</div>
@@ -260,6 +293,7 @@ ${collapsedSvg ? `<div class="view" id="graph-collapsed" style="display:none">${
 <h2>Backward step</h2>
 <div id="step" data-testid="step">${stepping ? '' : released && !options.trace ? '<div>backward() released this graph: pass { retainGraph: true } to it (or a trace) to step through the pass and explain parameters</div>' : `<div>more than maxSteps (${maxSteps}) steps: stepping left out</div>`}</div>
 ${summary && stepping ? '<div class="note">past maxNodes values are drawn in groups: a step of a value inside a group lights the group</div>' : ''}
+${opensCollapsed ? `<div class="note">${escapeHtml(expandHint)}</div>` : ''}
 <div id="explain" data-testid="explain">
 <h2 id="explain-title"></h2>
 <div>sum over paths: <span id="explain-sum" data-testid="explain-sum"></span></div>

@@ -43,7 +43,7 @@ export function groupPlace(g: StageGroup): string {
 }
 
 /** A group's gradient field: the statistics of those that have one so far, and how many do. */
-export function groupGradText(g: StageGroup, shownGrad: (n: Node) => Shown | null): string {
+export function groupGradText(g: Pick<StageGroup, 'members'>, shownGrad: (n: Node) => Shown | null): string {
   const graded = g.members.filter((m) => m.requiresGrad);
   if (graded.length === 0) return 'no gradient (constant)';
   const grads: Shown[] = [];
@@ -60,7 +60,7 @@ export function groupGradText(g: StageGroup, shownGrad: (n: Node) => Shown | nul
 
 /** The number a colour mode gives a group: its members' number of largest magnitude (NaN if any is). */
 export function groupMetric(
-  g: StageGroup,
+  g: Pick<StageGroup, 'members'>,
   mode: ColourMode,
   shownGrad: (n: Node) => Shown | null,
 ): number | null {
@@ -75,7 +75,12 @@ export function groupMetric(
 }
 
 /** A group's fill: the colour of its number `m` (see groupMetric) in a numeric mode, else its role's colour. */
-export function groupFill(g: StageGroup, m: number | null, mode: ColourMode, scale: Scale | null): string {
+export function groupFill(
+  g: Pick<StageGroup, 'members' | 'role'>,
+  m: number | null,
+  mode: ColourMode,
+  scale: Scale | null,
+): string {
   if (mode !== 'role' && scale) {
     if (m !== null) return scale.colour(m);
     if (mode !== 'value' && g.members.some((n) => n.requiresGrad)) return NO_GRADIENT;

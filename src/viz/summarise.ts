@@ -26,6 +26,8 @@ export function trimZeros(text: string): string {
 /** The drawn inputs of each node: its parents, or for a composite drawn whole, the inputs of the composite. */
 export type Inputs = Map<Node, readonly (readonly [Node, number])[]>;
 
+type InputsOf = (n: Node) => readonly (readonly [Node, number])[];
+
 /** The nodes of composites drawn as one (each composite's own nodes, result excluded), and their inputs. */
 export function composites(order: readonly Node[]): { inside: Map<Node, Node>; inputs: Inputs } {
   const inside = new Map<Node, Node>();
@@ -62,7 +64,8 @@ export function opText(n: Node, composite: boolean): string {
   if (op.name === 'permute' && n.shape.length === 2) return 'transpose';
   const constants = n.parents.filter(isInlined).map((p) => trimZeros(formatNumber(scalarOf(p))));
   const head = constants.length > 0 ? `${op.label} ${constants.join(', ')}` : op.label;
-  const attrs = op.describe?.(n.attrs);
+  // NOTE: a sum to shape [] is a sum of everything: `Σ`, not `Σ []`
+  const attrs = op.name === 'sumTo' && n.shape.length === 0 ? undefined : op.describe?.(n.attrs);
   return attrs ? `${head}\n${attrs}` : head;
 }
 
@@ -77,7 +80,7 @@ export function unitGroups(
   order: readonly Node[],
   root: Node,
   boxOf: (n: Node) => string | null,
-  inputsOf: (n: Node) => readonly (readonly [Node, number])[],
+  inputsOf: InputsOf,
   skip: (n: Node) => boolean,
 ): Map<Node, Node[]> {
   const byKey = new Map<string, Node[]>();
@@ -101,6 +104,46 @@ export function unitGroups(
   for (const members of byKey.values())
     if (members.length >= GROUP_AT_LEAST) groups.set(members[0]!, members);
   return groups;
+}
+
+/** What a drawing with collapsed modules puts in place of values. */
+export interface CollapsedParts {
+  /** The module whose box a value is drawn in, or null. */
+  readonly boxOf: (n: Node) => string | null;
+  /** Constants used only inside one box (a layer's inputs): counted in it, not drawn. */
+  readonly absorbed: ReadonlyMap<Node, string>;
+  /** Like units between boxes drawn as one record, by their first member. */
+  readonly groups: ReadonlyMap<Node, Node[]>;
+}
+
+/** The boxes, absorbed constants and groups of units of a drawing that collapses `collapsed`. */
+export function collapsedParts(
+  order: readonly Node[],
+  root: Node,
+  inputsOf: InputsOf,
+  skip: (n: Node) => boolean,
+  members: ReadonlyMap<Node, string>,
+  collapsed: ReadonlySet<string>,
+): CollapsedParts {
+  const boxOf = (n: Node) => {
+    const m = members.get(n);
+    return m !== undefined && collapsed.has(m) ? m : null;
+  };
+  const absorbed = new Map<Node, string>();
+  if (collapsed.size === 0) return { boxOf, absorbed, groups: new Map() };
+  const outside = new Set<Node>();
+  for (const n of order) {
+    if (n.op === null) continue;
+    const box = boxOf(n);
+    for (const [p] of inputsOf(n)) {
+      if (!isConstant(p) || outside.has(p)) continue;
+      if (box === null || (absorbed.has(p) && absorbed.get(p) !== box)) {
+        outside.add(p);
+        absorbed.delete(p);
+      } else absorbed.set(p, box);
+    }
+  }
+  return { boxOf, absorbed, groups: unitGroups(order, root, boxOf, inputsOf, skip) };
 }
 
 export function boxId(module: string): string {

@@ -60,7 +60,22 @@ export function gradOf(n: Node): Shown | null {
   return k ? k.grad : n.gradRaw;
 }
 
-/** The record fields of a value: its name (if any), its data, its gradient or "no gradient yet". */
+/** Longest name a drawing writes in full: past it one record would span the picture. */
+export const LABEL_MAX = 60;
+
+/**
+ * A name as a drawing writes it: in full up to LABEL_MAX characters, else its start and end around
+ * "…", so a long parameter path keeps its `.weight` (the viewer's tooltip and panels, and `explain`,
+ * keep the full name).
+ */
+export function shortLabel(text: string): string {
+  const chars = Array.from(text); // NOTE: by code point, so a surrogate pair is never cut in two
+  if (chars.length <= LABEL_MAX) return text;
+  const head = Math.floor((LABEL_MAX - 1) / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (LABEL_MAX - 1 - head)).join('')}`;
+}
+
+/** The record fields of a value: its name (if any, shortened), its data, its gradient or "no gradient yet". */
 export function fields(n: Node, title: string, grad: Shown | null): string[] {
   const g = n.requiresGrad
     ? grad === null
@@ -68,7 +83,7 @@ export function fields(n: Node, title: string, grad: Shown | null): string[] {
       : rawText('grad', grad)
     : 'no gradient (constant)';
   const out = [rawText('data', dataOf(n)), g];
-  return title ? [title, ...out] : out;
+  return title ? [shortLabel(title), ...out] : out;
 }
 
 /**

@@ -8,7 +8,10 @@ import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
 import { localDerivatives } from './rule.js';
 
-/** A tensor quantity in a trace: its summary statistics, and its elements (row-major) when asked for. */
+/**
+ * A tensor quantity in a trace: its summary statistics, and its elements (row-major) when asked for or
+ * when there is only one (a loss: the statistics leave NaN and ±Infinity out, the element keeps them).
+ */
 export interface TracedArray extends TensorSummary {
   readonly data?: number[];
 }
@@ -47,7 +50,7 @@ export interface TraceStep {
   readonly inputs: readonly TracedInput[];
 }
 
-/** A whole backward pass: JSON-serialisable (NaN statistics become null in JSON). */
+/** A whole backward pass: JSON-serialisable (NaN and ±Infinity become null in plain JSON; toHtml keeps them). */
 export interface BackwardTrace {
   readonly kind: 'value' | 'tensor';
   readonly root: TracedNode;
@@ -79,7 +82,9 @@ function tracedNode(n: Node): TracedNode {
 function traced(g: Raw, arrays: boolean): Traced {
   if (typeof g === 'number') return g;
   const s: TracedArray = summarize(g);
-  return arrays ? { ...s, shape: [...s.shape], data: Array.from(g.data) } : { ...s, shape: [...s.shape] };
+  return arrays || g.size === 1
+    ? { ...s, shape: [...s.shape], data: Array.from(g.data) }
+    : { ...s, shape: [...s.shape] };
 }
 
 /**

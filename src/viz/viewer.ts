@@ -3,7 +3,10 @@
 /** Plain ES2017 run as a classic inline script; reads the JSON block `#chainrule-data`. Never uses innerHTML for data. */
 export const VIEWER_SCRIPT = String.raw`(function () {
   'use strict';
-  var D = JSON.parse(document.getElementById('chainrule-data').textContent);
+  // NaN and ±Infinity come as {"nonFinite": "NaN"} (JSON has no such numbers): made numbers again
+  var D = JSON.parse(document.getElementById('chainrule-data').textContent, function (key, v) {
+    return v !== null && typeof v === 'object' && typeof v.nonFinite === 'string' ? Number(v.nonFinite) : v;
+  });
   var $ = function (id) { return document.getElementById(id); };
   function fmt(v) {
     if (v === null || v === undefined) return 'NaN';
@@ -21,47 +24,47 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     var bad = [];
     if (s.nanCount > 0) bad.push(s.nanCount + ' NaN');
     if (s.infCount > 0) bad.push(s.infCount + ' Inf');
-    var range = s.size === 0 ? 'empty' : '‖·‖ ' + short(s.norm) + ' ∈ [' + short(s.min) + ', ' + short(s.max) + ']';
+    var range = s.size === 0 ? 'empty'
+      : s.size === 1 && s.data ? fmt(s.data[0])
+      : '‖·‖ ' + short(s.norm) + ' ∈ [' + short(s.min) + ', ' + short(s.max) + ']';
     return '[' + s.shape.join(', ') + '] ' + range + (bad.length ? ' (' + bad.join(', ') + ')' : '');
   }
   function valueText(what, v) {
     if (typeof v === 'number') return what + ' ' + fmt(v);
-    if (v.size === 1) return what + ' ' + fmt(v.nanCount ? NaN : v.min);
+    if (v.size === 1) return what + ' ' + fmt(v.data ? v.data[0] : v.nanCount ? NaN : v.min);
     return what + ' ' + summaryText(v);
   }
   function num(v) { return typeof v === 'number' ? fmt(v) : summaryText(v); }
   function name(id) { var n = D.names[id]; return n === undefined ? '#' + id : n; }
 
-  // ── the graph elements ──
+  // ── the graph elements, in each drawing (modules expanded, and collapsed into boxes) ──
   var views = [$('graph-full'), $('graph-collapsed')].filter(Boolean);
-  var gradEl = {};
-  var shapeEl = {};
   var full = $('graph-full');
-  Object.keys(D.nodes).forEach(function (id) {
-    var g = full.querySelector('#v' + id);
-    if (!g) return;
-    var texts = g.querySelectorAll('text');
-    for (var i = 0; i < texts.length; i++) {
-      var t = texts[i].textContent;
-      if (t.indexOf('grad ') === 0 || t === 'no gradient yet') gradEl[id] = texts[i];
-    }
-    shapeEl[id] = g.querySelector('polygon, path, ellipse');
-  });
-
-  // groups of a drawing summarised past maxNodes (g<id>): their gradient field, shape and members
+  // groups (g<id>): of a drawing summarised past maxNodes, or like units between boxes
   var groups = D.groups || {};
+  // boxes (m_<module>): modules collapsed, with their parameters and the values they computed
+  var boxes = D.boxes || {};
+  var gradEl = {}; // id → the text elements showing its gradient, one per drawing that has it
+  var shapeEl = {}; // id → the shapes its colour fills
+  function isGradText(t) { return t.indexOf('grad ') === 0 || t.indexOf('‖grad‖ ') === 0 || t === 'no gradient yet'; }
+  function collect(id, selector) {
+    views.forEach(function (view) {
+      var g = view.querySelector(selector);
+      if (!g) return;
+      var texts = g.querySelectorAll('text');
+      var last = null;
+      for (var i = 0; i < texts.length; i++) if (isGradText(texts[i].textContent)) last = texts[i];
+      if (last) (gradEl[id] = gradEl[id] || []).push(last);
+      (shapeEl[id] = shapeEl[id] || []).push(g.querySelector('polygon, path, ellipse'));
+    });
+  }
+  Object.keys(D.nodes).forEach(function (id) { collect(id, '#v' + id); });
+  Object.keys(groups).forEach(function (gid) { collect(gid, '#' + gid); });
+  Object.keys(boxes).forEach(function (bid) { collect(bid, '#' + bid); });
   var groupOf = {};
-  Object.keys(groups).forEach(function (gid) {
-    var g = full.querySelector('#' + gid);
-    if (!g) return;
-    var texts = g.querySelectorAll('text');
-    for (var i = 0; i < texts.length; i++) {
-      var t = texts[i].textContent;
-      if (t.indexOf('grad ') === 0 || t === 'no gradient yet') gradEl[gid] = texts[i];
-    }
-    shapeEl[gid] = g.querySelector('polygon, path, ellipse');
-    (groups[gid].members || []).forEach(function (id) { groupOf[id] = gid; });
-  });
+  var boxOf = {};
+  Object.keys(groups).forEach(function (gid) { (groups[gid].members || []).forEach(function (id) { groupOf[id] = gid; }); });
+  Object.keys(boxes).forEach(function (bid) { (boxes[bid].members || []).forEach(function (id) { boxOf[id] = bid; }); });
   function count(n) { return n.toLocaleString('en-US'); }
   /** A group's gradient field at a step: norm and range of those its members have so far (as toDot writes it). */
   function groupGrad(gid, s) {
@@ -94,6 +97,25 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     return 'grad ' + range + (bad.length ? ' (' + bad.join(', ') + ')' : '') + (have < g.count ? ' (' + count(have) + ' of ' + count(g.count) + ')' : '');
   }
 
+  /** '3.0000' → '3', as toDot writes a box's norm. */
+  function trimZeros(text) {
+    var parts = text.split('e');
+    var m = parts[0].indexOf('.') >= 0 ? parts[0].replace(/\.?0+$/, '') : parts[0];
+    return parts.length > 1 ? m + 'e' + parts[1] : m;
+  }
+  /** A box's gradient line at a step: the norm of its parameters' gradients so far (as toDot writes it). */
+  function boxGrad(bid, s) {
+    var graded = false, squares = 0;
+    boxes[bid].params.forEach(function (id) {
+      var v = s[id];
+      if (v === undefined) return;
+      graded = true;
+      if (typeof v === 'number') squares += v * v;
+      else squares += v.nanCount > 0 ? NaN : v.infCount > 0 ? Infinity : v.norm * v.norm;
+    });
+    return graded ? '‖grad‖ ' + trimZeros(fmt(Math.sqrt(squares))) : 'no gradient yet';
+  }
+
   // ── step-through backward ──
   var steps = D.steps || [];
   var k = steps.length;
@@ -124,12 +146,15 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     k = Math.max(0, Math.min(steps.length, count));
     var s = stateAt(k);
     Object.keys(gradEl).forEach(function (id) {
+      var text;
       if (groups[id]) {
-        if (groups[id].members) gradEl[id].textContent = groupGrad(id, s);
-        return;
-      }
-      var g = s[id];
-      gradEl[id].textContent = g === undefined ? 'no gradient yet' : valueText('grad', g);
+        if (!groups[id].members) return;
+        text = groupGrad(id, s);
+      } else if (boxes[id]) {
+        if (!boxes[id].params) return;
+        text = boxGrad(id, s);
+      } else text = s[id] === undefined ? 'no gradient yet' : valueText('grad', s[id]);
+      gradEl[id].forEach(function (el) { el.textContent = text; });
     });
     clearLit();
     var panel = $('step');
@@ -141,14 +166,23 @@ export const VIEWER_SCRIPT = String.raw`(function () {
     }
     var st = steps[k - 1];
     var at = st.node.id;
-    ['v', 'op'].forEach(function (p) {
-      var el = full.querySelector('#' + p + at);
-      if (el) el.classList.add('lit');
+    // light the value in each drawing, or the group or box it is drawn in; say which in the one shown
+    var where = null;
+    views.forEach(function (view) {
+      var own = [view.querySelector('#v' + at), view.querySelector('#op' + at)].filter(Boolean);
+      own.forEach(function (el) { el.classList.add('lit'); });
+      if (own.length > 0) return;
+      var group = groupOf[at] ? view.querySelector('#' + groupOf[at]) : null;
+      var box = !group && boxOf[at] ? view.querySelector('#' + boxOf[at]) : null;
+      if (!group && !box) return;
+      (group || box).classList.add('lit');
+      if (view.style.display === 'none') return;
+      where = group
+        ? '(a value of the group ' + groups[groupOf[at]].tip[0] + ', lit)'
+        : '(a value inside the module ' + boxes[boxOf[at]].tip[0] + ', lit)';
     });
-    var inGroup = groupOf[at] ? full.querySelector('#' + groupOf[at]) : null;
-    if (inGroup) inGroup.classList.add('lit');
     panel.appendChild(line('rule of ' + name(at) + ' (' + (st.node.op || '') + ')', 'head'));
-    if (inGroup) panel.appendChild(line('(a value of the group ' + groups[groupOf[at]].tip[0] + ', lit)', 'muted'));
+    if (where) panel.appendChild(line(where, 'muted'));
     panel.appendChild(line('upstream ∂' + name(D.root) + '/∂' + name(at) + ' = ' + num(st.upstream)));
     st.inputs.forEach(function (inp) {
       if (inp.contribution === null) {
@@ -191,8 +225,9 @@ export const VIEWER_SCRIPT = String.raw`(function () {
   // ── colour modes and the legend ──
   function colour(mode) {
     Object.keys(shapeEl).forEach(function (id) {
-      var f = (D.nodes[id] || groups[id]).fills[mode];
-      if (f && shapeEl[id]) shapeEl[id].setAttribute('fill', f);
+      var owner = D.nodes[id] || groups[id]; // a box keeps its parameters' colour in every mode
+      var f = owner && owner.fills[mode];
+      if (f) shapeEl[id].forEach(function (el) { if (el) el.setAttribute('fill', f); });
     });
     $('legend').innerHTML = D.legends[mode];
   }
@@ -218,11 +253,17 @@ export const VIEWER_SCRIPT = String.raw`(function () {
       if (groups[id].members && steps.length > 0) tip.push('at this step: ' + groupGrad(id, stateAt(k)));
       return tip;
     }
-    if (!n) return [D.boxes[id] || id];
+    if (boxes[id]) {
+      if (!boxes[id].params || steps.length === 0) return boxes[id].tip;
+      var now = boxGrad(id, stateAt(k));
+      return boxes[id].tip.map(function (t) { return isGradText(t) ? now : t; });
+    }
+    if (!n) return [id];
     var s = stateAt(k)[id];
     var out = [n.name + (n.op ? '  (' + n.op + ')' : '  (' + n.role + ')')];
     function stats(what, v) {
       if (typeof v === 'number') { out.push(what + ': ' + fmt(v)); return; }
+      if (v.size === 1 && v.data) { out.push(what + ': ' + fmt(v.data[0]) + '  (shape [' + v.shape.join(', ') + '], ' + v.dtype + ')'); return; }
       out.push(what + ': shape [' + v.shape.join(', ') + '], ' + v.dtype);
       out.push('  min ' + short(v.min) + '  max ' + short(v.max) + '  mean ' + short(v.mean));
       out.push('  std ' + short(v.std) + '  norm ' + short(v.norm));
@@ -253,7 +294,9 @@ export const VIEWER_SCRIPT = String.raw`(function () {
       var id = idOf(e.target);
       if (id !== null && groups[id]) {
         $('explain-title').textContent = groups[id].tip[0] + ': a group of ' + count(groups[id].count) + ' values';
-        $('explain-text').textContent = 'explain() follows the paths of one value. This drawing groups values past maxNodes: call explain(root, value) in code, or draw fewer values (a larger maxNodes, or modules) to click one.';
+        $('explain-text').textContent = groups[id].units
+          ? 'explain() follows the paths of one value. This drawing shows like values between collapsed modules as one record: expand modules (or draw with a larger maxNodes) to click one, or call explain(root, value) in code.'
+          : 'explain() follows the paths of one value. This drawing groups values past maxNodes: call explain(root, value) in code, or draw fewer values (a larger maxNodes, or modules) to click one.';
         $('explain-sum').textContent = '';
         $('explain-grad').textContent = '';
         $('explain').style.display = 'block';
@@ -280,7 +323,7 @@ export const VIEWER_SCRIPT = String.raw`(function () {
   }
   zoom(full);
   var toggle = $('collapse');
-  if (toggle) {
+  if (toggle && !toggle.disabled) {
     toggle.addEventListener('click', function () {
       var collapsed = $('graph-collapsed');
       var showCollapsed = collapsed.style.display === 'none';
@@ -288,6 +331,7 @@ export const VIEWER_SCRIPT = String.raw`(function () {
       full.style.display = showCollapsed ? 'none' : 'block';
       toggle.textContent = showCollapsed ? 'expand modules' : 'collapse modules';
       zoom(showCollapsed ? collapsed : full);
+      if (steps.length > 0) show(k); // the step panel says what is lit in the drawing shown
     });
   }
   colour(D.first);
@@ -323,5 +367,5 @@ aside .note { font-size: 11px; color: #4b5563; }
 #legend .sw span { width: 14px; height: 12px; border: 1px solid #9ca3af; display: inline-block; }
 #explain { display: none; }
 #explain pre { white-space: pre-wrap; font-size: 11px; background: #f3f4f6; padding: 6px; }
-#tooltip { position: fixed; display: none; pointer-events: none; background: #111827; color: white; padding: 6px 8px; border-radius: 4px; font: 12px/1.35 ui-monospace, Menlo, Consolas, monospace; white-space: pre; z-index: 10; }
+#tooltip { position: fixed; display: none; pointer-events: none; background: #111827; color: white; padding: 6px 8px; border-radius: 4px; font: 12px/1.35 ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; max-width: min(640px, 60vw); z-index: 10; }
 `;

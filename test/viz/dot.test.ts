@@ -80,6 +80,7 @@ describe('toDot', () => {
     expect(dot).toContain('label="* 2"');
     expect(dot).toContain('fillcolor="#f3f4f6", label="data [2] ‖·‖ 1.41 ∈ [1, 1] | no gradient (constant)"');
     expect(dot).toContain('label="Σ\\n[2, 1]"');
+    expect(toDot(s.sum())).toContain('label="Σ"]'); // a sum of everything, not `Σ []`
     expect(toDot(s, { rankdir: 'TB' })).toContain('rankdir=TB;');
     expect(toDot(s, { hideConstants: true })).not.toContain('no gradient (constant)');
   });
@@ -103,6 +104,53 @@ describe('toDot', () => {
     expect(svg).toContain('</svg>');
     expect(svg).toContain('&lt;tag&gt;');
     expect(svg).toContain('tanh');
+  });
+
+  it('past the budget, draws each box into the note that counts the values it feeds', () => {
+    manualSeed(1);
+    const model = new Sequential(new Linear(4, 8), (x: Tensor) => x.tanh(), new Linear(8, 2));
+    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    const dot = toDot(loss, { modules: model, maxNodes: 4 });
+    expect(dot).toMatch(/… \d+ earlier nodes not drawn/);
+    expect(dot).toContain('m_0 -> hidden [style=dashed];');
+    expect(dot).toContain('m_2 -> hidden [style=dashed];');
+  });
+
+  it('draws a label as written: Graphviz reads entities in labels, so & is escaped too', async () => {
+    const label = 'a "quoted" <b>&amp; </b> & &#45;';
+    const x = new Value(1, { label });
+    const w = new Value(2);
+    const y = x.mul(w);
+    y.label = 'R&amp;D';
+    const svg = await renderSvg(toDot(y, { modules: [['m&lt;1&gt;.w', w]] }));
+    // what a browser shows: each <text> with its XML entities decoded once
+    const shown = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      m[1]!
+        .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
+    expect(shown).toContain(label);
+    expect(shown).toContain('m&lt;1&gt;.w'); // a parameter's name, in its record
+    expect(shown).toContain('m&lt;1&gt;'); // its module's cluster
+    expect(shown).toContain('R&amp;D');
+    const plain = toDot(new Value(1, { label }).mul(2));
+    expect(plain).toContain('label="a \\"quoted\\" \\<b\\>&amp;amp; \\</b\\> &amp; &amp;#45; | data');
+  });
+
+  it('shortens a long label in the drawing to its start and end, a long parameter path keeping its end', () => {
+    const long = `${'x'.repeat(150)}🙂${'y'.repeat(150)}`;
+    const a = new Value(1, { label: long });
+    const w = new Value(2);
+    const path = `${'encoder.layers.11.'.repeat(4)}attention.output.dense.weight`;
+    const dot = toDot(a.mul(w), { modules: [[path, w]] });
+    expect(dot).not.toContain('x'.repeat(30));
+    expect(dot).toContain(`label="${'x'.repeat(29)}…${'y'.repeat(30)} | data`);
+    expect(dot).toContain('label="encoder.layers.11.encoder.lay….attention.output.dense.weight | data');
+    const whole = toDot(new Value(1, { label: 'z'.repeat(60) }).mul(2));
+    expect(whole).toContain(`label="${'z'.repeat(60)} | data`);
   });
 
   it('draws far uses of a much-used value from dashed copies, so a 400-use fan-out lays out', async () => {
@@ -206,6 +254,27 @@ describe('colour modes and the legend', () => {
     expect(product).toContain('<B>colour: gradient × value</B>');
     expect(fillOf(product, 'dead')).toBe('#9ca3af');
     expect(() => toDot(z, { colour: 'size' as never })).toThrow(/toDot: colour must be/);
+  });
+
+  it('gives a scale of one magnitude one tick, and says when every number is 0 or not finite', () => {
+    const z = new Value(0, { label: 'z' });
+    const loss = z.log().mul(z).add(z.sqrt()); // gradients 1, 0 and NaN: one finite nonzero magnitude
+    loss.backward();
+    const ticks = (dot: string) =>
+      [...dot.match(/<TR><TD COLSPAN="2" ALIGN="LEFT">.*?<\/TR>/)![0].matchAll(/>([^<]+)</g)].map(
+        (m) => m[1],
+      );
+    const gradient = toDot(loss, { colour: 'gradient' });
+    expect(ticks(gradient)).toEqual(['−1', '0', '1']);
+    expect(gradient).toContain('every finite nonzero |x| is 1, sign by hue');
+    const magnitude = toDot(loss, { colour: 'magnitude' });
+    expect(ticks(magnitude)).toEqual(['1']);
+    expect(magnitude).toContain('every finite nonzero |gradient| is 1');
+    expect(magnitude).not.toContain('log scale');
+    const a = new Value(0, { label: 'a' });
+    const zero = a.mul(a).mul(3); // every value 0: gradient × value is 0 everywhere
+    zero.backward();
+    expect(toDot(zero, { colour: 'product' })).toContain('every gradient × value is 0 or not finite');
   });
 
   it('says when no pass has reached the graph yet', () => {

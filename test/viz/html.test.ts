@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toHtml, traceBackward, Value } from '../../src/index.js';
+import { scriptJson } from '../../src/viz/html.js';
 
 function page() {
   const x = new Value(0.5, { label: 'x' });
@@ -76,5 +77,21 @@ describe('toHtml on a graph backward() released', () => {
     const html = await toHtml(loss, { modules: layer });
     expect(html).toContain('backward() released this graph: pass { retainGraph: true }');
     expect(html).toContain('"explain":{}');
+  });
+});
+
+describe('the data a page embeds', () => {
+  it('keeps NaN and ±Infinity as numbers (plain JSON would write null), and nothing can end its <script>', () => {
+    const text = scriptJson({
+      nan: Number.NaN,
+      inf: [Number.POSITIVE_INFINITY, -Infinity],
+      label: '</script>',
+    });
+    expect(text).not.toContain('null');
+    expect(text).not.toContain('</script');
+    const back = JSON.parse(text, (_k, v) =>
+      v !== null && typeof v === 'object' && typeof v.nonFinite === 'string' ? Number(v.nonFinite) : v,
+    );
+    expect(back).toEqual({ nan: Number.NaN, inf: [Infinity, -Infinity], label: '</script>' });
   });
 });
