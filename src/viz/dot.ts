@@ -2,7 +2,7 @@
 
 import { type Node, Node as NodeClass } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { describeValue, readOptions } from '../errors.js';
+import { checkOptions, describeValue, type OptionNames, readOptions } from '../errors.js';
 import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleOf } from './colour.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { type ModuleNames, moduleKinds, moduleMembers, parameterNames } from './modules.js';
@@ -96,6 +96,22 @@ function nearest(
   return kept;
 }
 
+/** Every option of toDot (traceFrames passes `gradients` and `highlight`). */
+const DOT_OPTIONS: OptionNames<DotOptions> = {
+  rankdir: true,
+  maxNodes: true,
+  colour: true,
+  heat: true,
+  legend: true,
+  edgeLabels: true,
+  modules: true,
+  collapse: true,
+  hideConstants: true,
+  composites: true,
+  gradients: true,
+  highlight: true,
+};
+
 /**
  * Graphviz DOT for everything `root` depends on: a record per value (label or module path, data,
  * gradient; tensors with shape, norm and range), an ellipse per op (plain numbers it took shown
@@ -115,6 +131,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       `toDot: expected a Value or a Tensor to draw (got ${describeValue(root)}); pass the output of your computation, e.g. toDot(loss)`,
     );
   }
+  checkOptions('toDot', options, DOT_OPTIONS);
   readOptions('toDot', options, {
     rankdir: 'string',
     maxNodes: 'number',

@@ -2,7 +2,7 @@
 
 import { gradOf } from '../engine/autograd.js';
 import type { Node, Raw } from '../engine/node.js';
-import { fmt } from '../errors.js';
+import { checkOptions, fmt, type OptionNames } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { summarize } from '../kernels/summary.js';
 import { arrayBackend } from '../ops/backends.js';
@@ -106,6 +106,8 @@ function traced(n: Node): TracedNode {
   return { id: n.id, op: n.gradFn, label: n.label };
 }
 
+const EXPLAIN_OPTIONS: OptionNames<ExplainOptions> = { index: true, maxPaths: true };
+
 /**
  * Every path from `target` to `root`, each with the local derivative on its edges and their product,
  * and the sum over paths next to `target.grad`. For a tensor target, `index` picks one element and
@@ -145,6 +147,7 @@ export function explain(
   if (root instanceof Value !== target instanceof Value) {
     throw new TypeError('explain: root and target must both be Values or both be Tensors');
   }
+  checkOptions('explain', options, EXPLAIN_OPTIONS);
   const maxPaths = options.maxPaths ?? 32;
   if (!(Number.isInteger(maxPaths) && maxPaths >= 1)) {
     throw new RangeError(`explain: maxPaths must be a positive integer (got ${maxPaths})`);

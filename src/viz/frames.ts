@@ -1,12 +1,26 @@
 /** @file Frames of a backward pass: one drawing per rule application, from a trace. */
 
 import type { Node } from '../engine/node.js';
+import { checkOptions, type OptionNames } from '../errors.js';
 import { type DotOptions, toDot } from './dot.js';
 import type { Shown } from './text.js';
 import type { BackwardTrace } from './trace.js';
 
 /** Options of `traceFrames`: those of `toDot` (`{ colour: 'gradient', composites: true }`). */
 export type FrameOptions = Omit<DotOptions, 'gradients' | 'highlight'>;
+
+const FRAME_OPTIONS: OptionNames<FrameOptions> = {
+  rankdir: true,
+  maxNodes: true,
+  colour: true,
+  heat: true,
+  legend: true,
+  edgeLabels: true,
+  modules: true,
+  collapse: true,
+  hideConstants: true,
+  composites: true,
+};
 
 /**
  * DOT text for each moment of the traced pass: frame 0 holds only the seed on the root; frame k
@@ -18,6 +32,7 @@ export type FrameOptions = Omit<DotOptions, 'gradients' | 'highlight'>;
  * const frames = traceFrames(loss, trace);   // frames.length === trace.steps.length + 1
  */
 export function traceFrames(root: Node, trace: BackwardTrace, options: FrameOptions = {}): string[] {
+  checkOptions('traceFrames', options, FRAME_OPTIONS);
   if (trace.root.id !== root.id) {
     throw new TypeError(
       `traceFrames: the trace is of node #${trace.root.id}, not of this root (#${root.id}); pass the root that was traced`,

@@ -2,6 +2,7 @@
 
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
+import { checkOptions, type OptionNames } from '../errors.js';
 import { NDArray } from '../kernels/ndarray.js';
 import type { Value } from '../scalar/value.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -100,6 +101,19 @@ async function sha256(text: string): Promise<string> {
   return btoa(binary);
 }
 
+const HTML_OPTIONS: OptionNames<HtmlOptions> = {
+  rankdir: true,
+  maxNodes: true,
+  modules: true,
+  hideConstants: true,
+  composites: true,
+  title: true,
+  colour: true,
+  trace: true,
+  maxExplain: true,
+  maxSteps: true,
+};
+
 /**
  * A single HTML file that shows the graph behind `root` and lets a learner explore it offline: pan and
  * zoom (svg-pan-zoom, inlined), tooltips with value, gradient, shape and statistics, the colour modes
@@ -114,6 +128,7 @@ async function sha256(text: string): Promise<string> {
  * writeFileSync('out/graph.html', await toHtml(loss));
  */
 export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): Promise<string> {
+  checkOptions('toHtml', options, HTML_OPTIONS);
   const dotOptions: DotOptions = {
     rankdir: options.rankdir,
     maxNodes: options.maxNodes,

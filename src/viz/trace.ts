@@ -3,6 +3,7 @@
 import { backwardFrom, gradOf } from '../engine/autograd.js';
 import type { RuleStep } from '../engine/backward.js';
 import { type Node, type Raw, rawOf } from '../engine/node.js';
+import { checkOptions, type OptionNames } from '../errors.js';
 import { summarize, type TensorSummary } from '../kernels/summary.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -87,6 +88,13 @@ function traced(g: Raw, arrays: boolean): Traced {
     : { ...s, shape: [...s.shape] };
 }
 
+const TRACE_OPTIONS: OptionNames<TraceOptions> = {
+  arrays: true,
+  local: true,
+  gradient: true,
+  accumulate: true,
+};
+
 /**
  * Runs a backward pass from `root`, exactly as `root.backward()` does (gradients land in `.grad`),
  * and returns what every rule application did, in order: the node whose rule ran, the upstream
@@ -105,6 +113,7 @@ export function traceBackward(root: Value | Tensor, options: TraceOptions = {}):
   if (!(root instanceof Value) && !(root instanceof Tensor)) {
     throw new TypeError(`traceBackward: root must be a Value or a Tensor (got ${describe(root)})`);
   }
+  checkOptions('traceBackward', options, TRACE_OPTIONS);
   const arrays = options.arrays ?? false;
   const wantLocal = options.local ?? true;
   const seed =

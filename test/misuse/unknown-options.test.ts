@@ -16,6 +16,7 @@ import {
   crossEntropy,
   DataLoader,
   detectAnomaly,
+  explain,
   exportOnnx,
   eye,
   fromTypedArray,
@@ -44,6 +45,10 @@ import {
   setDetectAnomaly,
   Tensor,
   tensor,
+  toDot,
+  toHtml,
+  traceBackward,
+  traceFrames,
   Value,
   valueAndGrad,
   vjp,
@@ -280,6 +285,66 @@ const ENTRIES: readonly Entry[] = [
     wrong: ['delt', 'delta'],
     valid: { reduction: 'sum', delta: 0.5 },
   },
+  ...(() => {
+    const x = new Value(2, { label: 'x' });
+    const y = x.mul(x);
+    const drawing = {
+      rankdir: 'LR',
+      maxNodes: 50,
+      colour: 'gradient',
+      heat: false,
+      legend: true,
+      edgeLabels: true,
+      modules: [['x', x]],
+      collapse: false,
+      hideConstants: false,
+      composites: false,
+    };
+    const trace = () => traceBackward(y, { accumulate: false });
+    return [
+      {
+        op: 'toDot',
+        call: (o: Options) => toDot(y, o),
+        wrong: ['color', 'colour'],
+        valid: { ...drawing, gradients: new Map(), highlight: y.id },
+      },
+      {
+        op: 'toHtml',
+        call: (o: Options) => toHtml(y, o),
+        wrong: ['max_steps', 'maxSteps'],
+        valid: {
+          rankdir: 'LR',
+          maxNodes: 50,
+          modules: [['x', x]],
+          hideConstants: false,
+          composites: false,
+          title: 't',
+          colour: 'gradient',
+          trace: trace(),
+          maxExplain: 10,
+          maxSteps: 100,
+        },
+      },
+      {
+        op: 'traceFrames',
+        call: (o: Options) => traceFrames(y, trace(), o),
+        wrong: ['edge_labels', 'edgeLabels'],
+        valid: drawing,
+      },
+      {
+        op: 'traceBackward',
+        call: (o: Options) => traceBackward(y, o),
+        wrong: ['acumulate', 'accumulate'],
+        valid: { arrays: true, local: true, gradient: undefined, accumulate: false },
+      },
+      {
+        op: 'explain',
+        call: (o: Options) => explain(y, x, o),
+        wrong: ['max_paths', 'maxPaths'],
+        valid: { index: undefined, maxPaths: 4 },
+      },
+    ] satisfies Entry[];
+  })(),
   {
     op: 'setDetectAnomaly',
     call: (o) => setDetectAnomaly(false, o),
