@@ -97,7 +97,7 @@ function nearest(
 }
 
 /** Every option of toDot (traceFrames passes `gradients` and `highlight`). */
-const DOT_OPTIONS: OptionNames<DotOptions> = {
+export const DOT_OPTIONS: OptionNames<DotOptions> = {
   rankdir: true,
   maxNodes: true,
   colour: true,

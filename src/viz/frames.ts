@@ -1,26 +1,16 @@
 /** @file Frames of a backward pass: one drawing per rule application, from a trace. */
 
 import type { Node } from '../engine/node.js';
-import { checkOptions, type OptionNames } from '../errors.js';
-import { type DotOptions, toDot } from './dot.js';
+import { checkOptions } from '../errors.js';
+import { DOT_OPTIONS, type DotOptions, toDot } from './dot.js';
 import type { Shown } from './text.js';
 import type { BackwardTrace } from './trace.js';
 
 /** Options of `traceFrames`: those of `toDot` (`{ colour: 'gradient', composites: true }`). */
 export type FrameOptions = Omit<DotOptions, 'gradients' | 'highlight'>;
 
-const FRAME_OPTIONS: OptionNames<FrameOptions> = {
-  rankdir: true,
-  maxNodes: true,
-  colour: true,
-  heat: true,
-  legend: true,
-  edgeLabels: true,
-  modules: true,
-  collapse: true,
-  hideConstants: true,
-  composites: true,
-};
+/** toDot's options but the two the frames set themselves. */
+const { gradients: _gradients, highlight: _highlight, ...FRAME_OPTIONS } = DOT_OPTIONS;
 
 /**
  * DOT text for each moment of the traced pass: frame 0 holds only the seed on the root; frame k

@@ -21,6 +21,13 @@ import {
 import { NOT_FINITE, ROLE } from '../../src/viz/colour.js';
 import { describeBrowser, openViewer, recordGradients, sharedBrowser } from '../support/browser.js';
 
+/** A seeded 4-8-8-2 tanh MLP and its squared-error loss on random data: three modules to collapse. */
+function tanhMlp(): { model: MLP; loss: Tensor } {
+  manualSeed(1);
+  const model = new MLP([4, 8, 8, 2], { activation: 'tanh' });
+  return { model, loss: mseLoss(model.forward(randn([5, 4])), randn([5, 2])) };
+}
+
 /** The gradient text each value, group and box has in one drawing of a page as toHtml wrote it. */
 function writtenGradients(html: string, view: 'graph-full' | 'graph-collapsed'): Record<string, string> {
   const svg = html.split(`<div class="view" id="${view}"`)[1]!.split('</svg>')[0]!;
@@ -218,9 +225,7 @@ describeBrowser('the viewer in Chromium', () => {
   }, 60_000);
 
   test('modules collapsed: the boxes and values follow the step and the colour mode', async () => {
-    manualSeed(1);
-    const model = new MLP([4, 8, 8, 2], { activation: 'tanh' });
-    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    const { model, loss } = tanhMlp();
     const html = await toHtml(loss, { modules: model });
     const { page, problems } = await openViewer(browser(), html);
     try {
@@ -313,9 +318,7 @@ describeBrowser('the viewer in Chromium', () => {
   }, 60_000);
 
   test('past maxNodes the page opens with modules collapsed, says so, and steps them', async () => {
-    manualSeed(1);
-    const model = new MLP([4, 8, 8, 2], { activation: 'tanh' });
-    const loss = mseLoss(model.forward(randn([5, 4])), randn([5, 2]));
+    const { model, loss } = tanhMlp();
     const html = await toHtml(loss, { modules: model, maxNodes: 5 });
     const { page, problems } = await openViewer(browser(), html);
     try {
