@@ -263,9 +263,11 @@ function classLoss(
   const reduction = reductionOf(op, options);
   const rows = targets.ndim === 1 ? oneHot(op, targets, logProbs) : targets;
   checkPair(op, logProbs, rows);
-  const perRow = B.neg(
-    B.reshape(B.sumTo(B.mul(rows, logProbs), [logProbs.shape[0]!, 1]), [logProbs.shape[0]!]),
-  );
+  // NOTE: class indices pick each row's log-probability (where), as torch gathers it: a product with
+  // the one-hot row was 0·(−∞) = NaN where another class's logit was −∞ (a mask). Probability targets
+  // multiply, as torch's do.
+  const picked = targets.ndim === 1 ? B.where(rows, logProbs, 0) : B.mul(rows, logProbs);
+  const perRow = B.neg(B.reshape(B.sumTo(picked, [logProbs.shape[0]!, 1]), [logProbs.shape[0]!]));
   return reduce(perRow, reduction).madeBy(op, from) as Tensor;
 }
 

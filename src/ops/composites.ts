@@ -29,12 +29,20 @@ export function mean<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean): T {
 
 /**
  * max or min over `axis`. The gradient goes to the first selected element along a single axis (as
- * `torch.max(dim)`); with no axis or a list of axes, tied elements share it evenly (as `torch.amax`).
+ * `torch.max(dim)`); with no axis or a list of axes, tied elements share it evenly (as `torch.amax`);
+ * `evenTies` decides otherwise (the ∞-norm always shares, as `torch.linalg.vector_norm`).
  */
-export function extreme<T>(B: Backend<T>, x: T, axis: Axis, keepdim: boolean, kind: 'max' | 'min'): T {
+export function extreme<T>(
+  B: Backend<T>,
+  x: T,
+  axis: Axis,
+  keepdim: boolean,
+  kind: 'max' | 'min',
+  evenTies = typeof axis !== 'number',
+): T {
   const shape = B.shape(x);
   const axes = axesOf(axis, shape.length, kind); // an empty axis is refused by the kernel, naming `kind`
-  const attrs = { axes, evenTies: typeof axis !== 'number' };
+  const attrs = { axes, evenTies };
   const kept = kind === 'max' ? B.maxTo(x, attrs) : B.minTo(x, attrs);
   return keepdim ? kept : B.reshape(kept, squeezeAxes(shape, axes));
 }

@@ -29,9 +29,14 @@ export function variance<T>(B: Backend<T>, x: T, axis: Axis, correction: number,
   return B.div(sum(B, B.mul(centered, centered), axes, keepdim, 'var'), Math.max(0, count - correction));
 }
 
-/** √var, as torch.std. */
+/**
+ * √var, as torch.std. NOTE: where the variance is 0 the gradient is 0, as torch's (√′(0) = ∞ times
+ * var′ = 0 gave NaN): the root is taken of 1 there and the result masked, as norm's at the zero vector.
+ */
 export function std<T>(B: Backend<T>, x: T, axis: Axis, correction: number, keepdim: boolean): T {
-  return B.sqrt(variance(B, x, axis, correction, keepdim));
+  const v = variance(B, x, axis, correction, keepdim);
+  const zero = B.eq(v, 0);
+  return B.where(zero, 0, B.sqrt(B.where(zero, 1, v)));
 }
 
 /**
@@ -44,15 +49,26 @@ export function norm<T>(B: Backend<T>, x: T, p: number, axis: Axis, keepdim: boo
       `norm: p must be a number ≥ 0, Infinity or -Infinity (got ${String(p)}); use 2 for the Euclidean norm`,
     );
   }
-  if (p === Number.POSITIVE_INFINITY) return extreme(B, B.abs(x), axis, keepdim, 'max');
-  if (p === Number.NEGATIVE_INFINITY) return extreme(B, B.abs(x), axis, keepdim, 'min');
+  if (p === Number.POSITIVE_INFINITY) return extreme(B, B.abs(x), axis, keepdim, 'max', true);
+  if (p === Number.NEGATIVE_INFINITY) return extreme(B, B.abs(x), axis, keepdim, 'min', true);
   if (p === 0) return sum(B, B.sub(1, B.eq(x, 0)), axis, keepdim, 'norm'); // piecewise constant: no gradient
   if (p === 1) return sum(B, B.abs(x), axis, keepdim, 'norm');
   const s =
-    p === 2 ? sum(B, B.mul(x, x), axis, keepdim, 'norm') : sum(B, B.pow(B.abs(x), p), axis, keepdim, 'norm');
+    p === 2 ? sum(B, B.mul(x, x), axis, keepdim, 'norm') : sum(B, absPow(B, x, p), axis, keepdim, 'norm');
   // NOTE: the gradient at a zero vector is 0, as PyTorch's (a subgradient): the root is taken of 1 where
   // s = 0 and the result masked, so neither the value nor any derivative sees 0^(1/p − 1).
   const zero = B.eq(s, 0);
   const root = p === 2 ? B.sqrt(B.where(zero, 1, s)) : B.pow(B.where(zero, 1, s), 1 / p);
   return B.where(zero, 0, root);
+}
+
+/**
+ * |x|^p elementwise. NOTE: for p < 1 its derivative p·|x|^(p−1)·sign x is ∞·0 = NaN at x = 0, where
+ * torch's norm gradient is 0: the power is taken of 1 there and the result masked.
+ */
+function absPow<T>(B: Backend<T>, x: T, p: number): T {
+  const a = B.abs(x);
+  if (p >= 1) return B.pow(a, p);
+  const zero = B.eq(a, 0);
+  return B.where(zero, 0, B.pow(B.where(zero, 1, a), p));
 }

@@ -9,6 +9,7 @@ import {
   gradcheck,
   mseLoss,
   type Node,
+  nllLoss,
   ShapeError,
   type Tensor,
   tensor,
@@ -186,6 +187,20 @@ describe('mseLoss', () => {
 });
 
 describe('crossEntropy', () => {
+  it('class indices with a −∞ logit in another class (a mask): torch’s finite loss and gradient (was NaN)', () => {
+    // torch: F.cross_entropy([[-inf, 0, 1]], [1]) → 1.3132616875182228, grad [[0, -0.7310585786300049, 0.7310585786300049]]
+    const logits = tensor([[Number.NEGATIVE_INFINITY, 0, 1]], { requiresGrad: true });
+    const loss = crossEntropy(logits, tensor([1]));
+    expect(loss.item()).toBeCloseTo(1.3132616875182228, 14);
+    loss.backward();
+    const [g0, g1, g2] = (logits.grad!.toArray() as number[][])[0]!;
+    expect(g0).toBe(0);
+    expect(g1).toBeCloseTo(-0.7310585786300049, 14);
+    expect(g2).toBeCloseTo(0.7310585786300049, 14);
+    // torch: F.nll_loss([[-inf, -0.1, -3]], [1]) → 0.1
+    expect(nllLoss(tensor([[Number.NEGATIVE_INFINITY, -0.1, -3]]), tensor([1])).item()).toBe(0.1);
+  });
+
   /** −Σ t log softmax(row), averaged over rows, by hand (with the max subtracted for stability). */
   function ceByHand(logits: number[][], targets: number[][]): number {
     return (

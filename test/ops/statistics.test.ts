@@ -83,6 +83,17 @@ describe('var and std', () => {
     expect(x.std().item()).toBeCloseTo(Math.sqrt(5 / 3), 14);
     expect(tensor([7]).var().item()).toBeNaN(); // N − correction = 0: 0/0, as torch
   });
+
+  it('std has gradient 0 where the spread is 0, as torch (a constant column, one element with correction 0)', () => {
+    const x = tensor([3, 3, 3], { requiresGrad: true });
+    x.std().backward();
+    expect(x.grad!.toArray()).toEqual([0, 0, 0]);
+    const [g] = grad(x.std(), [x], { createGraph: true });
+    expect(grad(g!.sum(), [x])[0]!.toArray()).toEqual([0, 0, 0]);
+    const rows = tensor([[5], [1]], { requiresGrad: true });
+    rows.std(1, { correction: 0 }).sum().backward();
+    expect(rows.grad!.toArray()).toEqual([[0], [0]]);
+  });
 });
 
 describe('norm', () => {
@@ -126,6 +137,36 @@ describe('norm', () => {
     const [g] = grad(x.norm(), [x], { createGraph: true });
     const [h] = grad(g!.sum(), [x]);
     expect(h!.toArray()).toEqual([0, 0, 0]);
+  });
+
+  it('∞-norm ties share the gradient evenly over an axis too, as torch.linalg.vector_norm (was: the first took it all)', () => {
+    // torch: linalg.vector_norm(t, inf, dim=1).sum().backward() → [[0.5, 0.5], [0.5, -0.5]]
+    for (const axis of [1, [1]]) {
+      const t = tensor(
+        [
+          [1, 1],
+          [3, -3],
+        ],
+        { requiresGrad: true },
+      );
+      t.norm(Number.POSITIVE_INFINITY, axis).sum().backward();
+      expect(t.grad!.toArray(), String(axis)).toEqual([
+        [0.5, 0.5],
+        [0.5, -0.5],
+      ]);
+    }
+  });
+
+  it('p < 1: gradient 0 at a zero element, as torch (was NaN), and the others as torch', () => {
+    // torch: linalg.vector_norm([0., 3, -4], 0.5).backward() → [0.0, 2.154700538379252, -1.8660254037844386]
+    const x = tensor([0, 3, -4], { requiresGrad: true });
+    x.norm(0.5).backward();
+    const [g0, g1, g2] = x.grad!.toArray() as number[];
+    expect(g0).toBe(0);
+    expect(g1).toBeCloseTo(2.154700538379252, 14);
+    expect(g2).toBeCloseTo(-1.8660254037844386, 14);
+    const [g] = grad(x.norm(0.5), [x], { createGraph: true });
+    expect((grad(g!.sum(), [x])[0]!.toArray() as number[]).every(Number.isFinite)).toBe(true);
   });
 
   it('refuses a negative p other than −∞', () => {
