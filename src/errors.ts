@@ -121,9 +121,9 @@ export function checkOptions(
 ): void {
   if (options === undefined) return;
   const names = Object.keys(known);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (typeof options !== 'object' || options === null || !isPlainObject(options)) {
     throw new TypeError(
-      `${op}: options must be an object (got ${describeValue(options)}); pass e.g. { ${names[0] ?? ''}: … }`,
+      `${op}: options must be a plain object (got ${describeValue(options)}); pass e.g. { ${names[0] ?? ''}: … }`,
     );
   }
   for (const key of Object.keys(options)) {
@@ -132,6 +132,16 @@ export function checkOptions(
     const hint = near === null ? '' : `; did you mean '${near}'?`;
     throw new TypeError(`${op}: unknown option '${key}'${hint} (${op} takes ${names.join(', ')})`);
   }
+}
+
+/**
+ * An object literal or `Object.create(null)`, from any realm: its prototype is null or a root
+ * prototype. A Map, an array or a class instance is not: their options would be read inconsistently
+ * (a Map's entries are no keys at all; a getter on a class's prototype is no own key).
+ */
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /**

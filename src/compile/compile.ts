@@ -1,6 +1,6 @@
 /** @file compile(step): run a training step eagerly once while recording its kernel calls, then replay them. */
 
-import { latestMemoryWrite } from '../engine/memory-writes.js';
+import { memoryWriteAfter } from '../engine/memory-writes.js';
 import { nodesMade } from '../engine/node.js';
 import {
   AutogradError,
@@ -241,14 +241,15 @@ function capture(
     inputs,
     outputs: list.map((t) => ({ array: t.array, label: t.label })),
     single: result instanceof Tensor,
-    // NOTE: by memory, not by version: a step may write an input through a view or detach().
+    // NOTE: by memory, not by version: a step may write an input through a view or detach(); by version
+    // too, since an empty array has no memory to write.
     written: inputs
       .map((x, at) => ({
         at,
         writes: x.version - versions[at]!,
-        wrote: (latestMemoryWrite(x.array.data)?.at ?? 0) >= start,
+        wrote: memoryWriteAfter(x.array.data, start - 1) !== null,
       }))
-      .filter(({ at, wrote }) => wrote && first[at] === at),
+      .filter(({ at, writes, wrote }) => (wrote || writes > 0) && first[at] === at),
   };
 }
 

@@ -16,39 +16,47 @@ export interface MemoryWrite {
   by: string;
 }
 
-/**
- * The writes to each buffer, one entry per distinct byte range written (a parameter's whole array,
- * typically the only one). They go when the buffer goes.
- */
-const WRITES = new WeakMap<ArrayBufferLike, MemoryWrite[]>();
+/** The writes to one buffer: the latest per distinct byte range, and the stamp of the latest of all. */
+interface BufferWrites {
+  readonly byRange: Map<string, MemoryWrite>;
+  latest: number;
+}
+
+/** Each written buffer's writes (typically one range: a parameter's whole array). They go when the buffer goes. */
+const WRITES = new WeakMap<ArrayBufferLike, BufferWrites>();
 
 /** Records that the bytes of `data` were written in place at stamp `at` by `by`. */
 export function recordMemoryWrite(data: Data, at: number, by: string): void {
   if (data.byteLength === 0) return;
   const start = data.byteOffset;
   const end = start + data.byteLength;
-  const writes = WRITES.get(data.buffer);
+  let writes = WRITES.get(data.buffer);
   if (writes === undefined) {
-    WRITES.set(data.buffer, [{ start, end, at, by }]);
-    return;
+    writes = { byRange: new Map(), latest: 0 };
+    WRITES.set(data.buffer, writes);
   }
-  const same = writes.find((w) => w.start === start && w.end === end);
-  if (same === undefined) writes.push({ start, end, at, by });
+  const key = `${start}:${end}`;
+  const same = writes.byRange.get(key);
+  if (same === undefined) writes.byRange.set(key, { start, end, at, by });
   else {
     same.at = at;
     same.by = by;
   }
+  writes.latest = at;
 }
 
-/** The latest write to any byte of `data`, or null when none was recorded. */
-export function latestMemoryWrite(data: Data): MemoryWrite | null {
+/**
+ * The latest write to any byte of `data` made after stamp `after`, or null. Only a buffer written
+ * after `after` is searched, so the check stays one lookup for memory nobody wrote since.
+ */
+export function memoryWriteAfter(data: Data, after: number): MemoryWrite | null {
   const writes = WRITES.get(data.buffer);
-  if (writes === undefined || data.byteLength === 0) return null;
+  if (writes === undefined || writes.latest <= after || data.byteLength === 0) return null;
   const start = data.byteOffset;
   const end = start + data.byteLength;
   let latest: MemoryWrite | null = null;
-  for (const w of writes) {
-    if (w.start < end && start < w.end && (latest === null || w.at > latest.at)) latest = w;
+  for (const w of writes.byRange.values()) {
+    if (w.at > after && w.start < end && start < w.end && (latest === null || w.at > latest.at)) latest = w;
   }
   return latest;
 }

@@ -6,7 +6,7 @@ import { ReleasedArray } from '../kernels/released.js';
 import type { TensorSummary } from '../kernels/summary.js';
 import type { AnyOp, Backend } from '../ops/op.js';
 import { activeRecorder, unshared } from '../ops/tape.js';
-import { latestMemoryWrite, type MemoryWrite, recordMemoryWrite } from './memory-writes.js';
+import { type MemoryWrite, memoryWriteAfter, recordMemoryWrite } from './memory-writes.js';
 
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;
@@ -287,9 +287,7 @@ export abstract class Node {
   /** The latest write to this node's memory made through another node, if it came after `own`. */
   private sharedWrite(own: number): MemoryWrite | null {
     const raw = this.raw;
-    if (typeof raw === 'number') return null;
-    const w = latestMemoryWrite(raw.data);
-    return w !== null && w.at > own ? w : null;
+    return typeof raw === 'number' ? null : memoryWriteAfter(raw.data, own);
   }
 
   /** Summaries of the data and gradient when this node's arrays were released, else null. */

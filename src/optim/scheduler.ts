@@ -97,7 +97,7 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: { lr: number }, options: StepLROptions) {
     super(optimizer, 'StepLR');
     checkOptions('StepLR', options, STEP_LR_OPTIONS);
-    const { stepSize, gamma = 0.1 } = options;
+    const { stepSize, gamma = 0.1 } = options ?? ({} as Partial<StepLROptions>);
     if (!Number.isInteger(stepSize) || stepSize < 1) {
       throw new RangeError(`StepLR: stepSize must be a positive integer (got ${String(stepSize)})`);
     }
@@ -136,7 +136,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: { lr: number }, options: CosineAnnealingLROptions) {
     super(optimizer, 'CosineAnnealingLR');
     checkOptions('CosineAnnealingLR', options, COSINE_ANNEALING_LR_OPTIONS);
-    const { tMax, etaMin = 0 } = options;
+    const { tMax, etaMin = 0 } = options ?? ({} as Partial<CosineAnnealingLROptions>);
     if (!Number.isInteger(tMax) || tMax < 1) {
       throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer (got ${String(tMax)})`);
     }

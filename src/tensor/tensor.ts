@@ -367,10 +367,12 @@ export class Tensor extends Node {
 
   // reductions; `axis` is a number or an array of numbers, all axes when left out
   sum(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('sum', () => C.sum(B, this, axis, keepdim));
+    const k = keepdimOf('sum', keepdim);
+    return this.composite('sum', () => C.sum(B, this, axis, k));
   }
   mean(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('mean', () => C.mean(B, this, axis, keepdim));
+    const k = keepdimOf('mean', keepdim);
+    return this.composite('mean', () => C.mean(B, this, axis, k));
   }
   /**
    * Largest element over `axis` (a number, a list of axes, or all when left out). Along one axis the
@@ -378,18 +380,22 @@ export class Tensor extends Node {
    * tied elements share it evenly, as `torch.amax`.
    */
   max(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('max', () => C.extreme(B, this, axis, keepdim, 'max'));
+    const k = keepdimOf('max', keepdim);
+    return this.composite('max', () => C.extreme(B, this, axis, k, 'max'));
   }
   /** Smallest element over `axis`; ties as in `max` (`torch.min(dim)` along one axis, `torch.amin` otherwise). */
   min(axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('min', () => C.extreme(B, this, axis, keepdim, 'min'));
+    const k = keepdimOf('min', keepdim);
+    return this.composite('min', () => C.extreme(B, this, axis, k, 'min'));
   }
   /** Index of the largest element along `axis` (of the flattened tensor when left out); no gradient. */
   argmax(axis?: number, keepdim = false): Tensor {
-    return apply(OPS.argmax, [this], { axis: this.axisOrAll(axis, 'argmax'), keepdim }) as Tensor;
+    const k = keepdimOf('argmax', keepdim);
+    return apply(OPS.argmax, [this], { axis: this.axisOrAll(axis, 'argmax'), keepdim: k }) as Tensor;
   }
   argmin(axis?: number, keepdim = false): Tensor {
-    return apply(OPS.argmin, [this], { axis: this.axisOrAll(axis, 'argmin'), keepdim }) as Tensor;
+    const k = keepdimOf('argmin', keepdim);
+    return apply(OPS.argmin, [this], { axis: this.axisOrAll(axis, 'argmin'), keepdim: k }) as Tensor;
   }
   softmax(axis: number): Tensor {
     return this.composite('softmax', () => C.softmax(B, this, axis));
@@ -496,7 +502,8 @@ export class Tensor extends Node {
   }
   /** log Σ exp over `axis`, stable for large values (torch.logsumexp). */
   logsumexp(axis: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('logsumexp', () => S.logsumexp(B, this, axis, keepdim));
+    const k = keepdimOf('logsumexp', keepdim);
+    return this.composite('logsumexp', () => S.logsumexp(B, this, axis, k));
   }
   /** Variance over `axis` (all when left out), dividing by N − correction (default 1, unbiased), as torch.var. */
   var(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
@@ -516,7 +523,8 @@ export class Tensor extends Node {
   }
   /** The vector p-norm over `axis` (all elements when left out): p = 2, 1, Infinity, -Infinity, 0 or any p > 0. */
   norm(p = 2, axis?: number | readonly number[], keepdim = false): Tensor {
-    return this.composite('norm', () => S.norm(B, this, p, axis, keepdim));
+    const k = keepdimOf('norm', keepdim);
+    return this.composite('norm', () => S.norm(B, this, p, axis, k));
   }
   /** Running sum along `axis` (torch.cumsum). */
   cumsum(axis: number): Tensor {
@@ -743,6 +751,17 @@ function scalarConstant(v: number, dtype: DType): Tensor {
   const c = new Tensor(new NDArray(allocConstant(dtype, 1, 'scalar').fill(v), []), CONSTANT as TensorOptions);
   scalarConstants[slot] = c;
   return c;
+}
+
+/**
+ * A reduction's `keepdim`, refused unless true or false: an options object (`{ keepdim: false }`, the
+ * form var and std take) would otherwise count as true and silently keep the axis.
+ */
+function keepdimOf(op: string, keepdim: unknown): boolean {
+  if (typeof keepdim === 'boolean') return keepdim;
+  throw new TypeError(
+    `${op}: keepdim must be true or false (got ${describeValue(keepdim)}); pass it as the second argument, e.g. x.${op}(1, true)`,
+  );
 }
 
 /** A Python slice bound on an axis of size n: negative counts from the end, then clamped to [0, n]. */

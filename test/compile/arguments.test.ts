@@ -1,7 +1,7 @@
 /** @file A compiled step that writes into its arguments, or is given one tensor twice, acts as the eager step. */
 
 import { describe, expect, it } from 'vitest';
-import { compile, randn, type Tensor } from '../../src/index.js';
+import { compile, randn, type Tensor, zeros } from '../../src/index.js';
 import { expectSameAsEager } from './same-as-eager.js';
 
 describe('compile: arguments', () => {
@@ -52,6 +52,17 @@ describe('compile: arguments', () => {
       f(x);
       expect(x.version).toBe(0); // as eagerly: the write went through another tensor
     }
+  });
+
+  it('an empty argument written in place has its version bumped, as eagerly (it has no memory to track)', () => {
+    const f = compile((a: Tensor) => {
+      a.copy_(a.mul(2));
+      return a.sum();
+    });
+    const x = zeros([0]);
+    f(x);
+    f(x);
+    expect(x.version).toBe(2);
   });
 
   it('the same tensor passed twice, written through one argument and read through the other', () => {

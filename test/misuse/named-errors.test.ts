@@ -141,6 +141,6 @@ describe('optimizer options of the wrong type', () => {
     );
     expect(() => new Adam([w], { eps: '1e-8' as never })).toThrow(TypeError);
     expect(() => new SGD([w], { lr: -1 })).toThrow(RangeError);
-    expect(() => new SGD([w], null as never)).toThrow(/^SGD: options must be an object/);
+    expect(() => new SGD([w], null as never)).toThrow(/^SGD: options must be a plain object/);
   });
 });

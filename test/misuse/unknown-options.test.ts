@@ -404,11 +404,11 @@ describe('an option key the function does not take is a TypeError naming the op,
     expect(() => new DataLoader([tensor([1, 2])], { ...{ batchSize: 2 }, shuffle: undefined })).not.toThrow();
   });
 
-  it('only own enumerable string keys count: inherited and symbol keys are not options', () => {
+  it('symbol keys are not options; an object inheriting keys from another is no plain object', () => {
+    expect(() => new SGD([w()], { lr: 0.1, [Symbol('tag')]: 1 } as never)).not.toThrow();
     const inherited = Object.create({ momentun: 0.9 }) as Options;
     inherited.lr = 0.1;
-    expect(() => new SGD([w()], inherited as never)).not.toThrow();
-    expect(() => new SGD([w()], { lr: 0.1, [Symbol('tag')]: 1 } as never)).not.toThrow();
+    expect(() => new SGD([w()], inherited as never)).toThrow(/^SGD: options must be a plain object/);
   });
 
   it('no suggestion when nothing is close: the known keys are listed instead', () => {
@@ -423,10 +423,41 @@ describe('an option key the function does not take is a TypeError naming the op,
 
   it('options that are not an object are refused by name', () => {
     expect(() => tensor([1, 2, 3]).std(0, false as never)).toThrow(
-      'std: options must be an object (got boolean false); pass e.g. { correction: … }',
+      'std: options must be a plain object (got boolean false); pass e.g. { correction: … }',
     );
     expect(() => new DataLoader([tensor([1])], null as never)).toThrow(
-      /^DataLoader: options must be an object/,
+      /^DataLoader: options must be a plain object/,
     );
+  });
+
+  it('a Map, an array or a class instance is refused too: their keys would be read inconsistently', () => {
+    class Opts {
+      get requiresGrad() {
+        return true; // on the prototype: no own key, so readOptions would miss it
+      }
+    }
+    expect(() => tensor([1], new Opts() as never)).toThrow(/^tensor: options must be a plain object/);
+    expect(() => new SGD([w()], new Map([['lr', 0.1]]) as never)).toThrow(
+      /^SGD: options must be a plain object/,
+    );
+    expect(() => new SGD([w()], [0.1] as never)).toThrow(/^SGD: options must be a plain object/);
+    const bare = Object.assign(Object.create(null) as Options, { lr: 0.1 });
+    expect(() => new SGD([w()], bare as never)).not.toThrow();
+  });
+
+  it('a reduction takes keepdim as true or false: an options object is refused, not taken as true', () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'logsumexp'] as const) {
+      expect(() => (x[op] as (a: number, k: unknown) => Tensor)(1, { keepdim: false }), op).toThrow(
+        new RegExp(
+          `^${op}: keepdim must be true or false \\(got an object\\); pass it as the second argument`,
+        ),
+      );
+    }
+    expect(() => x.norm(2, 1, { keepdim: false } as never)).toThrow(/^norm: keepdim must be true or false/);
+    expect(x.mean(1, false).toArray()).toEqual([1.5, 3.5]);
   });
 });

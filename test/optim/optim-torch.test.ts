@@ -132,6 +132,10 @@ describe('schedulers against PyTorch', () => {
   it('bad options are RangeErrors', () => {
     const opt = new SGD([tensor([0], { requiresGrad: true })], { lr: 0.5 });
     expect(() => new StepLR(opt, { stepSize: 0 })).toThrow(/stepSize must be a positive integer/);
+    expect(() => new StepLR(opt, undefined as never)).toThrow(
+      /stepSize must be a positive integer \(got undefined\)/,
+    );
+    expect(() => new CosineAnnealingLR(opt, undefined as never)).toThrow(/tMax must be a positive integer/);
     expect(() => new CosineAnnealingLR(opt, { tMax: 1.5 })).toThrow(/tMax must be a positive integer/);
   });
 });
