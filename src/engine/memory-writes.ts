@@ -1,7 +1,8 @@
 /**
  * @file In-place writes by memory: a write through one tensor is a write to every tensor whose array
  * shares those bytes (a view, `detach()`, `.data`, two `fromTypedArray` tensors over one buffer), as
- * PyTorch's views and detached tensors share one version counter.
+ * PyTorch's views and detached tensors share one version counter (stricter than PyTorch for `.data`,
+ * whose writes it does not track: a graph that saved the memory is refused either way).
  */
 
 import type { Data } from '../kernels/ndarray.js';
