@@ -52,7 +52,7 @@ export const pow: ScalarOp<2> = {
   label: '^',
   arity: 2,
   jvp: 'elementwise',
-  scalar: Math.pow,
+  scalar: K.powOf,
   array: ([x, y]) => K.pow(x, y, 'pow'),
   backward: perInput(
     (B, g, { ins: [x, y] }) => B.mul(g, B.where(B.eq(y, 0), 0, B.mul(y, B.pow(x, B.sub(y, 1))))),
