@@ -82,6 +82,16 @@ describe('Value', () => {
     expect(new Value(-1).pow(made(-I)).data).toBe(1);
   });
 
+  // Fixed, kept as a regression test: its rule differentiated the branch its mask discards (0·∞ at x = 0).
+  it('x.pow(0) has second derivative 0 at x = 0, as its first is a constant 0', () => {
+    for (const v of [0, -0, 1e-300, 3]) {
+      const x = new Value(v);
+      const [g] = grad(x.pow(0), [x], { createGraph: true });
+      expect(g!.data).toBe(0);
+      expect(grad(g!, [x])[0]!.data).toBe(0);
+    }
+  });
+
   it('relu and abs have derivative 0 at the kink, as PyTorch', () => {
     const x = new Value(0);
     x.relu().backward();

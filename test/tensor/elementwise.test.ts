@@ -206,7 +206,7 @@ function powDerivatives(xs: readonly number[], ys: readonly number[], dtype: 'fl
   return { z, gx: gx!, gy: gy!, hxx: hxx!, hxy: hxy!, hyx: hyx!, hyy: hyy! };
 }
 
-describe('pow at the points where JavaScript’s ** is not C’s pow', () => {
+describe('pow at the points where JavaScript’s ** is not C’s pow, and where its rule masks', () => {
   // Fixed, kept as a regression test: x ** y is NaN at 1^NaN, 1^±∞ and (−1)^±∞ (ECMAScript), so pow and
   // both its gradients were NaN there; torch (C's pow) gives 1, and y·x^(y−1), x^y·ln x from it.
   // Torch 1.13: x, y with requires_grad, z = x.pow(y), then autograd.grad of z.sum() and of each gradient's sum.
@@ -247,6 +247,35 @@ describe('pow at the points where JavaScript’s ** is not C’s pow', () => {
       expectBits(z, [1, 1, 1, 1], 'pow(1, y)');
       expectBits(g!, [0, 0, 0, 0], '∂/∂y pow(1, y)');
       expectBits(grad(g!.sum(), [y])[0]!, [0, 0, 0, 0], '∂²/∂y² pow(1, y)');
+    });
+
+    // Fixed, kept as a regression test: the rule where(y = 0, 0, y·x^(y−1)) was differentiated through the
+    // branch it discards, whose derivative y·(y−1)·x^(y−2) is 0·∞ at x = 0 (or tiny x, or NaN): x.pow(0)'s
+    // second derivative was NaN there. Its first derivative is a constant 0 (torch's, for a number exponent).
+    it(`x.pow(0) has second (and third) derivative 0 at x = 0, −0, tiny x and NaN x (${dtype})`, () => {
+      const x = tensor([0, -0, 1e-300, 5e-324, N, 2, -3], { dtype, requiresGrad: true });
+      for (const exponent of [0, tensor([0], { dtype })]) {
+        const [g] = grad(x.pow(exponent).sum(), [x], { createGraph: true });
+        expectBits(g!, [0, 0, 0, 0, 0, 0, 0], '∂/∂x');
+        const [h] = grad(g!.sum(), [x], { createGraph: true });
+        expectBits(h!, [0, 0, 0, 0, 0, 0, 0], '∂²/∂x²');
+        expectBits(grad(h!.sum(), [x])[0]!, [0, 0, 0, 0, 0, 0, 0], '∂³/∂x³');
+      }
+    });
+
+    // Fixed, kept as a regression test: the exponent's rule where(x = 0 ∧ y ≥ 0, 0, x^y·ln x) had the same trap
+    // (0·ln 0 and 0/0 in its derivative). At x = 0, y > 0, x^y = 0 for every y, so ∂²/∂y² = 0; ∂/∂x(x²·ln x)
+    // = 2x·ln x + x = 0 at x = 0. Torch gives NaN at these (the same trap in pow_backward_exponent); the
+    // other entries are torch's. At y = 0.5, ∂/∂x(√x·ln x) → −∞: NaN, as torch.
+    it(`the exponent's gradient has the derivatives of x^y·ln x at x = 0, not NaN (${dtype})`, () => {
+      const d = powDerivatives([0, 0, 0, 0, -0, 3], [0, 0.5, 2, -1, 2, 0], dtype);
+      expectBits(d.z, [1, 0, 0, I, 0, 1], 'x^y');
+      expectBits(d.gx, [0, I, 0, -I, -0, 0], '∂/∂x');
+      expectBits(d.gy.detach().slice(0, 0, 5), [0, 0, 0, -I, 0], '∂/∂y');
+      expectBits(d.hxx, [0, -I, 2, I, 2, 0], '∂²/∂x²');
+      expectBits(d.hxy, [0, N, 0, I, 0, 0], '∂²/∂x∂y');
+      expectBits(d.hyx.detach().slice(0, 0, 5), [0, N, 0, I, 0], '∂²/∂y∂x');
+      expectBits(d.hyy.detach().slice(0, 0, 5), [0, 0, 0, I, 0], '∂²/∂y²');
     });
   }
 });
