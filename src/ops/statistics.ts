@@ -48,11 +48,21 @@ export function norm<T>(B: Backend<T>, x: T, p: number, axis: Axis, keepdim: boo
   if (p === Number.NEGATIVE_INFINITY) return extreme(B, B.abs(x), axis, keepdim, 'min');
   if (p === 0) return sum(B, B.sub(1, B.eq(x, 0)), axis, keepdim, 'norm'); // piecewise constant: no gradient
   if (p === 1) return sum(B, B.abs(x), axis, keepdim, 'norm');
-  const s =
-    p === 2 ? sum(B, B.mul(x, x), axis, keepdim, 'norm') : sum(B, B.pow(B.abs(x), p), axis, keepdim, 'norm');
+  const s = sum(B, p === 2 ? B.mul(x, x) : absPow(B, x, p), axis, keepdim, 'norm');
   // NOTE: the gradient at a zero vector is 0, as PyTorch's (a subgradient): the root is taken of 1 where
   // s = 0 and the result masked, so neither the value nor any derivative sees 0^(1/p − 1).
   const zero = B.eq(s, 0);
   const root = p === 2 ? B.sqrt(B.where(zero, 1, s)) : B.pow(B.where(zero, 1, s), 1 / p);
   return B.where(zero, 0, root);
+}
+
+/**
+ * |x|ᵖ. For p < 1 its derivative at x = 0 is ∞, and PyTorch's subgradient there is 0: the power is
+ * taken of 1 where x = 0 and the result masked, as in `norm`'s root (0·∞ would make the gradient NaN).
+ */
+function absPow<T>(B: Backend<T>, x: T, p: number): T {
+  const a = B.abs(x);
+  if (p >= 1) return B.pow(a, p);
+  const zero = B.eq(a, 0);
+  return B.where(zero, 0, B.pow(B.where(zero, 1, a), p));
 }
