@@ -75,8 +75,13 @@ function run(
         for (const e = o + len; o < e; o++, p += sx, q += sy) out[o] = x[p]! / y[q]!;
       break;
     case 'pow':
-      for (; o < end; p += dx, q += dy)
-        for (const e = o + len; o < e; o++, p += sx, q += sy) out[o] = x[p]! ** y[q]!;
+      for (; o < end; p += dx, q += dy) {
+        // NOTE: a row with one finite exponent (x.pow(2)) skips powOf's check: `**` is C's pow for every
+        // finite exponent, and the check in the loop made x.pow(2) 40% slower (6 → 8.5 ns an element).
+        if (sy === 0 && Number.isFinite(y[q]!))
+          for (const e = o + len; o < e; o++, p += sx) out[o] = x[p]! ** y[q]!;
+        else for (const e = o + len; o < e; o++, p += sx, q += sy) out[o] = powOf(x[p]!, y[q]!);
+      }
       break;
     case 'maximum':
       for (; o < end; p += dx, q += dy)
@@ -107,6 +112,20 @@ function run(
         for (const e = o + len; o < e; o++, p += sx, q += sy) out[o] = +(x[p]! === y[q]!);
       break;
   }
+}
+
+/**
+ * xʸ as C's pow (IEEE 754) and PyTorch give it: 1 at 1^NaN, 1^±∞ and (−1)^±∞, where JavaScript's `**`
+ * gives NaN (the only inputs on which the two differ). `Value`, compiled loops and the pow kernel (but
+ * on a row of one finite exponent, where it is `**` itself) call this one function: the same bits.
+ *
+ * @example powOf(1, Infinity); // 1, where 1 ** Infinity is NaN
+ */
+export function powOf(x: number, y: number): number {
+  const r = x ** y;
+  if (!Number.isNaN(r)) return r;
+  // NOTE: checked only once `**` has given NaN, so ordinary inputs pay one comparison.
+  return x === 1 || (x === -1 && Math.abs(y) === Number.POSITIVE_INFINITY) ? 1 : r;
 }
 
 // NOTE: a plain-number operand is read from one of two reused one-element arrays (kernels run to the
@@ -215,7 +234,7 @@ export function div(a: ArrayOrNumber, b: ArrayOrNumber, op = 'div'): NDArray {
   return binary(a, b, 'div', op);
 }
 
-/** a ** b with broadcasting, with Math.pow semantics. @example pow(x, 2) */
+/** aᵇ with broadcasting, as C's pow (see `powOf`). @example pow(x, 2) */
 export function pow(a: ArrayOrNumber, b: ArrayOrNumber, op = 'pow'): NDArray {
   return binary(a, b, 'pow', op);
 }

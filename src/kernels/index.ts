@@ -16,6 +16,7 @@ export {
   minimum,
   mul,
   pow,
+  powOf,
   sub,
   where,
 } from './binary.js';

@@ -46,17 +46,26 @@ export const div: ScalarOp<2> = {
 };
 
 // ∂xʸ/∂x = y·xʸ⁻¹ (0 where y = 0), ∂xʸ/∂y = xʸ·ln x (0 where x = 0 and y ≥ 0), masked as PyTorch does
+// NOTE: each mask also makes the branch it discards finite there (x⁰ for xʸ⁻¹ where y = 0, ln 1 for ln x
+// where x = 0): that branch's own derivative would be 0·∞ (0⁻², 1/0), and the second derivative NaN
+// where the first is a constant 0. The exponent, not x, is replaced in the first: x.pow(2) masks one number.
 // NOTE: ∂/∂y is only formed when y takes a gradient: ln x is NaN for x < 0, and `x.pow(2)` must work there.
 export const pow: ScalarOp<2> = {
   name: 'pow',
   label: '^',
   arity: 2,
   jvp: 'elementwise',
-  scalar: Math.pow,
+  scalar: K.powOf,
   array: ([x, y]) => K.pow(x, y, 'pow'),
   backward: perInput(
-    (B, g, { ins: [x, y] }) => B.mul(g, B.where(B.eq(y, 0), 0, B.mul(y, B.pow(x, B.sub(y, 1))))),
-    (B, g, { ins: [x, y], out }) => B.mul(g, B.where(B.mul(B.eq(x, 0), B.ge(y, 0)), 0, B.mul(out, B.log(x)))),
+    (B, g, { ins: [x, y] }) => {
+      const masked = B.eq(y, 0);
+      return B.mul(g, B.where(masked, 0, B.mul(y, B.pow(x, B.sub(B.where(masked, 1, y), 1)))));
+    },
+    (B, g, { ins: [x, y], out }) => {
+      const masked = B.mul(B.eq(x, 0), B.ge(y, 0));
+      return B.mul(g, B.where(masked, 0, B.mul(out, B.log(B.where(masked, 1, x)))));
+    },
   ),
 };
 

@@ -15,6 +15,7 @@ import {
   randn,
   SGD,
   type Tensor,
+  tensor,
   useKernels,
 } from '../../src/index.js';
 import { wasmGemmAvailable } from '../../src/kernels/wasm/gemm-wasm.js';
@@ -253,6 +254,38 @@ describe('fused replay', () => {
     f(g);
     const got = f(g);
     expect([...got.array.data].every((v, i) => Object.is(v, want.array.data[i]))).toBe(true);
+  });
+
+  // Fixed, kept as a regression test: a loop computed pow by Math.pow, whose 1^NaN, 1^±∞ and (−1)^±∞ are
+  // NaN (ECMAScript's rule), as the kernel's ** did; C's pow and torch give 1.
+  it('computes pow in a loop as the kernel does: 1^NaN, 1^±∞ and (−1)^±∞ are 1 (torch’s), gradients too', () => {
+    const [I, N] = [Number.POSITIVE_INFINITY, Number.NaN];
+    for (const dtype of ['float64', 'float32'] as const) {
+      const x = tensor([1, 1, 1, -1, -1, -1, 0.5], { dtype });
+      const y = tensor([N, I, -I, I, -I, N, 3], { dtype });
+      const f = compile((a: Tensor, b: Tensor) => a.pow(b).mul(2).add(a.pow(I)));
+      f(x, y);
+      const got = [...f(x, y).array.data];
+      expect(f.kernelCalls).toEqual([1]);
+      // torch: x.pow(y) * 2 + x.pow(inf)
+      const want = [3, 3, 3, 3, 3, N, 0.25];
+      expect(
+        got.every((v, i) => Object.is(v, want[i])),
+        `${dtype}: ${got}`,
+      ).toBe(true);
+      expectSameAsEager(() => ({
+        step: (a: Tensor, b: Tensor) => {
+          const [xa, yb] = [a.detach(), b.detach()];
+          xa.requiresGrad = true;
+          yb.requiresGrad = true;
+          const loss = xa.pow(yb).mul(xa.pow(-I)).sum();
+          loss.backward();
+          return [loss, xa.grad!, yb.grad!];
+        },
+        args: () => [x, y],
+        state: () => [],
+      }));
+    }
   });
 
   it('keeps the numbers 0 and −0 apart as operands of one loop', () => {

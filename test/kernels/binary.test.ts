@@ -34,6 +34,13 @@ const KERNEL = {
 } satisfies Record<K.BinaryName, unknown>;
 const NAMES = Object.keys(KERNEL) as K.BinaryName[];
 
+/** Each element is the wanted one, by Object.is: NaN equals NaN, and 0 is not −0. */
+function expectBits(got: ArrayLike<number>, want: readonly number[]): void {
+  expect(Array.from(got, (v, i) => Object.is(v, want[i]) || `${i}: ${v}, want ${want[i]}`)).toEqual(
+    want.map(() => true),
+  );
+}
+
 /** The naive reference: for each output multi-index, read each operand through its broadcast index. */
 function naive(name: K.BinaryName, a: K.NDArray, b: K.NDArray, shape: readonly number[]): Float64Array {
   const f = REFERENCE[name];
@@ -93,6 +100,27 @@ describe('binary kernels', () => {
     expect(z.dtype).toBe('float64');
     expect(z.data[0]).toBe(5);
     expect(K.pow(x, 0.5).data[3 - 1]).toBeCloseTo(Math.sqrt(3), 6);
+  });
+
+  // Fixed, kept as a regression test: the kernel computed x ** y, which is NaN at 1^NaN, 1^±∞ and (−1)^±∞
+  // (ECMAScript's rule); C's pow and torch give 1 there.
+  test('pow is C’s pow, as torch: 1^NaN, 1^±∞ and (−1)^±∞ are 1, whichever way the exponent is laid out', () => {
+    const [I, N] = [Number.POSITIVE_INFINITY, Number.NaN];
+    for (const Arr of [Float64Array, Float32Array]) {
+      const x = new NDArray(Arr.from([1, -1, 0.5, 1, -1, 0.5, 1, -1, 0.5, 1, -1, 0.5]), [4, 3]);
+      const y = new NDArray(Arr.from([2, I, N, -I]), [4, 1]);
+      // torch.tensor([[1, -1, .5]] * 4).pow(torch.tensor([[2], [inf], [nan], [-inf]])), float64 and float32
+      const want = [1, 1, 0.25, 1, 1, 0, 1, N, N, 1, 1, I];
+      expectBits(K.pow(x, y).data, want); // one exponent per row
+      expectBits(K.pow(x, K.expand(y, [4, 3])).data, want); // an exponent per element
+      expectBits(K.pow(x, I).data, [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0]);
+      expectBits(K.pow(x, -I).data, [1, 1, I, 1, 1, I, 1, 1, I, 1, 1, I]);
+      expectBits(K.pow(1, new NDArray(Arr.from([N, I, -I]), [3])).data, [1, 1, 1]);
+    }
+    expectBits(
+      [K.powOf(1, N), K.powOf(-1, N), K.powOf(N, 0), K.powOf(-1, I), K.powOf(2, -I)],
+      [1, N, 1, 1, 0],
+    );
   });
 
   test('comparisons give 1 and 0 and treat NaN as unequal', () => {

@@ -169,6 +169,19 @@ describe('norm', () => {
     expect((grad(g!.sum(), [x])[0]!.toArray() as number[]).every(Number.isFinite)).toBe(true);
   });
 
+  // Fixed, kept as a regression test: for p < 1, |x|ᵖ has derivative ∞ at x = 0, and the mask at the zero
+  // vector multiplied it by 0 (NaN), as did sign(0) at a zero element; torch's subgradient there is 0.
+  it('has gradient 0 at zero elements for p < 1, as PyTorch (not 0·∞ = NaN)', () => {
+    const x = tensor([0, 1, -4], { requiresGrad: true });
+    const n = x.norm(0.5);
+    n.backward();
+    expect(n.item()).toBe(9); // torch.linalg.vector_norm([0., 1., -4.], 0.5)
+    expect(x.grad!.toArray()).toEqual([0, 3, -1.5]);
+    const z = tensor([0, 0], { requiresGrad: true });
+    z.norm(0.5).backward();
+    expect(z.grad!.toArray()).toEqual([0, 0]);
+  });
+
   it('refuses a negative p other than −∞', () => {
     expect(() => tensor([1]).norm(-1)).toThrow(/p must be/);
   });

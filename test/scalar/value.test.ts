@@ -1,7 +1,7 @@
 /** @file Value's surface: every method's value, plain numbers as operands, and bad input. */
 
 import { describe, expect, it } from 'vitest';
-import { add, div, mul, pow, sub, tensor, Value } from '../../src/index.js';
+import { add, div, grad, mul, pow, sub, tensor, Value } from '../../src/index.js';
 
 describe('Value', () => {
   it('computes every elementwise op', () => {
@@ -46,6 +46,50 @@ describe('Value', () => {
     const x = new Value(-3);
     x.pow(2).backward();
     expect(x.grad).toBe(-6);
+  });
+
+  // Fixed, kept as a regression test: Value.pow was Math.pow, NaN at 1^NaN, 1^±∞ and (−1)^±∞ (ECMAScript's
+  // rule), and so were both gradients; C's pow and torch give 1, and from it torch's gradients below.
+  it('pow is C’s pow at 1^NaN, 1^±∞ and (−1)^±∞: 1, with torch’s gradients, first and second order', () => {
+    const [I, N] = [Number.POSITIVE_INFINITY, Number.NaN];
+    // Values hold finite numbers: ±∞ and NaN come from an op (1/0, 0/0)
+    const made = (v: number) =>
+      Number.isNaN(v)
+        ? new Value(0).div(0)
+        : Number.isFinite(v)
+          ? new Value(v)
+          : new Value(Math.sign(v)).div(0);
+    // torch 1.13: [x, y, x^y, ∂/∂x, ∂/∂y, ∂²/∂x², ∂²/∂y²]
+    const TORCH = [
+      [1, N, 1, N, 0, N, 0],
+      [1, I, 1, I, 0, I, 0],
+      [1, -I, 1, -I, 0, I, 0],
+      [-1, I, 1, I, N, I, N],
+      [-1, -I, 1, -I, N, I, N],
+      [-1, N, N, N, N, N, N],
+    ];
+    for (const [xv, yv, z, gx, gy, hxx, hyy] of TORCH) {
+      const [x, y] = [made(xv!), made(yv!)];
+      const out = x.pow(y);
+      const at = `${xv}^${yv}`;
+      expect(out.data, at).toBe(z);
+      out.backward();
+      expect([x.grad, y.grad], at).toEqual([gx, gy]);
+      const [dx, dy] = grad(x.pow(y), [x, y], { createGraph: true });
+      expect([grad(dx!, [x])[0]!.data, grad(dy!, [y])[0]!.data], at).toEqual([hxx, hyy]);
+    }
+    expect(pow(1, made(I)).data).toBe(1);
+    expect(new Value(-1).pow(made(-I)).data).toBe(1);
+  });
+
+  // Fixed, kept as a regression test: its rule differentiated the branch its mask discards (0·∞ at x = 0).
+  it('x.pow(0) has second derivative 0 at x = 0, as its first is a constant 0', () => {
+    for (const v of [0, -0, 1e-300, 3]) {
+      const x = new Value(v);
+      const [g] = grad(x.pow(0), [x], { createGraph: true });
+      expect(g!.data).toBe(0);
+      expect(grad(g!, [x])[0]!.data).toBe(0);
+    }
   });
 
   it('relu and abs have derivative 0 at the kink, as PyTorch', () => {

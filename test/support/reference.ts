@@ -28,7 +28,9 @@ export const BINARY_REFERENCE = {
   sub: (x: number, y: number) => x - y,
   mul: (x: number, y: number) => x * y,
   div: (x: number, y: number) => x / y,
-  pow: Math.pow,
+  // C's pow (IEEE 754), as torch: JavaScript's ** gives NaN at 1^NaN, 1^±∞ and (−1)^±∞, where it gives 1.
+  pow: (x: number, y: number) =>
+    x === 1 || (x === -1 && Math.abs(y) === Number.POSITIVE_INFINITY) ? 1 : x ** y,
   maximum: Math.max,
   minimum: Math.min,
   gt: (x: number, y: number) => Number(x > y),

@@ -2,7 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, div, maximum, minimum, mul, pow, sub, type Tensor, tensor } from '../../src/index.js';
+import { add, div, grad, maximum, minimum, mul, pow, sub, type Tensor, tensor } from '../../src/index.js';
 import { BINARY_REFERENCE } from '../support/reference.js';
 import {
   arbBroadcastPair,
@@ -182,4 +182,100 @@ describe('elementwise with broadcasting', () => {
     expect((y.grad!.toArray() as number[])[0]).toBe(0);
     expect((y.grad!.toArray() as number[])[1]).toBeCloseTo(4 * Math.log(2), 12);
   });
+});
+
+const [I, N] = [Number.POSITIVE_INFINITY, Number.NaN];
+
+/** Each element of `got` is the wanted one, by Object.is: NaN equals NaN, and 0 is not −0. */
+function expectBits(got: Tensor, want: readonly number[], what: string): void {
+  const data = Array.from(got.array.data);
+  expect(
+    data.map((v, i) => Object.is(v, want[i]) || `${i}: ${v}, want ${want[i]}`),
+    what,
+  ).toEqual(want.map(() => true));
+}
+
+/** x^y with its gradients, first and second order (the Hessian of each element, whose four entries). */
+function powDerivatives(xs: readonly number[], ys: readonly number[], dtype: 'float64' | 'float32') {
+  const x = tensor([...xs], { dtype, requiresGrad: true });
+  const y = tensor([...ys], { dtype, requiresGrad: true });
+  const z = x.pow(y);
+  const [gx, gy] = grad(z.sum(), [x, y], { createGraph: true });
+  const [hxx, hxy] = grad(gx!.sum(), [x, y]);
+  const [hyx, hyy] = grad(gy!.sum(), [x, y]);
+  return { z, gx: gx!, gy: gy!, hxx: hxx!, hxy: hxy!, hyx: hyx!, hyy: hyy! };
+}
+
+describe('pow at the points where JavaScript’s ** is not C’s pow, and where its rule masks', () => {
+  // Fixed, kept as a regression test: x ** y is NaN at 1^NaN, 1^±∞ and (−1)^±∞ (ECMAScript), so pow and
+  // both its gradients were NaN there; torch (C's pow) gives 1, and y·x^(y−1), x^y·ln x from it.
+  // Torch 1.13: x, y with requires_grad, z = x.pow(y), then autograd.grad of z.sum() and of each gradient's sum.
+  const xs = [1, 1, 1, -1, -1, -1, 2, 0.5, -2];
+  const ys = [N, I, -I, I, -I, N, 3, -I, I];
+  const TORCH = {
+    float64: { gy: 5.545177444479562, hxy: 12.317766166719343, hyy: 3.843624111345611 },
+    float32: { gy: 5.545177459716797, hxy: 12.317766189575195, hyy: 3.8436241149902344 },
+  };
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`gives torch's values and derivatives, first and second order, bit for bit (${dtype})`, () => {
+      const d = powDerivatives(xs, ys, dtype);
+      const t = TORCH[dtype];
+      expectBits(d.z, [1, 1, 1, 1, 1, N, 8, I, I], 'x^y');
+      expectBits(d.gx, [N, I, -I, I, -I, N, 12, -I, I], '∂/∂x');
+      expectBits(d.gy, [0, 0, 0, N, N, N, t.gy, -I, N], '∂/∂y');
+      expectBits(d.hxx, [N, I, I, I, I, N, 12, I, I], '∂²/∂x²');
+      expectBits(d.hxy, [N, N, N, N, N, N, t.hxy, I, N], '∂²/∂x∂y');
+      expectBits(d.hyx, [N, N, N, N, N, N, t.hxy, I, N], '∂²/∂y∂x');
+      expectBits(d.hyy, [0, 0, 0, N, N, N, t.hyy, I, N], '∂²/∂y²');
+    });
+
+    it(`x.pow(±∞) at ±1 and pow(1, y) at y = ±∞, NaN are 1, with torch's gradients (${dtype})`, () => {
+      for (const [e, want, gx, hxx] of [
+        [I, [1, 1, 0, I, 0], [I, I, N, I, N], [I, I, N, I, N]],
+        [-I, [1, 1, I, 0, I], [-I, -I, -I, N, -I], [I, I, I, N, I]],
+      ] as const) {
+        const x = tensor([1, -1, 0, 2, 0.5], { dtype, requiresGrad: true });
+        const z = x.pow(e);
+        const [g] = grad(z.sum(), [x], { createGraph: true });
+        expectBits(z, want, `x.pow(${e})`);
+        expectBits(g!, gx, `∂/∂x x.pow(${e})`);
+        expectBits(grad(g!.sum(), [x])[0]!, hxx, `∂²/∂x² x.pow(${e})`);
+      }
+      const y = tensor([I, -I, N, 2], { dtype, requiresGrad: true });
+      const z = pow(1, y);
+      const [g] = grad(z.sum(), [y], { createGraph: true });
+      expectBits(z, [1, 1, 1, 1], 'pow(1, y)');
+      expectBits(g!, [0, 0, 0, 0], '∂/∂y pow(1, y)');
+      expectBits(grad(g!.sum(), [y])[0]!, [0, 0, 0, 0], '∂²/∂y² pow(1, y)');
+    });
+
+    // Fixed, kept as a regression test: the rule where(y = 0, 0, y·x^(y−1)) was differentiated through the
+    // branch it discards, whose derivative y·(y−1)·x^(y−2) is 0·∞ at x = 0 (or tiny x, or NaN): x.pow(0)'s
+    // second derivative was NaN there. Its first derivative is a constant 0 (torch's, for a number exponent).
+    it(`x.pow(0) has second (and third) derivative 0 at x = 0, −0, tiny x and NaN x (${dtype})`, () => {
+      const x = tensor([0, -0, 1e-300, 5e-324, N, 2, -3], { dtype, requiresGrad: true });
+      for (const exponent of [0, tensor([0], { dtype })]) {
+        const [g] = grad(x.pow(exponent).sum(), [x], { createGraph: true });
+        expectBits(g!, [0, 0, 0, 0, 0, 0, 0], '∂/∂x');
+        const [h] = grad(g!.sum(), [x], { createGraph: true });
+        expectBits(h!, [0, 0, 0, 0, 0, 0, 0], '∂²/∂x²');
+        expectBits(grad(h!.sum(), [x])[0]!, [0, 0, 0, 0, 0, 0, 0], '∂³/∂x³');
+      }
+    });
+
+    // Fixed, kept as a regression test: the exponent's rule where(x = 0 ∧ y ≥ 0, 0, x^y·ln x) had the same trap
+    // (0·ln 0 and 0/0 in its derivative). At x = 0, y > 0, x^y = 0 for every y, so ∂²/∂y² = 0; ∂/∂x(x²·ln x)
+    // = 2x·ln x + x = 0 at x = 0. Torch gives NaN at these (the same trap in pow_backward_exponent); the
+    // other entries are torch's. At y = 0.5, ∂/∂x(√x·ln x) → −∞: NaN, as torch.
+    it(`the exponent's gradient has the derivatives of x^y·ln x at x = 0, not NaN (${dtype})`, () => {
+      const d = powDerivatives([0, 0, 0, 0, -0, 3], [0, 0.5, 2, -1, 2, 0], dtype);
+      expectBits(d.z, [1, 0, 0, I, 0, 1], 'x^y');
+      expectBits(d.gx, [0, I, 0, -I, -0, 0], '∂/∂x');
+      expectBits(d.gy.detach().slice(0, 0, 5), [0, 0, 0, -I, 0], '∂/∂y');
+      expectBits(d.hxx, [0, -I, 2, I, 2, 0], '∂²/∂x²');
+      expectBits(d.hxy, [0, N, 0, I, 0, 0], '∂²/∂x∂y');
+      expectBits(d.hyx.detach().slice(0, 0, 5), [0, N, 0, I, 0], '∂²/∂y∂x');
+      expectBits(d.hyy.detach().slice(0, 0, 5), [0, 0, 0, I, 0], '∂²/∂y²');
+    });
+  }
 });
