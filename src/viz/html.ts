@@ -2,7 +2,7 @@
 
 import type { Node } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { checkOptions, type OptionNames } from '../errors.js';
+import { checkOptions, formatNumber, type OptionNames } from '../errors.js';
 import { NDArray } from '../kernels/ndarray.js';
 import type { Value } from '../scalar/value.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -13,7 +13,7 @@ import { parameterNames } from './modules.js';
 import { renderSvg } from './render.js';
 import { groupFill, groupGradText, groupMetric, groupPlace, groupTitle } from './stage-dot.js';
 import type { StageGroup } from './stages.js';
-import { opText } from './summarise.js';
+import { isInlined, opText, scalarOf, trimZeros } from './summarise.js';
 import {
   dataOf,
   type GroupStats,
@@ -167,7 +167,9 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   );
   const drawn = all.filter((n) => drawnIds.has(n.id));
   const names = parameterNames(options.modules);
-  const displayName = (n: Node) => names.get(n) ?? nameOf(n);
+  // NOTE: a plain number drawn inside its op (x.mul(2)'s 2) is named by its value, not by an id nobody sees.
+  const displayName = (n: Node) =>
+    names.get(n) ?? (isInlined(n) ? trimZeros(formatNumber(scalarOf(n))) : nameOf(n));
 
   const summary = stageSummaryOf(root, dotOptions);
   // groups: of a drawing summarised by stage, or of like units between boxes

@@ -94,4 +94,13 @@ describe('the data a page embeds', () => {
     );
     expect(back).toEqual({ nan: Number.NaN, inf: [Infinity, -Infinity], label: '</script>' });
   });
+
+  it('names a plain number drawn inside its op by its value (x.mul(2)’s 2), not by an id nobody sees', async () => {
+    const x = new Value(3, { label: 'x' });
+    const y = x.mul(2).add(1.5);
+    const names = /"names":(\{[^}]*\})/.exec(await toHtml(y))![1]!;
+    const byName = Object.values(JSON.parse(names) as Record<string, string>);
+    expect(byName).toEqual(expect.arrayContaining(['x', '2', '1.5']));
+    expect(byName.some((n) => n.startsWith('leaf#'))).toBe(false);
+  });
 });
