@@ -39,7 +39,11 @@ function shapeOf(g: Grad): readonly number[] {
  * other mismatch is a broken rule.
  */
 function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad, createGraph: boolean): Grad {
-  if (typeof g === 'number') return g; // a Value's gradient: one float64 number, nothing to fit
+  if (typeof g === 'number') {
+    // a Value's gradient: one float64 number, nothing to fit; from a user's rule, maybe a tensor's by mistake
+    if (node.op!.userRule === true) checkNumberGradient(node, i, g);
+    return g;
+  }
   const input = node.parent(i);
   const want = input.shape;
   const got = shapeOf(g);
@@ -55,6 +59,17 @@ function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad, createGrap
   }
   const dtype = B.dtype(createGraph ? input : input.raw);
   return B.dtype(fitted) === dtype ? fitted : B.cast(fitted, dtype);
+}
+
+/** Refuses a plain number a user's rule gave as a tensor input's gradient (it would be stored as one number). */
+function checkNumberGradient(node: Node, i: number, g: number): void {
+  const input = node.parent(i);
+  if (typeof input.raw === 'number') return;
+  throw new AutogradError(
+    node.op!.name,
+    `gradient for input ${i} is the number ${g}, but the input is a tensor of shape ${fmt(input.shape)}; ` +
+      'return a tensor of its shape from the rule (e.g. B.mul(g, 2), not 2)',
+  );
 }
 
 /** Runs the hooks registered on `node` on its gradient; a hook may return a replacement of its shape. */

@@ -71,8 +71,43 @@ export interface CustomOp {
   on<T>(B: Backend<T>, ...xs: T[]): T;
 }
 
+/** A Tensor or Value a user's forward or rule closes over, as its numbers (a constant); anything else as it is. */
+function unwrap(a: unknown): unknown {
+  if (a instanceof Node) return a.raw;
+  return Array.isArray(a) && a.some((x) => x instanceof Node) ? a.map(unwrap) : a;
+}
+
+/** The backends `constantsUnwrapped` made, to the backends they wrap. */
+const UNWRAPPED = new WeakMap<object, unknown>();
+
+/**
+ * The number and array backends for a user's forward and rule, taking a Tensor or Value the rule
+ * closes over as its numbers, a constant, as the graph backend of a `createGraph` pass takes it as a
+ * node: without this a first-order pass computed NaN from it, silently.
+ */
+function constantsUnwrapped<T>(B: Backend<T>): Backend<T> {
+  const wrapped = new Proxy(B, {
+    get(target, key) {
+      const v = Reflect.get(target, key) as unknown;
+      return typeof v === 'function' ? (...args: unknown[]) => v(...args.map(unwrap)) : v;
+    },
+  });
+  UNWRAPPED.set(wrapped, B);
+  return wrapped;
+}
+const NUMBERS = constantsUnwrapped(numberBackend);
+const ARRAYS = constantsUnwrapped(arrayBackend);
+
+/** The backend a user's rule runs on: the graph backend as it is, numbers and arrays unwrapping constants. */
+function forUser<T>(B: Backend<T>): Backend<T> {
+  const b: unknown = B;
+  return (b === numberBackend ? NUMBERS : b === arrayBackend ? ARRAYS : B) as Backend<T>;
+}
+
 /** Runs `op` on whichever backend `B` is: numbers, arrays or recorded nodes. */
-function runOn<T>(op: AnyOp, B: Backend<T>, xs: readonly T[]): T {
+function runOn<T>(op: AnyOp, given: Backend<T>, operands: readonly T[]): T {
+  const B = (UNWRAPPED.get(given) ?? given) as Backend<T>;
+  const xs = B === given ? operands : (operands.map(unwrap) as T[]);
   if ((B as unknown) === numberBackend)
     return op.scalar!(...(xs as unknown as [number, number, number])) as T;
   if ((B as unknown) === arrayBackend) return runArray(op, xs as unknown as NDArray[]) as T;
@@ -163,10 +198,10 @@ export function customOp(definition: CustomOpDefinition): CustomOp {
     // NOTE: a Value op runs on up to three numbers (the engine's scalar forward); the unused ones are NaN.
     scalar:
       arity <= 3
-        ? (x: number, y: number, z: number) => forward(numberBackend, ...[x, y, z].slice(0, arity))
+        ? (x: number, y: number, z: number) => forward(NUMBERS, ...[x, y, z].slice(0, arity))
         : undefined,
-    array: (xs: readonly NDArray[]) => forward(arrayBackend, ...xs),
-    backward,
+    array: (xs: readonly NDArray[]) => forward(ARRAYS, ...xs),
+    backward: (B, g, ctx) => backward(forUser(B), g, ctx),
     userRule: true,
     // a linear op's tangent is the op applied to the tangents (the backend has no method for it: `runOn`)
     jvp:

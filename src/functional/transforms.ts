@@ -282,6 +282,13 @@ export function valueAndGrad<N extends Differentiable>(
 ): (...args: N[]) => [N, OneOrMany<N>] {
   if (typeof f !== 'function') throw new TypeError('valueAndGrad: the first argument must be a function');
   const [picks, many] = argnumsOf(argnums);
+  const twice = picks.find((a, i) => picks.indexOf(a) !== i);
+  if (twice !== undefined) {
+    // NOTE: the second pick's gradient came out as zeros (one prepared copy of the argument got it all)
+    throw new RangeError(
+      `valueAndGrad: argnums [${picks.join(', ')}] names argument ${twice} twice; list each argument once`,
+    );
+  }
   return (...args: N[]) => {
     picks.forEach((a) => {
       if (!Number.isInteger(a) || a < 0 || a >= args.length) {

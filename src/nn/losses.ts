@@ -192,10 +192,11 @@ export function huberLoss<N extends Value | Tensor>(pred: N, target: N | number,
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
     throw new RangeError(`huberLoss: delta must be a positive number (got ${String(delta)})`);
   }
-  const d = B.abs(B.sub(pred, target as Node | number));
-  // NOTE: min(|d|, δ) gives both pieces at once: ½m² + δ(|d| − m) is ½d² inside and δ(|d| − ½δ) outside.
-  const m = B.minimum(d, delta);
-  const e = B.add(B.mul(B.mul(m, m), 0.5), B.mul(B.sub(d, m), delta));
+  const d = B.sub(pred, target as Node | number);
+  const a = B.abs(d);
+  // NOTE: ½d² inside, δ(|d| − ½δ) outside, as torch's where: its second derivative at d = 0 is 1 (a form
+  // through min(|d|, δ)² gave 0 there, |d|·sign d differentiated again).
+  const e = B.where(B.lt(a, delta), B.mul(B.mul(d, d), 0.5), B.mul(B.sub(a, 0.5 * delta), delta));
   return reduce(e, reduction).madeBy('huberLoss', from) as N;
 }
 

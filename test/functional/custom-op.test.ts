@@ -119,6 +119,39 @@ describe('customOp', () => {
     expect(() => broken(new Value(1)).backward()).toThrow(/^broken: rule returned 2 gradients for 1 inputs/);
   });
 
+  it('a Tensor or Value the forward or rule closes over is a constant on every pass (a first-order pass gave NaN)', () => {
+    const w = tensor([1, 10, 100]);
+    const scaled = customOp({
+      name: 'scaledByW',
+      forward: (B, x) => B.mul(x, w as never),
+      backward: (B, g) => [B.mul(g, w as never)],
+    });
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    expect(scaled(x).toArray()).toEqual([1, 20, 300]);
+    scaled(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([1, 10, 100]);
+    const [g] = grad(scaled(x).sum(), [x], { createGraph: true });
+    expect(g!.toArray()).toEqual([1, 10, 100]);
+    const k = new Value(5);
+    const byK = customOp({
+      name: 'byK',
+      forward: (B, v) => B.mul(v, k as never),
+      backward: (B, g) => [B.mul(g, k as never)],
+    });
+    const v = new Value(2);
+    const out = byK(v) as Value;
+    out.backward();
+    expect([out.data, v.grad]).toEqual([10, 5]);
+  });
+
+  it('a rule giving a plain number for a tensor input is refused by name (it was stored as a 0-d gradient)', () => {
+    const bad = customOp({ name: 'ignoresG', forward: (B, x) => B.mul(x, 2), backward: () => [2 as never] });
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    expect(() => bad(x).sum().backward()).toThrow(
+      /^ignoresG: gradient for input 0 is the number 2, but the input is a tensor of shape \[3\]; return a tensor of its shape/,
+    );
+  });
+
   it('without a forward-mode rule, refuses forward mode by name', () => {
     const noJvp = customOp({ name: 'noJvp', forward: (B, x) => B.neg(x), backward: (B, g) => [B.neg(g)] });
     expect(() => jvp((x: Value) => noJvp(x), new Value(1))).toThrow(

@@ -293,6 +293,12 @@ describe('createGraph', () => {
 });
 
 describe('valueAndGrad', () => {
+  it('refuses an argument named twice in argnums (its second gradient came out as zeros)', () => {
+    expect(() => valueAndGrad((w: Tensor) => w.sum(), [0, 0])).toThrow(
+      'valueAndGrad: argnums [0, 0] names argument 0 twice; list each argument once',
+    );
+  });
+
   it('returns the value and the gradient of the chosen arguments', () => {
     const loss = (w: Tensor, x: Tensor) => w.mul(x).sum().tanh();
     const [w, x] = [tensor([0.1, 0.2]), tensor([3, 4])];

@@ -7,6 +7,8 @@ import {
   crossEntropy,
   fromTypedArray,
   gradcheck,
+  hessian,
+  huberLoss,
   mseLoss,
   type Node,
   nllLoss,
@@ -183,6 +185,24 @@ describe('mseLoss', () => {
     expect(() => mseLoss(tensor([1]), new Value(1) as never)).toThrow(
       /^mseLoss: target must be a number or a Tensor like the prediction/,
     );
+  });
+});
+
+describe('huberLoss', () => {
+  it('has second derivative 1 where the prediction equals the target, as torch (was 0)', () => {
+    // torch: autograd.functional.hessian(lambda p: F.huber_loss(p, t, reduction='sum'), p) → [[1, 0], [0, 1]]
+    const h = hessian(
+      (p: Tensor) => huberLoss(p, tensor([0.5, 2]), { reduction: 'sum' }),
+      tensor([0.5, 2.3]),
+    );
+    expect(h.toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    // torch's values: huber_loss([0.5], [2.3]) = 1.3, ([1], [1.2], δ 0.5) = 0.02, ([5], [0], δ 2) = 8
+    expect(huberLoss(tensor([0.5]), tensor([2.3])).item()).toBe(1.2999999999999998);
+    expect(huberLoss(tensor([1]), tensor([1.2]), { delta: 0.5 }).item()).toBe(0.01999999999999999);
+    expect(huberLoss(tensor([5]), tensor([0]), { delta: 2 }).item()).toBe(8);
   });
 });
 
