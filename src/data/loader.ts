@@ -1,7 +1,7 @@
 /** @file DataLoader: tensors cut into (optionally shuffled, seeded) batches along their first axis. */
 
-import { checkOptions, fmt, type OptionNames, ShapeError } from '../errors.js';
-import { Rng } from '../kernels/create.js';
+import { checkOptions, fmt, type OptionNames, ShapeError, show } from '../errors.js';
+import { MAX_SEED, Rng } from '../kernels/create.js';
 import { alloc, NDArray } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -14,7 +14,7 @@ export interface DataLoaderOptions {
   readonly shuffle?: boolean;
   /** Leave out a last batch smaller than `batchSize` (default false). */
   readonly dropLast?: boolean;
-  /** Seed of the shuffling; by default drawn once from the generator `manualSeed` sets. */
+  /** Seed of the shuffling, an integer in 0..2³²−1 as `manualSeed`; by default drawn once from the generator `manualSeed` sets. */
   readonly seed?: number;
 }
 
@@ -49,7 +49,14 @@ export class DataLoader implements Iterable<Tensor[]> {
     checkOptions('DataLoader', options, DATA_LOADER_OPTIONS);
     const rows = tensors[0]!.shape[0];
     tensors.forEach((t, i) => {
-      if (t.ndim === 0 || t.shape[0] !== rows) {
+      if (t.ndim === 0) {
+        throw new ShapeError(
+          'DataLoader',
+          `tensor ${i} is 0-d (shape [], value ${t.item()}): it has no rows to batch`,
+          'pass tensors with a first axis of one row per example, e.g. reshape([1]) for a single value',
+        );
+      }
+      if (t.shape[0] !== rows) {
         throw new ShapeError(
           'DataLoader',
           `tensor ${i} has shape ${fmt(t.shape)}, tensor 0 has ${fmt(tensors[0]!.shape)}`,
@@ -61,8 +68,22 @@ export class DataLoader implements Iterable<Tensor[]> {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`DataLoader: batchSize must be a positive integer (got ${batchSize})`);
     }
+    for (const [name, value] of [
+      ['shuffle', shuffle],
+      ['dropLast', dropLast],
+    ] as const) {
+      if (typeof value !== 'boolean') {
+        throw new TypeError(`DataLoader: ${name} must be true or false (got ${show(value)})`);
+      }
+    }
     if (seed !== undefined && !Number.isInteger(seed)) {
-      throw new TypeError(`DataLoader: seed must be an integer (got ${seed})`);
+      throw new TypeError(`DataLoader: seed must be an integer (got ${show(seed)})`);
+    }
+    // NOTE: the generator's state is 32 bits; a larger seed would silently repeat a smaller one's order.
+    if (seed !== undefined && (seed < 0 || seed > MAX_SEED)) {
+      throw new RangeError(
+        `DataLoader: seed ${seed} is outside 0..${MAX_SEED} (the generator keeps 32 bits); pass a seed in that range`,
+      );
     }
     this.tensors = [...tensors];
     this.batchSize = batchSize;

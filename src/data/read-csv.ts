@@ -32,6 +32,28 @@ const READ_CSV_OPTIONS: OptionNames<ReadCsvOptions> = { header: true, delimiter:
 /** A decimal number as CSV files write them: `3`, `-0.5`, `.5`, `1e-3`; not hex, not Infinity, not blank. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/**
+ * The cells of one line as written. A delimiter inside double quotes belongs to its cell (`"x,y"`),
+ * as in RFC 4180; the quotes stay, for `unquote` to take off a header name. `null` for a line whose
+ * quotes do not close (a quoted cell spanning lines is not read).
+ */
+function splitCells(line: string, delimiter: string): string[] | null {
+  if (!line.includes('"')) return line.split(delimiter);
+  const cells: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"')
+      quoted = !quoted; // an escaped "" toggles twice
+    else if (line[i] === delimiter && !quoted) {
+      cells.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  cells.push(line.slice(start));
+  return quoted ? null : cells;
+}
+
 /** A header name without the quotes some writers put around it. */
 function unquote(cell: string): string {
   return cell.length >= 2 && cell.startsWith('"') && cell.endsWith('"')
@@ -41,8 +63,9 @@ function unquote(cell: string): string {
 
 /**
  * Parses comma-separated numbers (text, not a path: read the file with `node:fs` or `fetch`). Blank
- * lines are skipped, Windows line ends and a byte-order mark accepted; a ragged row or a cell that is
- * not a decimal number is a `TypeError` naming its line and column.
+ * lines are skipped; LF, CRLF and lone CR (old Mac) line ends and a byte-order mark are accepted; a
+ * header name may be quoted, delimiter and all (`"x,y"`). A ragged row, or a cell that is not a
+ * finite decimal number (`1e999` would be Infinity), is a `TypeError` naming its line and column.
  *
  * @example
  * const { columns, rows, data } = readCsv('admit,gre\n0,380\n1,660\n');
@@ -65,9 +88,14 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
   }
   const filled = text
     .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((line, i) => {
-      const written = line.split(delimiter);
+      const written = splitCells(line, delimiter);
+      if (written === null) {
+        throw new TypeError(
+          `readCsv: line ${i + 1} has a quote that does not close (${show(line)}); close it, or write the cell without quotes`,
+        );
+      }
       return { cells: written.map((c) => c.trim()), written, number: i + 1 };
     })
     .filter(({ cells }) => !(cells.length === 1 && cells[0] === ''));
@@ -79,6 +107,8 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
   const hasHeader = header === 'auto' ? first.cells.some((c) => !NUMBER.test(c)) : header;
   const columns = hasHeader ? first.cells.map(unquote) : first.cells.map((_, j) => String(j));
   const width = columns.length;
+  const dtype = options.dtype ?? 'float64';
+  const stored = dtype === 'float32' ? Math.fround : (v: number) => v;
   const rows = (hasHeader ? filled.slice(1) : filled).map(({ cells, written, number }) => {
     if (cells.length !== width) {
       const against = hasHeader ? `the header has ${width}` : `line ${first.number} has ${width}`;
@@ -94,10 +124,16 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Csv {
           `readCsv: line ${number}, column '${columns[j]}' holds ${show(written[j])}${blank}, not a number; only numeric CSVs are read: write a number there, or drop the row`,
         );
       }
-      return Number(cell);
+      const value = Number(cell);
+      if (!Number.isFinite(stored(value))) {
+        throw new TypeError(
+          `readCsv: line ${number}, column '${columns[j]}' holds ${show(written[j])}, beyond the ${dtype} range (it would read as ${stored(value)}); only finite numbers are read: write a smaller number, or drop the row`,
+        );
+      }
+      return value;
     });
   });
-  const values = alloc(options.dtype ?? 'float64', rows.length * width);
+  const values = alloc(dtype, rows.length * width);
   rows.forEach((row, i) => {
     values.set(row, i * width);
   });

@@ -1,13 +1,17 @@
 /** @file MLP: Linear layers with an activation between them, as a Sequential named like PyTorch's. */
 
-import { checkOptions, type OptionNames } from '../errors.js';
+import { checkOptions, type OptionNames, show } from '../errors.js';
 import type { DType } from '../kernels/ndarray.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { Dropout, ReLU, Sigmoid, Tanh } from './activations.js';
 import { type Layer, Linear, Sequential } from './layers.js';
-import type { Module } from './module.js';
+import { Module } from './module.js';
 
-/** An activation by name, or a function making a fresh activation module. */
-export type Activation = 'relu' | 'tanh' | 'sigmoid' | (() => Module);
+/**
+ * An activation by name; a plain function of a tensor such as `(x) => x.relu()`, as `Sequential`
+ * takes; or a factory of no arguments making a fresh activation module, `() => new ReLU()`.
+ */
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | ((x: Tensor) => Tensor) | (() => Module);
 
 /** Options of `MLP`: `new MLP([2, 8, 1], { activation: 'tanh', dropout: 0.1 })`. */
 export interface MLPOptions {
@@ -22,6 +26,29 @@ export interface MLPOptions {
 const MLP_OPTIONS: OptionNames<MLPOptions> = { activation: true, dropout: true, bias: true, dtype: true };
 
 const ACTIVATIONS = { relu: () => new ReLU(), tanh: () => new Tanh(), sigmoid: () => new Sigmoid() };
+
+const ACCEPTED =
+  "'relu', 'tanh', 'sigmoid', a function of a tensor such as (x) => x.relu(), or a factory () => new ReLU()";
+
+/** What makes each activation layer. NOTE: the two function forms are told apart by their number of parameters. */
+function activationLayer(activation: Activation): () => Layer {
+  if (typeof activation === 'string' && Object.hasOwn(ACTIVATIONS, activation))
+    return ACTIVATIONS[activation];
+  if (typeof activation !== 'function') {
+    throw new TypeError(`MLP: unknown activation ${show(activation)}; use ${ACCEPTED}`);
+  }
+  if (activation.length >= 1) return () => activation as (x: Tensor) => Tensor;
+  const factory = activation as () => Module;
+  return () => {
+    const layer = factory();
+    if (!(layer instanceof Module)) {
+      throw new TypeError(
+        `MLP: the activation factory returned ${show(layer)}, not a Module; use ${ACCEPTED}`,
+      );
+    }
+    return layer;
+  };
+}
 
 /**
  * A multi-layer perceptron over `sizes` = [inputs, hidden..., outputs]: Linear, activation, Linear, …,
@@ -43,12 +70,7 @@ export class MLP extends Sequential {
     }
     checkOptions('MLP', options, MLP_OPTIONS);
     const { activation = 'relu', dropout = 0, bias, dtype } = options;
-    const make = typeof activation === 'function' ? activation : ACTIVATIONS[activation];
-    if (make === undefined) {
-      throw new TypeError(
-        `MLP: unknown activation ${JSON.stringify(activation)}; use 'relu', 'tanh', 'sigmoid' or a function`,
-      );
-    }
+    const make = activationLayer(activation);
     const linearOptions = {
       ...(bias === undefined ? {} : { bias }),
       ...(dtype === undefined ? {} : { dtype }),

@@ -48,6 +48,27 @@ describe('DataLoader', () => {
     expect(() => new DataLoader([])).toThrow(TypeError);
   });
 
+  test('shuffle and dropLast must be booleans; a seed must fit the 32-bit generator', () => {
+    expect(() => new DataLoader([x], { shuffle: 'yes' as unknown as boolean })).toThrow(
+      /^DataLoader: shuffle must be true or false \(got "yes"\)/,
+    );
+    expect(() => new DataLoader([x], { dropLast: 1 as unknown as boolean })).toThrow(
+      /dropLast must be true or false/,
+    );
+    expect(() => new DataLoader([x], { seed: 2 ** 40 })).toThrow(
+      /seed 1099511627776 is outside 0\.\.4294967295/,
+    );
+    expect(() => new DataLoader([x], { seed: -1 })).toThrow(RangeError);
+    expect(() => new DataLoader([x], { seed: 2 ** 32 - 1 })).not.toThrow();
+  });
+
+  test('a 0-d tensor is named as having no rows to batch', () => {
+    expect(() => new DataLoader([x, tensor(3)])).toThrow(
+      /tensor 1 is 0-d \(shape \[\], value 3\): it has no rows to batch/,
+    );
+    expect(() => new DataLoader([tensor(3)])).toThrow(/tensor 0 is 0-d/);
+  });
+
   test('batches keep the dtype and carry no gradient', () => {
     const [xb] = [...new DataLoader([x.to('float32')], { batchSize: 5 })][0]!;
     expect(xb!.dtype).toBe('float32');

@@ -55,6 +55,34 @@ describe('readCsv', () => {
     expect(() => readCsv('a,b\n1, x \n')).toThrow(/^readCsv: line 2, column 'b' holds " x ", not a number; /);
   });
 
+  test('a lone CR ends a line, as old Mac Excel writes them', () => {
+    expect(readCsv('a,b\r1,2\r3,4\r')).toMatchObject({
+      columns: ['a', 'b'],
+      rows: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
+    expect(() => readCsv('a,b\r1,2\r\r3\r')).toThrow(/line 4 has 1 cells, the header has 2/);
+  });
+
+  test('a quoted header name may hold the delimiter; an unclosed quote names its line', () => {
+    expect(readCsv('"x,y",z\n1,2').columns).toEqual(['x,y', 'z']);
+    expect(readCsv('"say ""hi""";b\n1;2', { delimiter: ';' }).columns).toEqual(['say "hi"', 'b']);
+    expect(() => readCsv('"x,y,z\n1,2,3')).toThrow(/^readCsv: line 1 has a quote that does not close/);
+  });
+
+  test('a number beyond the dtype range is refused, not read as Infinity', () => {
+    expect(() => readCsv('a,b\n1,1e999\n')).toThrow(
+      /^readCsv: line 2, column 'b' holds "1e999", beyond the float64 range \(it would read as Infinity\)/,
+    );
+    expect(() => readCsv('a\n-1e999\n')).toThrow(/would read as -Infinity/);
+    expect(() => readCsv('a\n1e39\n', { dtype: 'float32' })).toThrow(
+      /line 2, column 'a' .* beyond the float32 range/,
+    );
+    expect(readCsv('a\n1e39\n').rows).toEqual([[1e39]]);
+  });
+
   test('empty text is an error', () => {
     expect(() => readCsv('\n\n')).toThrow(/no rows/);
   });

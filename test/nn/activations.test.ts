@@ -72,6 +72,28 @@ describe('MLP', () => {
     expect(Object.keys(model.stateDict())).toEqual(['0.weight', '0.bias', '3.weight', '3.bias']);
   });
 
+  it('takes a plain function of a tensor as its activation, as Sequential does', () => {
+    manualSeed(0);
+    const model = new MLP([2, 3, 1], { activation: (x) => x.relu() });
+    const [l0, l2] = [model.layers[0] as Linear, model.layers[2] as Linear];
+    const x = tensor([[1, -2]]);
+    expect(model.forward(x).toArray()).toEqual(l2.forward(l0.forward(x).relu()).toArray());
+    expect(Object.keys(model.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+  });
+
+  it('a factory that makes no Module, or an activation of another kind, is a TypeError at construction', () => {
+    const notModule = () => 3 as unknown as ReLU;
+    expect(() => new MLP([2, 3, 1], { activation: notModule })).toThrow(
+      /^MLP: the activation factory returned 3, not a Module; use 'relu', 'tanh', 'sigmoid', a function of a tensor/,
+    );
+    expect(() => new MLP([2, 3, 1], { activation: 1 as unknown as 'relu' })).toThrow(
+      /unknown activation 1; use/,
+    );
+    expect(() => new MLP([2, 3, 1], { activation: 'toString' as 'relu' })).toThrow(
+      /unknown activation "toString"/,
+    );
+  });
+
   it('float32 and bad options', () => {
     expect(new MLP([2, 1], { dtype: 'float32' }).parameters()[0]!.dtype).toBe('float32');
     expect(() => new MLP([2])).toThrow(/sizes must list at least inputs and outputs/);
