@@ -62,9 +62,13 @@ function leaf(like: Node, values: Float64Array): Node {
   return n;
 }
 
-/** Projects a many-element output onto fixed random weights, so one scalar carries every entry. */
+/**
+ * Projects a many-element output onto fixed random weights, so one scalar carries every entry. A
+ * one-number output is scaled by a weight other than 1, so that a rule ignoring its upstream gradient
+ * (returning 2x for x², not g·2x) shows up even on a Value.
+ */
 function project(out: Node, weights: Map<string, Node>, rng: Rng): Node {
-  if (out.shape.length === 0) return out;
+  if (out.shape.length === 0) return graph.mul(out, SCALAR_WEIGHT);
   const key = out.shape.join('x');
   let w = weights.get(key);
   if (!w) {
@@ -76,6 +80,9 @@ function project(out: Node, weights: Map<string, Node>, rng: Rng): Node {
   }
   return graph.sumTo(graph.mul(out, w), []);
 }
+
+/** The weight of a one-number output (see `project`): not 1, and a power of two, so reports divide it out exactly. */
+const SCALAR_WEIGHT = 2;
 
 /** Central differences of scalar `s` with respect to every element of every input. */
 function numericGrads(s: (xs: Node[]) => number, inputs: readonly Node[], eps: number): Float64Array[] {
@@ -132,7 +139,13 @@ export function gradcheck<N extends Node>(
   };
   const rng = new Rng(seed);
   const weights = new Map<string, Node>();
-  const scalar = (xs: Node[]) => project(checked(...(xs as N[])), weights, rng);
+  // NOTE: a one-number output is checked scaled by SCALAR_WEIGHT (see `project`); reports divide it out
+  let scale = 1;
+  const scalar = (xs: Node[]) => {
+    const out = checked(...(xs as N[]));
+    scale = out.shape.length === 0 ? SCALAR_WEIGHT : 1;
+    return project(out, weights, rng);
+  };
   const mismatches: Mismatch[] = [];
   let maxError = 0;
 
@@ -146,8 +159,9 @@ export function gradcheck<N extends Node>(
       : xs.map((x) => new Float64Array(elements(x.raw).length));
     const numeric = numericGrads((ys) => noGradValue(s, ys, order), inputs, eps);
     analytic.forEach((a, i) => {
-      a.forEach((av, k) => {
-        const nv = numeric[i]![k]!;
+      a.forEach((scaled, k) => {
+        const av = scaled / scale;
+        const nv = numeric[i]![k]! / scale;
         const err = Math.abs(av - nv);
         if (!(err <= maxError)) maxError = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err;
         if (!(err <= atol + rtol * Math.abs(nv)))

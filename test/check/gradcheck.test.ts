@@ -2,11 +2,27 @@
 
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/engine/apply.js';
-import { elementwiseOp, gradcheck, randn, type Tensor, Value } from '../../src/index.js';
+import { customOp, elementwiseOp, gradcheck, randn, type Tensor, tensor, Value } from '../../src/index.js';
 import { defineOp } from '../../src/ops/op.js';
 import { exp } from '../../src/ops/unary.js';
 
 describe('gradcheck', () => {
+  it('catches a rule that ignores its upstream gradient, even on a one-number output (it seeded exactly 1)', () => {
+    const sq = customOp({
+      name: 'sqIgnoresG',
+      forward: (B, x) => B.mul(x, x),
+      backward: (B, _g, { ins: [x] }) => [B.mul(x!, 2)],
+    });
+    const reports = [
+      gradcheck((x: Value) => sq(x), [new Value(0.7)], { secondOrder: false }),
+      gradcheck((x: Tensor) => sq(x), [tensor(0.7)], { secondOrder: false }),
+    ];
+    for (const report of reports) {
+      expect(report.ok).toBe(false);
+      // the derivative is 1.4; the rule gives 2x whatever its upstream gradient, seen at an upstream of 2
+      expect(report.message).toMatch(/^order 1: input 0, element 0: analytic 0.7, numeric 1.4/);
+    }
+  });
   it('passes a correct composite, on Values and on Tensors', () => {
     expect(gradcheck((x) => (x as Value).tanh().mul(x as Value), [new Value(0.3)]).ok).toBe(true);
     const r = gradcheck(
