@@ -97,6 +97,7 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   lt: comparison('Less'),
   le: comparison('LessOrEqual'),
   eq: comparison('Equal'),
+  stopGradient: unary('Identity'),
   where: (e, [c, x, y]) => e.node('Where', [e.node('Cast', [c!], { to: BOOL }), x!, y!]),
   matmul: binary('MatMul'),
   reshape: (e, [x], node) => e.node('Reshape', [x!, e.shape(node.shape, node)]),

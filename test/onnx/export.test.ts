@@ -260,6 +260,50 @@ describe('exportOnnx: the indexing ops', () => {
   });
 });
 
+describe('gradients stop at detach() in the export too (it gave 2, 4, 6 for x·detach(x), as if not detached)', () => {
+  const gradOf = (loss: (x: Tensor) => Tensor) => (x: Tensor) =>
+    grad(loss(x), [x], { createGraph: true })[0]! as Tensor;
+  const target = (x: Tensor) => x.mul(0.3).sigmoid();
+  const cases: [string, (x: Tensor) => Tensor, number[] | null][] = [
+    ['x · x.detach()', gradOf((x) => x.mul(x.detach()).sum()), [1, 2, 3]],
+    ['x · x.data', gradOf((x) => x.mul(x.data).sum()), [1, 2, 3]],
+    [
+      'binaryCrossEntropyWithLogits against a detached target made from x',
+      gradOf((x) => binaryCrossEntropyWithLogits(x, target(x).detach())),
+      null,
+    ],
+    [
+      'softmax (its max shift is detached)',
+      gradOf((x) =>
+        x
+          .softmax(0)
+          .mul(tensor([1, -2, 0.5]))
+          .sum(),
+      ),
+      null,
+    ],
+    [
+      'logSoftmax (its max shift is detached)',
+      gradOf((x) =>
+        x
+          .logSoftmax(0)
+          .mul(tensor([1, -2, 0.5]))
+          .sum(),
+      ),
+      null,
+    ],
+  ];
+  for (const [name, f, expected] of cases) {
+    it(name, async () => {
+      const x = tensor([1, 2, 3]);
+      const want = f(tensor([1, 2, 3], { requiresGrad: true }));
+      if (expected) expect(want.toArray()).toEqual(expected);
+      const got = (await runOrt(await exportOnnx(f, [x]), { input: x })).output!;
+      expectClose(got, want, 1e-12);
+    });
+  }
+});
+
 describe('exportOnnx refuses what it cannot express', () => {
   it('an op with no ONNX form is an error naming it (a gradient of max uses selectMask)', async () => {
     const f = (x: Tensor) => grad(x.max(), [x], { createGraph: true })[0]! as Tensor;
