@@ -179,6 +179,34 @@ describe('exportOnnx, checked by onnxruntime', () => {
     expectClose((await runOrt(await exportOnnx(f, [x]), { input: x })).output!, f(x));
   });
 
+  describe('log1p and expm1 keep their accuracy near 0 (not Log(1 + x), Exp(x) − 1)', () => {
+    const SMALL = [0, -0, 1e-300, -1e-300, 1e-12, -1e-12, 1e-7, -1e-7, 1e-4, 0.5, 10, -0.999];
+    const CASES = {
+      log1p: [...SMALL, -1, -0.5, 1e30, 3e38, 1e300, Number.POSITIVE_INFINITY],
+      expm1: [...SMALL, -1, 50, 88, 700, 1000, -50, -800, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    };
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const op of ['log1p', 'expm1'] as const) {
+        it(`${op} in ${dtype}: within 4 ulp of chainrule's forward, the same infinities, no NaN`, async () => {
+          const x = tensor(CASES[op], { dtype });
+          const got = (await runOrt(await exportOnnx((t) => t[op](), [x]), { input: x })).output!;
+          const want = x[op]().array.data;
+          const bits = dtype === 'float32' ? 23 : 52;
+          const tiny = dtype === 'float32' ? 2 ** -149 : 2 ** -1074;
+          [...(got.data as Float32Array | Float64Array)].forEach((g, i) => {
+            const w = want[i]!;
+            const at = `${op}(${x.array.data[i]})`;
+            if (!Number.isFinite(w)) expect(g, at).toBe(w);
+            else {
+              const ulp = Math.max(2 ** (Math.floor(Math.log2(Math.abs(w) || tiny)) - bits), tiny);
+              expect(Math.abs(g - w) / ulp, `${at}: ${g} vs ${w}`).toBeLessThanOrEqual(4);
+            }
+          });
+        });
+      }
+    }
+  });
+
   it('float64 export', async () => {
     manualSeed(4);
     const model = new MLP([3, 5, 2], { activation: 'tanh' });
