@@ -1,4 +1,4 @@
-/** @file How each primitive op of the table becomes ONNX nodes (opset 17); ops without a form are named in an error. */
+/** @file How each primitive op of the table becomes ONNX nodes (opset 17 to 23); ops without a form are named in an error. */
 
 import type { Node } from '../engine/node.js';
 import type { Shape } from '../errors.js';
@@ -19,6 +19,8 @@ export interface Emitter {
   shape(dims: Shape, node: Node): string;
   /** The ONNX element type of floats in this export (1 FLOAT, 11 DOUBLE). */
   readonly floatType: number;
+  /** The opset the model declares: from 18, ReduceMax/ReduceMin take their axes as an input. */
+  readonly opset: number;
 }
 
 /** Emits the nodes for `node`, whose inputs are already named `ins`; returns its output name. */
@@ -64,8 +66,12 @@ const arg =
 
 const reduceExtreme =
   (opType: 'ReduceMax' | 'ReduceMin'): Translation =>
-  (e, [x], node) =>
-    e.node(opType, [x!], { axes: (node.attrs as ReduceAttrs).axes, keepdims: 1 });
+  (e, [x], node) => {
+    const { axes } = node.attrs as ReduceAttrs;
+    return e.opset >= 18
+      ? e.node(opType, [x!, e.ints(axes)], { keepdims: 1 })
+      : e.node(opType, [x!], { axes, keepdims: 1 });
+  };
 
 /**
  * log1p and expm1 exact for tiny x, as chainrule's are, from Log and Exp (Kahan; Higham, "Accuracy and

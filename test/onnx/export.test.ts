@@ -207,6 +207,25 @@ describe('exportOnnx, checked by onnxruntime', () => {
     }
   });
 
+  describe('opsets 17 to 23: max/min reductions and what uses them (axes an input from 18)', () => {
+    const f = (t: Tensor) =>
+      t
+        .softmax(1)
+        .add(t.logSoftmax(0))
+        .add(t.logsumexp(1, true))
+        .add(t.max(0, true))
+        .add(t.min(1, true))
+        .add(t.max());
+    for (let opset = 17; opset <= 23; opset++) {
+      it(`opset ${opset}`, async () => {
+        const x = randn([3, 4], f32);
+        const bytes = await exportOnnx(f, [x], { opset });
+        expect(Number(onnx.onnx.ModelProto.decode(bytes).opsetImport[0]!.version)).toBe(opset);
+        expectClose((await runOrt(bytes, { input: x })).output!, f(x), 2e-6);
+      });
+    }
+  });
+
   it('float64 export', async () => {
     manualSeed(4);
     const model = new MLP([3, 5, 2], { activation: 'tanh' });
@@ -371,9 +390,13 @@ describe('exportOnnx refuses what it cannot express', () => {
 
   it('bad arguments', async () => {
     await expect(exportOnnx(new Linear(2, 1), [])).rejects.toThrow(/exampleInputs must be a Tensor/);
-    await expect(exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset: 13 })).rejects.toThrow(
-      /opset must be 17 or later/,
-    );
+    for (const opset of [13, 16, 24, 17.5]) {
+      await expect(exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset })).rejects.toThrow(
+        new RangeError(
+          `exportOnnx: opset must be an integer from 17 to 23 (got ${opset}); these are the opsets whose ops this exporter writes as the ONNX standard defines them`,
+        ),
+      );
+    }
     await expect(exportOnnx((() => 3) as never, [tensor([1])])).rejects.toThrow(/must return a Tensor/);
   });
 
