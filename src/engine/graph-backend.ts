@@ -2,6 +2,7 @@
 
 import { makeBackend } from '../ops/backends.js';
 import type { AnyOp, Backend, Operand } from '../ops/op.js';
+import { OPS } from '../ops/table.js';
 import { apply } from './apply.js';
 import { isTracing } from './mode.js';
 import { Node } from './node.js';
@@ -19,6 +20,7 @@ export const graph: Backend<Node> = makeBackend<Node>({
   shape: (x) => (x instanceof Node ? x.shape : []),
   dtype: (x) => (x instanceof Node && typeof x.raw !== 'number' ? x.raw.dtype : 'float64'),
   full: (shape, value, like) => like.constant(like.rawBackend.full(shape, value, like.raw)),
-  // NOTE: while an exporter traces, a detached value stays connected, so the export computes it rather than baking it in.
-  detach: (x) => (isTracing() ? x : x.constant(x.raw)),
+  // NOTE: while an exporter traces, a detached value stays connected through a no-gradient op, so the
+  // export computes it rather than baking it in, and a gradient taken during the trace stops there.
+  detach: (x) => (isTracing() ? apply(OPS.stopGradient, [x]) : x.constant(x.raw)),
 });

@@ -73,10 +73,10 @@ let watching: {
 
 /**
  * Runs `fn` with every op recorded, including those with no gradient (comparisons, argmax) and
- * `detach`, which then passes its input on: an exporter sees the whole computation as ops, not as
- * constants computed from the example inputs. Ops without a rule record with `requiresGrad` false, so
- * no backward pass enters them; a detach that stays connected passes a gradient that is 0 up to
- * rounding (softmax's shift by its max), so gradients taken while tracing may differ in the last bits.
+ * `detach`, which then records a `stopGradient` of its input: an exporter sees the whole computation
+ * as ops, not as constants computed from the example inputs. Ops without a rule record with
+ * `requiresGrad` false, so no backward pass enters them: a gradient taken while tracing stops at a
+ * detach as it does outside a trace (`x · x.detach()` gives x, not 2x).
  * With `watch`, a method that hands out the numbers of a node depending on `watch.inputs` (see
  * `noteRead`) calls `watch.onRead` first: such a number is where a trace stops following the inputs.
  */

@@ -1,5 +1,5 @@
 /**
- * @file exportOnnx: a forward pass traced into an ONNX model (opset 17) that onnxruntime and every
+ * @file exportOnnx: a forward pass traced into an ONNX model (opset 17 to 23) that onnxruntime and every
  * other ONNX engine can run. The graph chainrule records is the trace; each primitive op becomes
  * ONNX nodes (translate.ts), parameters become initializers named as `namedParameters()` names them.
  */
@@ -23,7 +23,7 @@ export interface OnnxOptions {
   readonly dtype?: DType;
   readonly inputNames?: readonly string[];
   readonly outputNames?: readonly string[];
-  /** ONNX opset version: 17 (default) or later. */
+  /** ONNX opset version: 17 (default) to 23. */
   readonly opset?: number;
 }
 
@@ -38,6 +38,15 @@ const ONNX_OPTIONS: OptionNames<OnnxOptions> = {
 const TORCH_ONNX_NAMES = { opset_version: 'opset', dynamic_axes: 'dynamicBatch' };
 
 type Forward = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
+
+/**
+ * The opsets written, each with the IR version that introduced it. NOTE: a newer opset may change an
+ * op this exporter writes (opset 18 moved ReduceMax's axes to an input), so it is refused until added
+ * here and run by the tests.
+ */
+const IR_VERSION: Readonly<Record<number, number>> = { 17: 8, 18: 8, 19: 9, 20: 9, 21: 10, 22: 10, 23: 11 };
+const MIN_OPSET = 17;
+const MAX_OPSET = 23;
 
 const FLOAT = 1;
 const DOUBLE = 11;
@@ -183,7 +192,7 @@ function batchAxes(
 
 /**
  * Traces `model.forward` (or a function) on `exampleInputs` and returns the bytes of an ONNX model
- * (opset 17, IR 8): its inputs and outputs, every op as ONNX nodes, parameters as initializers named
+ * (opset 17 by default, up to 23): its inputs and outputs, every op as ONNX nodes, parameters as initializers named
  * by their module path (`0.weight`), other constants as initializers. A forward that hands the
  * numbers of a tensor made from the inputs to JavaScript (`item()`, `toArray()`, `.array`,
  * `toString()` and so comparisons, `summary()`, an index or class-index tensor) is refused naming the
@@ -209,7 +218,12 @@ export async function exportOnnx(
     fail('exampleInputs must be a Tensor or a non-empty array of Tensors');
   }
   const { dynamicBatch = false, opset = 17 } = options;
-  if (!Number.isInteger(opset) || opset < 17) fail(`opset must be 17 or later (got ${String(opset)})`);
+  if (!Number.isInteger(opset) || !(opset in IR_VERSION)) {
+    throw new RangeError(
+      `exportOnnx: opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET} (got ${String(opset)}); ` +
+        'these are the opsets whose ops this exporter writes as the ONNX standard defines them',
+    );
+  }
   const dtype = options.dtype ?? examples[0]!.dtype;
   if (dtype !== 'float32' && dtype !== 'float64')
     fail(`dtype must be 'float32' or 'float64' (got ${String(dtype)})`);
@@ -289,6 +303,7 @@ function build(
   let batchSize: string | null = null;
   const e: Emitter = {
     floatType,
+    opset,
     node(opType, inputs, attrs = {}) {
       const output = fresh(opType);
       nodes.push({
@@ -354,7 +369,7 @@ function build(
     });
   });
   return onnx.ModelProto.create({
-    irVersion: 8,
+    irVersion: IR_VERSION[opset]!,
     producerName: 'chainrule',
     opsetImport: [{ domain: '', version: opset }],
     graph: {

@@ -1,4 +1,4 @@
-/** @file How each primitive op of the table becomes ONNX nodes (opset 17); ops without a form are named in an error. */
+/** @file How each primitive op of the table becomes ONNX nodes (opset 17 to 23); ops without a form are named in an error. */
 
 import type { Node } from '../engine/node.js';
 import type { Shape } from '../errors.js';
@@ -19,6 +19,8 @@ export interface Emitter {
   shape(dims: Shape, node: Node): string;
   /** The ONNX element type of floats in this export (1 FLOAT, 11 DOUBLE). */
   readonly floatType: number;
+  /** The opset the model declares: from 18, ReduceMax/ReduceMin take their axes as an input. */
+  readonly opset: number;
 }
 
 /** Emits the nodes for `node`, whose inputs are already named `ins`; returns its output name. */
@@ -64,8 +66,36 @@ const arg =
 
 const reduceExtreme =
   (opType: 'ReduceMax' | 'ReduceMin'): Translation =>
-  (e, [x], node) =>
-    e.node(opType, [x!], { axes: (node.attrs as ReduceAttrs).axes, keepdims: 1 });
+  (e, [x], node) => {
+    const { axes } = node.attrs as ReduceAttrs;
+    return e.opset >= 18
+      ? e.node(opType, [x!, e.ints(axes)], { keepdims: 1 })
+      : e.node(opType, [x!], { axes, keepdims: 1 });
+  };
+
+/**
+ * log1p and expm1 exact for tiny x, as chainrule's are, from Log and Exp (Kahan; Higham, "Accuracy and
+ * Stability of Numerical Algorithms", 1.14.1): with u = 1 + x (log1p) or u = eˣ (expm1), rounded,
+ *   log1p x = x if u = 1, else log u · x / (u − 1)
+ *   expm1 x = x if u = 1, else (u − 1) · x / log u
+ * where the quotient corrects the rounding of u. Where log u is infinite (u = 0 or ∞: log1p(−1) = −∞,
+ * log1p(∞) = ∞, expm1(±∞ or overflowing x) = −1 or ∞) the quotient is ∞/∞ or x/∞, and the answer is
+ * log u itself (log1p) or u − 1 (expm1).
+ */
+const accurate =
+  (kind: 'log1p' | 'expm1'): Translation =>
+  (e, [x]) => {
+    const u = kind === 'log1p' ? e.node('Add', [x!, e.scalar(1)]) : e.node('Exp', [x!]);
+    const logU = e.node('Log', [u]);
+    const uMinus1 = e.node('Sub', [u, e.scalar(1)]);
+    const corrected =
+      kind === 'log1p'
+        ? e.node('Mul', [logU, e.node('Div', [x!, uMinus1])])
+        : e.node('Mul', [uMinus1, e.node('Div', [x!, logU])]);
+    const atInfinity = kind === 'log1p' ? logU : uMinus1;
+    const general = e.node('Where', [e.node('IsInf', [logU]), atInfinity, corrected]);
+    return e.node('Where', [e.node('Equal', [u, e.scalar(1)]), x!, general]);
+  };
 
 /**
  * Every primitive with an ONNX form, by op name. NOTE: `cast` is Identity: an export has one float
@@ -84,8 +114,8 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   sin: unary('Sin'),
   cos: unary('Cos'),
   softplus: unary('Softplus'),
-  log1p: (e, [x]) => e.node('Log', [e.node('Add', [x!, e.scalar(1)])]),
-  expm1: (e, [x]) => e.node('Sub', [e.node('Exp', [x!]), e.scalar(1)]),
+  log1p: accurate('log1p'),
+  expm1: accurate('expm1'),
   add: binary('Add'),
   mul: binary('Mul'),
   div: binary('Div'),
@@ -97,6 +127,7 @@ export const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   lt: comparison('Less'),
   le: comparison('LessOrEqual'),
   eq: comparison('Equal'),
+  stopGradient: unary('Identity'),
   where: (e, [c, x, y]) => e.node('Where', [e.node('Cast', [c!], { to: BOOL }), x!, y!]),
   matmul: binary('MatMul'),
   reshape: (e, [x], node) => e.node('Reshape', [x!, e.shape(node.shape, node)]),

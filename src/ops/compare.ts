@@ -1,4 +1,4 @@
-/** @file Ops with no gradient: comparisons, sign, argmax/argmin and the mask a max/min selects. */
+/** @file Ops with no gradient: comparisons, sign, argmax/argmin, the mask a max/min selects and a traced detach. */
 
 import * as K from '../kernels/index.js';
 import type { ArgAttrs, Op, ScalarOp, SelectAttrs } from './op.js';
@@ -92,5 +92,19 @@ export const selectMask: Op<SelectAttrs, 1> = {
     const { values, index } = kind === 'max' ? K.maxTo(x, axes) : K.minTo(x, axes);
     return evenTies ? K.tieMask(x, values) : K.selectMask(x, axes, index, values.size);
   },
+  backward: null,
+};
+
+/**
+ * `detach()` while an exporter traces: the same numbers, recorded so that the export computes them
+ * (ONNX `Identity`), with no rule so that no gradient passes. Outside a trace `detach` is a constant.
+ * NOTE: not named `detach`: that is the backend method (`B.detach`) which chooses between the two.
+ */
+export const stopGradient: ScalarOp<1> = {
+  name: 'stopGradient',
+  label: 'detach',
+  arity: 1,
+  scalar: (x) => x,
+  array: ([x]) => x,
   backward: null,
 };

@@ -38,5 +38,5 @@ export type ScalarName = {
 }[PrimitiveName];
 
 export const DIFFERENTIABLE = Object.keys(WITH_GRADIENT) as DifferentiableName[];
-/** Comparisons, sign, argmax/argmin and selection masks: piecewise constant, no gradient. */
+/** Comparisons, sign, argmax/argmin, selection masks (piecewise constant) and a traced detach: no gradient. */
 export const NON_DIFFERENTIABLE = Object.keys(WITHOUT_GRADIENT) as (keyof typeof WITHOUT_GRADIENT)[];

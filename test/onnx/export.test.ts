@@ -179,6 +179,53 @@ describe('exportOnnx, checked by onnxruntime', () => {
     expectClose((await runOrt(await exportOnnx(f, [x]), { input: x })).output!, f(x));
   });
 
+  describe('log1p and expm1 keep their accuracy near 0 (not Log(1 + x), Exp(x) − 1)', () => {
+    const SMALL = [0, -0, 1e-300, -1e-300, 1e-12, -1e-12, 1e-7, -1e-7, 1e-4, 0.5, 10, -0.999];
+    const CASES = {
+      log1p: [...SMALL, -1, -0.5, 1e30, 3e38, 1e300, Number.POSITIVE_INFINITY],
+      expm1: [...SMALL, -1, 50, 88, 700, 1000, -50, -800, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    };
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const op of ['log1p', 'expm1'] as const) {
+        it(`${op} in ${dtype}: within 4 ulp of chainrule's forward, the same infinities, no NaN`, async () => {
+          const x = tensor(CASES[op], { dtype });
+          const got = (await runOrt(await exportOnnx((t) => t[op](), [x]), { input: x })).output!;
+          const want = x[op]().array.data;
+          const bits = dtype === 'float32' ? 23 : 52;
+          const tiny = dtype === 'float32' ? 2 ** -149 : 2 ** -1074;
+          [...(got.data as Float32Array | Float64Array)].forEach((g, i) => {
+            const w = want[i]!;
+            const at = `${op}(${x.array.data[i]})`;
+            if (!Number.isFinite(w)) expect(g, at).toBe(w);
+            else {
+              const ulp = Math.max(2 ** (Math.floor(Math.log2(Math.abs(w) || tiny)) - bits), tiny);
+              expect(Math.abs(g - w) / ulp, `${at}: ${g} vs ${w}`).toBeLessThanOrEqual(4);
+            }
+          });
+        });
+      }
+    }
+  });
+
+  describe('opsets 17 to 23: max/min reductions and what uses them (axes an input from 18)', () => {
+    const f = (t: Tensor) =>
+      t
+        .softmax(1)
+        .add(t.logSoftmax(0))
+        .add(t.logsumexp(1, true))
+        .add(t.max(0, true))
+        .add(t.min(1, true))
+        .add(t.max());
+    for (let opset = 17; opset <= 23; opset++) {
+      it(`opset ${opset}`, async () => {
+        const x = randn([3, 4], f32);
+        const bytes = await exportOnnx(f, [x], { opset });
+        expect(Number(onnx.onnx.ModelProto.decode(bytes).opsetImport[0]!.version)).toBe(opset);
+        expectClose((await runOrt(bytes, { input: x })).output!, f(x), 2e-6);
+      });
+    }
+  });
+
   it('float64 export', async () => {
     manualSeed(4);
     const model = new MLP([3, 5, 2], { activation: 'tanh' });
@@ -260,6 +307,50 @@ describe('exportOnnx: the indexing ops', () => {
   });
 });
 
+describe('gradients stop at detach() in the export too (it gave 2, 4, 6 for x·detach(x), as if not detached)', () => {
+  const gradOf = (loss: (x: Tensor) => Tensor) => (x: Tensor) =>
+    grad(loss(x), [x], { createGraph: true })[0]! as Tensor;
+  const target = (x: Tensor) => x.mul(0.3).sigmoid();
+  const cases: [string, (x: Tensor) => Tensor, number[] | null][] = [
+    ['x · x.detach()', gradOf((x) => x.mul(x.detach()).sum()), [1, 2, 3]],
+    ['x · x.data', gradOf((x) => x.mul(x.data).sum()), [1, 2, 3]],
+    [
+      'binaryCrossEntropyWithLogits against a detached target made from x',
+      gradOf((x) => binaryCrossEntropyWithLogits(x, target(x).detach())),
+      null,
+    ],
+    [
+      'softmax (its max shift is detached)',
+      gradOf((x) =>
+        x
+          .softmax(0)
+          .mul(tensor([1, -2, 0.5]))
+          .sum(),
+      ),
+      null,
+    ],
+    [
+      'logSoftmax (its max shift is detached)',
+      gradOf((x) =>
+        x
+          .logSoftmax(0)
+          .mul(tensor([1, -2, 0.5]))
+          .sum(),
+      ),
+      null,
+    ],
+  ];
+  for (const [name, f, expected] of cases) {
+    it(name, async () => {
+      const x = tensor([1, 2, 3]);
+      const want = f(tensor([1, 2, 3], { requiresGrad: true }));
+      if (expected) expect(want.toArray()).toEqual(expected);
+      const got = (await runOrt(await exportOnnx(f, [x]), { input: x })).output!;
+      expectClose(got, want, 1e-12);
+    });
+  }
+});
+
 describe('exportOnnx refuses what it cannot express', () => {
   it('an op with no ONNX form is an error naming it (a gradient of max uses selectMask)', async () => {
     const f = (x: Tensor) => grad(x.max(), [x], { createGraph: true })[0]! as Tensor;
@@ -299,9 +390,13 @@ describe('exportOnnx refuses what it cannot express', () => {
 
   it('bad arguments', async () => {
     await expect(exportOnnx(new Linear(2, 1), [])).rejects.toThrow(/exampleInputs must be a Tensor/);
-    await expect(exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset: 13 })).rejects.toThrow(
-      /opset must be 17 or later/,
-    );
+    for (const opset of [13, 16, 24, 17.5]) {
+      await expect(exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset })).rejects.toThrow(
+        new RangeError(
+          `exportOnnx: opset must be an integer from 17 to 23 (got ${opset}); these are the opsets whose ops this exporter writes as the ONNX standard defines them`,
+        ),
+      );
+    }
     await expect(exportOnnx((() => 3) as never, [tensor([1])])).rejects.toThrow(/must return a Tensor/);
   });
 
