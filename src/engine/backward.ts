@@ -7,7 +7,7 @@ import { type AnyRuleContext, type Backend, inputRules } from '../ops/op.js';
 import { anomalyMode, checkingAnomalies } from './anomaly.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { endAside, lastWrite, Node, type Raw, REQUIRED, setAside } from './node.js';
+import { endAside, lastWrite, Node, type Raw, REQUIRED, setAside, shapeOf } from './node.js';
 import { topoSort } from './topo.js';
 
 export type Grad = Raw | Node;
@@ -28,11 +28,6 @@ export interface RuleStep {
 /** Watches every rule application of a pass (a trace, an anomaly check); read once per pass. */
 export type RuleObserver = (step: RuleStep) => void;
 
-/** Shape of a gradient of either form. */
-function shapeOf(g: Grad): readonly number[] {
-  return g instanceof Node ? g.shape : typeof g === 'number' ? [] : g.shape;
-}
-
 /**
  * A rule's gradient for input `i`, in that input's shape and dtype: broadcast axes are summed back
  * here, in one place for every op (and a float32 input gets a float32 gradient, as in PyTorch); any
@@ -45,7 +40,7 @@ function fitToInput(B: Backend<Grad>, node: Node, i: number, g: Grad, createGrap
     return g;
   }
   const input = node.parent(i);
-  const want = input.shape;
+  const want = shapeOf(input);
   const got = shapeOf(g);
   let fitted: Grad = g;
   if (!sameShape(got, want)) {

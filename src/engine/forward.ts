@@ -7,12 +7,8 @@ import { tangentRule } from '../ops/tangent.js';
 import type { Grad } from './backward.js';
 import { graph } from './graph-backend.js';
 import { withGradMode } from './mode.js';
-import { Node } from './node.js';
+import { type Node, shapeOf } from './node.js';
 import { topoSort } from './topo.js';
-
-function shapeOf(t: Grad): readonly number[] {
-  return t instanceof Node ? t.shape : typeof t === 'number' ? [] : t.shape;
-}
 
 /**
  * The directional derivative of each output along `tangents` (one per input; null for zero), by
@@ -66,7 +62,7 @@ function tangentOf(node: Node, tangent: Map<Node, Grad>, createGraph: boolean): 
     need: ts.map((t) => t !== null),
   };
   const t = rule(B, ts, ctx);
-  if (!sameShape(shapeOf(t), node.shape)) {
+  if (!sameShape(shapeOf(t), shapeOf(node))) {
     throw new AutogradError(
       op.name,
       `tangent has shape ${fmt(shapeOf(t))}, the output has ${fmt(node.shape)}`,

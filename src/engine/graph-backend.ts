@@ -5,7 +5,7 @@ import type { AnyOp, Backend, Operand } from '../ops/op.js';
 import { OPS } from '../ops/table.js';
 import { apply } from './apply.js';
 import { isTracing } from './mode.js';
-import { Node } from './node.js';
+import { Node, shapeOf } from './node.js';
 
 /** The inputs as nodes: a plain number becomes a constant of the kind of the first node among them. */
 function lift(op: AnyOp, ins: readonly Operand<Node>[]): Node[] {
@@ -17,7 +17,7 @@ function lift(op: AnyOp, ins: readonly Operand<Node>[]): Node[] {
 /** Rules run on this backend with `createGraph`; `Value` and `Tensor` methods run on it always. */
 export const graph: Backend<Node> = makeBackend<Node>({
   call: (op, ins, attrs) => apply(op, lift(op, ins), attrs),
-  shape: (x) => (x instanceof Node ? x.shape : []),
+  shape: (x) => (typeof x === 'number' ? [] : shapeOf(x)),
   dtype: (x) => (x instanceof Node && typeof x.raw !== 'number' ? x.raw.dtype : 'float64'),
   full: (shape, value, like) => like.constant(like.rawBackend.full(shape, value, like.raw)),
   // NOTE: while an exporter traces, a detached value stays connected through a no-gradient op, so the

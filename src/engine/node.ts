@@ -11,6 +11,19 @@ import { type MemoryWrite, memoryWriteAfter, recordMemoryWrite } from './memory-
 /** What a node holds: a number (`Value`) or an array (`Tensor`). */
 export type Raw = number | NDArray;
 
+/** The shape of a 0-d value: a `Value`, a number. */
+const SCALAR_SHAPE: Shape = Object.freeze([]);
+
+/**
+ * The shape of a node or of raw data, as it is held (no copy): for the engine's own reads on hot paths.
+ * `Tensor.shape` hands users a copy, which nothing inside needs.
+ * @example shapeOf(g)
+ */
+export function shapeOf(x: Raw | Node): Shape {
+  const raw = x instanceof Node ? x.raw : x;
+  return typeof raw === 'number' ? SCALAR_SHAPE : raw.shape;
+}
+
 /** The raw data of a gradient kept as raw data or as a node (`createGraph`). @example rawOf(n.gradData!) */
 export function rawOf(g: Raw | Node): Raw {
   return g instanceof Node ? g.raw : g;

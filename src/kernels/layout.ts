@@ -178,6 +178,14 @@ function around(shape: readonly number[], axis: number): [number, number] {
 }
 
 /**
+ * A Python slice bound on an axis of `size`: negative counts from the end, then clamped to [0, size].
+ * @example sliceBound(-1, 5)   // 4
+ */
+export function sliceBound(i: number, size: number): number {
+  return Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+}
+
+/**
  * A copy of the elements [start, end) along `axis`; negative bounds count from the end and
  * bounds are clamped, as in Python slicing.
  *
@@ -186,9 +194,8 @@ function around(shape: readonly number[], axis: number): [number, number] {
 export function slice(x: NDArray, axis: number, start: number, end: number, op = 'slice'): NDArray {
   const a = normalizeAxis(axis, x.ndim, op);
   const size = x.shape[a]!;
-  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
-  const s = clamp(start);
-  const len = Math.max(clamp(end) - s, 0);
+  const s = sliceBound(start, size);
+  const len = Math.max(sliceBound(end, size) - s, 0);
   const shape = x.shape.slice();
   shape[a] = len;
   const [outer, inner] = around(x.shape, a);

@@ -29,7 +29,7 @@ import {
 import { normalizeAxis } from '../kernels/axes.js';
 import { broadcastShapes } from '../kernels/broadcast.js';
 import { formatArray } from '../kernels/format.js';
-import { expand as expandArray } from '../kernels/layout.js';
+import { expand as expandArray, sliceBound } from '../kernels/layout.js';
 import { allocConstant, checkDType, type DType, NDArray, sameShape, sizeOf } from '../kernels/ndarray.js';
 import { fromNested, type Nested, toNested } from '../kernels/nested.js';
 import { ReleasedArray } from '../kernels/released.js';
@@ -474,8 +474,8 @@ export class Tensor extends Node {
         `slice: start and end must be whole numbers, got ${start} and ${end} (axis ${a} has size ${n})`,
       );
     }
-    const from = clampIndex(start, n);
-    const to = Math.max(from, clampIndex(end, n));
+    const from = sliceBound(start, n);
+    const to = Math.max(from, sliceBound(end, n));
     return B.slice(this, { axis: a, start: from, end: to }) as Tensor;
   }
 
@@ -762,11 +762,6 @@ function keepdimOf(op: string, keepdim: unknown): boolean {
   throw new TypeError(
     `${op}: keepdim must be true or false (got ${describeValue(keepdim)}); pass it as the second argument, e.g. x.${op}(1, true)`,
   );
-}
-
-/** A Python slice bound on an axis of size n: negative counts from the end, then clamped to [0, n]. */
-function clampIndex(i: number, n: number): number {
-  return Math.min(Math.max(i < 0 ? i + n : i, 0), n);
 }
 
 /** Writes `values` (this shape, any dtype: converted) into `t`'s own array and bumps its version. */
