@@ -79,6 +79,9 @@ export function checkFinite(op: string, v: unknown, what = 'operand'): number {
 /** The type an option must have: a `typeof` name, or a check returning an error text (null when fine). */
 export type OptionSpec = 'boolean' | 'string' | 'number' | ((v: unknown) => string | null);
 
+/** The spec of an option `readOptions` lets through for the caller to check itself. */
+export const ANY_OPTION: OptionSpec = () => null;
+
 /** How a value is written in a message: its type, and the value when short. */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
@@ -177,10 +180,10 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The options object of `op`, checked: undefined or an object; of the keys in `spec`, only own
- * properties are read (an inherited `requiresGrad` from a polluted `Object.prototype` is ignored),
- * and each present one must have its type, else a TypeError naming `op`, the key and the value.
- * Other keys are not read here: the public entry refuses unknown ones first, with `checkOptions`.
+ * The options object of `op`, checked: undefined or a plain object whose keys are all in `spec` (see
+ * `checkOptions`); only own properties are read (an inherited `requiresGrad` from a polluted
+ * `Object.prototype` is ignored), and each present one must have its type, else a TypeError naming
+ * `op`, the key and the value. A key read elsewhere (a dtype, a module) takes the spec `ANY_OPTION`.
  *
  * @example readOptions('tensor', { requiresGrad: true }, { requiresGrad: 'boolean' }).requiresGrad; // true
  */
@@ -188,16 +191,13 @@ export function readOptions(
   op: string,
   options: unknown,
   spec: Readonly<Record<string, OptionSpec>>,
+  renamed: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
+  checkOptions(op, options, spec, renamed);
   const out: Record<string, unknown> = Object.create(null);
   if (options === undefined) return out;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `${op}: options must be an object (got ${describeValue(options)}); pass e.g. { ${Object.keys(spec)[0] ?? ''}: … }`,
-    );
-  }
   for (const key of Object.keys(spec)) {
-    if (!Object.hasOwn(options, key)) continue;
+    if (!Object.hasOwn(options as object, key)) continue;
     const v = (options as Record<string, unknown>)[key];
     if (v === undefined) continue;
     const want = spec[key]!;

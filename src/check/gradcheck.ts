@@ -4,7 +4,7 @@ import { gradOf } from '../engine/autograd.js';
 import { graph } from '../engine/graph-backend.js';
 import { noGrad } from '../engine/mode.js';
 import { Node, type Raw } from '../engine/node.js';
-import { checkOptions, describeValue, type OptionSpecs, readOptions } from '../errors.js';
+import { describeValue, type OptionSpecs, readOptions } from '../errors.js';
 import { Rng } from '../kernels/create.js';
 import { NDArray } from '../kernels/ndarray.js';
 
@@ -125,7 +125,6 @@ export function gradcheck<N extends Node>(
   if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => x instanceof Node)) {
     throw new TypeError('gradcheck: inputs must be a non-empty array of Values or Tensors');
   }
-  checkOptions('gradcheck', options, GRADCHECK_OPTIONS);
   const o = readOptions('gradcheck', options, GRADCHECK_OPTIONS) as GradcheckOptions;
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, secondOrder = true, seed = 0 } = o;
   const checked = (...xs: N[]): Node => {

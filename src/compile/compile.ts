@@ -2,15 +2,7 @@
 
 import { memoryWriteAfter } from '../engine/memory-writes.js';
 import { nodesMade } from '../engine/node.js';
-import {
-  AutogradError,
-  checkOptions,
-  describeValue,
-  fmt,
-  type OptionSpecs,
-  readOptions,
-  ShapeError,
-} from '../errors.js';
+import { AutogradError, describeValue, fmt, type OptionSpecs, readOptions, ShapeError } from '../errors.js';
 import { copyAs, type NDArray } from '../kernels/ndarray.js';
 import type { SeenNode } from '../ops/tape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -101,7 +93,6 @@ export function compile<A extends readonly Tensor[], R extends StepResult>(
     );
   }
   if (step.constructor?.name === 'AsyncFunction') throw asyncError();
-  checkOptions('compile', options, COMPILE_OPTIONS);
   const o = readOptions('compile', options, COMPILE_OPTIONS);
   const errorOnRecompile = (o.errorOnRecompile as boolean | undefined) ?? false;
   const cacheSizeLimit = (o.cacheSizeLimit as number | undefined) ?? 8;

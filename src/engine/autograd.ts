@@ -1,6 +1,6 @@
 /** @file The two ways to ask for gradients: `backward()` into `.grad`, and the functional `grad()`. */
 
-import { checkOptions, type OptionSpecs, readOptions } from '../errors.js';
+import { type OptionSpecs, readOptions } from '../errors.js';
 import type { NDArray } from '../kernels/ndarray.js';
 import { releasing } from '../kernels/released.js';
 import { activeRecorder, COPY, markShared, runArray, unshared } from '../ops/tape.js';
@@ -83,7 +83,6 @@ export function backwardOptions(
   op: string,
   options: unknown,
 ): { createGraph: boolean; retainGraph: boolean | undefined } {
-  checkOptions(op, options, BACKWARD_OPTIONS);
   const o = readOptions(op, options, BACKWARD_OPTIONS);
   return {
     createGraph: (o.createGraph as boolean | undefined) ?? false,
@@ -249,7 +248,6 @@ export function gradOf(
 ): (Node | null)[] {
   for (const [i, o] of outputs.entries()) requireGrad('grad', o, `output ${i}`);
   for (const [i, x] of inputs.entries()) requireGrad('grad', x, `input ${i}`);
-  checkOptions('grad', options, GRAD_OPTIONS);
   const o = readOptions('grad', options, GRAD_OPTIONS);
   const createGraph = (o.createGraph as boolean | undefined) ?? false;
   const allowUnused = (o.allowUnused as boolean | undefined) ?? false;

@@ -2,7 +2,7 @@
 
 import { type GradOptions as EngineGradOptions, gradOf } from '../engine/autograd.js';
 import type { Node } from '../engine/node.js';
-import { checkFinite, checkOptions, describeValue, type OptionSpecs, readOptions } from '../errors.js';
+import { checkFinite, describeValue, type OptionSpecs, readOptions } from '../errors.js';
 import type { Nested } from '../kernels/nested.js';
 import { Value } from '../scalar/value.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -45,7 +45,6 @@ export function grad<N extends Value | Tensor>(
         `grad: outputs and inputs must be Values or Tensors (got ${describeValue(x)}); pass grad(y, [x])`,
       );
   }
-  checkOptions('grad', options, GRAD_OPTIONS);
   const o = readOptions('grad', options, GRAD_OPTIONS);
   const gradOutputs = o.gradOutputs as GradOptions<N>['gradOutputs'];
   if (gradOutputs && gradOutputs.length !== outs.length) {

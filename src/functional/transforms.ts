@@ -257,7 +257,6 @@ function argnumsOf(given: unknown): [number[], boolean] {
   if (typeof given === 'number') return [[given], false];
   if (Array.isArray(given)) return [[...(given as number[])], true];
   if (typeof given === 'object' && given !== null) {
-    checkOptions('valueAndGrad', given, VALUE_AND_GRAD_OPTIONS);
     const o = readOptions('valueAndGrad', given, VALUE_AND_GRAD_OPTIONS);
     return argnumsOf(o.argnums ?? 0);
   }

@@ -1,6 +1,6 @@
 /** @file Layers: Linear, Sequential, and the activations as modules. */
 
-import { checkOptions, fmt, type OptionNames, readOptions, ShapeError } from '../errors.js';
+import { ANY_OPTION, fmt, type OptionSpecs, readOptions, ShapeError } from '../errors.js';
 import { checkDType, type DType } from '../kernels/ndarray.js';
 import { rand } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -13,7 +13,7 @@ export interface LinearOptions {
   readonly dtype?: DType;
 }
 
-const LINEAR_OPTIONS: OptionNames<LinearOptions> = { bias: true, dtype: true };
+const LINEAR_OPTIONS: OptionSpecs<LinearOptions> = { bias: 'boolean', dtype: ANY_OPTION };
 
 /** A uniform tensor in [−bound, bound), drawn from the generator `manualSeed` sets. */
 function uniform(shape: number[], bound: number, dtype: DType | undefined, label: string): Tensor {
@@ -44,7 +44,6 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    checkOptions('Linear', options, LINEAR_OPTIONS);
     for (const [name, v] of [
       ['inFeatures', inFeatures],
       ['outFeatures', outFeatures],
@@ -53,8 +52,8 @@ export class Linear extends Module {
         throw new RangeError(`Linear: ${name} must be a positive integer (got ${v})`);
     }
     const bound = 1 / Math.sqrt(inFeatures);
-    const o = readOptions('Linear', options, { bias: 'boolean' });
-    const dtype = Object.hasOwn(options, 'dtype') ? checkDType(options.dtype, 'Linear') : undefined;
+    const o = readOptions('Linear', options, LINEAR_OPTIONS);
+    const dtype = o.dtype === undefined ? undefined : checkDType(o.dtype, 'Linear');
     this.weight = uniform([outFeatures, inFeatures], bound, dtype, 'weight');
     this.bias = o.bias === false ? null : uniform([outFeatures], bound, dtype, 'bias');
   }

@@ -31,12 +31,20 @@ export function variance<T>(B: Backend<T>, x: T, axis: Axis, correction: number,
 
 /**
  * √var, as torch.std. NOTE: where the variance is 0 the gradient is 0, as torch's (√′(0) = ∞ times
- * var′ = 0 gave NaN): the root is taken of 1 there and the result masked, as norm's at the zero vector.
+ * var′ = 0 gave NaN; see `zeroAtZero`).
  */
 export function std<T>(B: Backend<T>, x: T, axis: Axis, correction: number, keepdim: boolean): T {
-  const v = variance(B, x, axis, correction, keepdim);
-  const zero = B.eq(v, 0);
-  return B.where(zero, 0, B.sqrt(B.where(zero, 1, v)));
+  return zeroAtZero(B, variance(B, x, axis, correction, keepdim), (v) => B.sqrt(v));
+}
+
+/**
+ * f(x) where x ≠ 0, and 0 where x = 0 with f taken of 1 there, so that neither the value nor any
+ * derivative sees f at 0 (√ or a power below 1, whose ∞ derivative times the mask's 0 would be NaN):
+ * the gradient there is 0, torch's subgradient.
+ */
+function zeroAtZero<T>(B: Backend<T>, x: T, f: (x: T) => T): T {
+  const zero = B.eq(x, 0);
+  return B.where(zero, 0, f(B.where(zero, 1, x)));
 }
 
 /**
@@ -55,20 +63,15 @@ export function norm<T>(B: Backend<T>, x: T, p: number, axis: Axis, keepdim: boo
   if (p === 1) return sum(B, B.abs(x), axis, keepdim, 'norm');
   const s =
     p === 2 ? sum(B, B.mul(x, x), axis, keepdim, 'norm') : sum(B, absPow(B, x, p), axis, keepdim, 'norm');
-  // NOTE: the gradient at a zero vector is 0, as PyTorch's (a subgradient): the root is taken of 1 where
-  // s = 0 and the result masked, so neither the value nor any derivative sees 0^(1/p − 1).
-  const zero = B.eq(s, 0);
-  const root = p === 2 ? B.sqrt(B.where(zero, 1, s)) : B.pow(B.where(zero, 1, s), 1 / p);
-  return B.where(zero, 0, root);
+  // NOTE: the gradient at a zero vector is 0, as PyTorch's (a subgradient), not 0^(1/p − 1)
+  return zeroAtZero(B, s, (v) => (p === 2 ? B.sqrt(v) : B.pow(v, 1 / p)));
 }
 
 /**
  * |x|^p elementwise. NOTE: for p < 1 its derivative p·|x|^(p−1)·sign x is ∞·0 = NaN at x = 0, where
- * torch's norm gradient is 0: the power is taken of 1 there and the result masked.
+ * torch's norm gradient is 0 (see `zeroAtZero`).
  */
 function absPow<T>(B: Backend<T>, x: T, p: number): T {
   const a = B.abs(x);
-  if (p >= 1) return B.pow(a, p);
-  const zero = B.eq(a, 0);
-  return B.where(zero, 0, B.pow(B.where(zero, 1, a), p));
+  return p >= 1 ? B.pow(a, p) : zeroAtZero(B, a, (v) => B.pow(v, p));
 }

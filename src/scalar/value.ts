@@ -6,7 +6,6 @@ import { graph } from '../engine/graph-backend.js';
 import { CONSTANT, isNodeInit, leafInit, Node, type NodeInit, nodesMade, type Raw } from '../engine/node.js';
 import {
   checkFinite,
-  checkOptions,
   describeValue,
   formatNumber,
   type OptionSpecs,
@@ -44,7 +43,6 @@ export class Value extends Node {
       super(data, options, '');
       return;
     }
-    checkOptions('Value', options, VALUE_OPTIONS);
     const o = options === undefined ? NO_OPTIONS : readOptions('Value', options, VALUE_OPTIONS);
     super(
       checkFinite('Value', data, 'data'),

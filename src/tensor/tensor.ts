@@ -15,12 +15,14 @@ import {
   type Raw,
 } from '../engine/node.js';
 import {
+  ANY_OPTION,
   checkFinite,
   checkOptions,
   describeValue,
   fmt,
   formatNumber,
   type OptionNames,
+  type OptionSpecs,
   readOptions,
   type Shape,
   ShapeError,
@@ -509,17 +511,17 @@ export class Tensor extends Node {
   var(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
     checkOptions('var', options, SPREAD_OPTIONS, TORCH_SPREAD_NAMES);
     const { correction = 1, keepdim = false } = options;
+    const k = keepdimOf('var', keepdim, 'x.var(1, { keepdim: true })');
     return this.composite('var', () =>
-      S.variance(B, this, axis, checkFinite('var', correction, 'correction'), keepdim),
+      S.variance(B, this, axis, checkFinite('var', correction, 'correction'), k),
     );
   }
   /** Standard deviation: √var, with the same `correction` (torch.std). */
   std(axis?: number | readonly number[], options: SpreadOptions = {}): Tensor {
     checkOptions('std', options, SPREAD_OPTIONS, TORCH_SPREAD_NAMES);
     const { correction = 1, keepdim = false } = options;
-    return this.composite('std', () =>
-      S.std(B, this, axis, checkFinite('std', correction, 'correction'), keepdim),
-    );
+    const k = keepdimOf('std', keepdim, 'x.std(1, { keepdim: true })');
+    return this.composite('std', () => S.std(B, this, axis, checkFinite('std', correction, 'correction'), k));
   }
   /** The vector p-norm over `axis` (all elements when left out): p = 2, 1, Infinity, -Infinity, 0 or any p > 0. */
   norm(p = 2, axis?: number | readonly number[], keepdim = false): Tensor {
@@ -757,10 +759,11 @@ function scalarConstant(v: number, dtype: DType): Tensor {
  * A reduction's `keepdim`, refused unless true or false: an options object (`{ keepdim: false }`, the
  * form var and std take) would otherwise count as true and silently keep the axis.
  */
-function keepdimOf(op: string, keepdim: unknown): boolean {
+function keepdimOf(op: string, keepdim: unknown, example = `x.${op}(1, true)`): boolean {
   if (typeof keepdim === 'boolean') return keepdim;
+  const where = example.includes('{') ? 'as an option' : 'as the second argument';
   throw new TypeError(
-    `${op}: keepdim must be true or false (got ${describeValue(keepdim)}); pass it as the second argument, e.g. x.${op}(1, true)`,
+    `${op}: keepdim must be true or false (got ${describeValue(keepdim)}); pass it ${where}, e.g. ${example}`,
   );
 }
 
@@ -813,17 +816,19 @@ function releasedError(op: string): TypeError {
   );
 }
 
-const TENSOR_OPTIONS: OptionNames<TensorOptions> = { requiresGrad: true, label: true, dtype: true };
+const TENSOR_OPTIONS: OptionSpecs<TensorOptions> = {
+  requiresGrad: 'boolean',
+  label: 'string',
+  dtype: ANY_OPTION,
+};
 
 /** The options of a tensor constructor, read as own properties and checked. */
 export function tensorOptions(
   op: string,
   options: unknown,
 ): { requiresGrad?: boolean; label?: string; dtype?: DType } {
-  checkOptions(op, options, TENSOR_OPTIONS);
-  const o = readOptions(op, options, { requiresGrad: 'boolean', label: 'string' });
-  const dtype = Object.hasOwn(options ?? {}, 'dtype') ? (options as { dtype?: unknown }).dtype : undefined;
-  if (dtype !== undefined) o.dtype = checkDType(dtype, op);
+  const o = readOptions(op, options, TENSOR_OPTIONS);
+  if (o.dtype !== undefined) o.dtype = checkDType(o.dtype, op);
   return o as { requiresGrad?: boolean; label?: string; dtype?: DType };
 }
 

@@ -2,7 +2,7 @@
 
 import { type Node, Node as NodeClass } from '../engine/node.js';
 import { topoSort } from '../engine/topo.js';
-import { checkOptions, describeValue, type OptionNames, readOptions } from '../errors.js';
+import { ANY_OPTION, describeValue, type OptionSpecs, readOptions } from '../errors.js';
 import { type ColourMode, fillFor, legendLabel, metric, ROLE, type Scale, scaleOf } from './colour.js';
 import { escapeQuoted, escapeRecord } from './escape.js';
 import { type ModuleNames, moduleKinds, moduleMembers, parameterNames } from './modules.js';
@@ -96,20 +96,20 @@ function nearest(
   return kept;
 }
 
-/** Every option of toDot (traceFrames passes `gradients` and `highlight`). */
-export const DOT_OPTIONS: OptionNames<DotOptions> = {
-  rankdir: true,
-  maxNodes: true,
-  colour: true,
-  heat: true,
-  legend: true,
-  edgeLabels: true,
-  modules: true,
-  collapse: true,
-  hideConstants: true,
-  composites: true,
-  gradients: true,
-  highlight: true,
+/** Every option of toDot, typed where `readOptions` checks it (traceFrames passes `gradients` and `highlight`). */
+export const DOT_OPTIONS: OptionSpecs<DotOptions> = {
+  rankdir: 'string',
+  maxNodes: 'number',
+  colour: 'string',
+  heat: 'boolean',
+  legend: 'boolean',
+  edgeLabels: ANY_OPTION,
+  modules: ANY_OPTION,
+  collapse: ANY_OPTION,
+  hideConstants: ANY_OPTION,
+  composites: ANY_OPTION,
+  gradients: ANY_OPTION,
+  highlight: ANY_OPTION,
 };
 
 /**
@@ -131,14 +131,7 @@ export function toDot(root: Node, options: DotOptions = {}): string {
       `toDot: expected a Value or a Tensor to draw (got ${describeValue(root)}); pass the output of your computation, e.g. toDot(loss)`,
     );
   }
-  checkOptions('toDot', options, DOT_OPTIONS);
-  readOptions('toDot', options, {
-    rankdir: 'string',
-    maxNodes: 'number',
-    heat: 'boolean',
-    legend: 'boolean',
-    colour: 'string',
-  });
+  readOptions('toDot', options, DOT_OPTIONS);
   const { rankdir = 'auto', maxNodes = 2000, legend = true } = options;
   const mode: ColourMode = options.colour ?? (options.heat ? 'magnitude' : 'role');
   if (!['LR', 'TB', 'RL', 'BT', 'auto'].includes(rankdir)) {

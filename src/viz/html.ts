@@ -154,9 +154,10 @@ export async function toHtml(root: Value | Tensor, options: HtmlOptions = {}): P
   const steps = trace !== null && trace.steps.length <= maxSteps ? trace.steps : [];
   const svg = await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first }));
   // modules as boxes: the drawing itself past maxNodes, else a second drawing the page switches to
-  const opensCollapsed = collapsedDrawingOf(root, dotOptions) !== null;
-  const boxed =
-    options.modules !== undefined ? collapsedDrawingOf(root, { ...dotOptions, collapse: true }) : null;
+  // (without modules there are no boxes: neither drawing is worked out)
+  const hasModules = options.modules !== undefined;
+  const opensCollapsed = hasModules && collapsedDrawingOf(root, dotOptions) !== null;
+  const boxed = hasModules ? collapsedDrawingOf(root, { ...dotOptions, collapse: true }) : null;
   const collapsedSvg =
     boxed !== null && !opensCollapsed
       ? await renderSvg(toDot(root, { ...dotOptions, legend: false, colour: first, collapse: true }))

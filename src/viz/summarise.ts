@@ -76,7 +76,7 @@ const GROUP_AT_LEAST = 8;
  * Between collapsed modules, a layer's activations (128 tanh of 128 neurons) would fill a column:
  * like ops (same op, inputs from the same boxes only) of scalar nodes are drawn as one record instead.
  */
-export function unitGroups(
+function unitGroups(
   order: readonly Node[],
   root: Node,
   boxOf: (n: Node) => string | null,

@@ -61,7 +61,7 @@ export function gradOf(n: Node): Shown | null {
 }
 
 /** Longest name a drawing writes in full: past it one record would span the picture. */
-export const LABEL_MAX = 60;
+const LABEL_MAX = 60;
 
 /**
  * A name as a drawing writes it: in full up to LABEL_MAX characters, else its start and end around

@@ -458,6 +458,9 @@ describe('an option key the function does not take is a TypeError naming the op,
       );
     }
     expect(() => x.norm(2, 1, { keepdim: false } as never)).toThrow(/^norm: keepdim must be true or false/);
+    expect(() => x.var(1, { keepdim: 'no' as never })).toThrow(
+      'var: keepdim must be true or false (got a string ("no")); pass it as an option, e.g. x.var(1, { keepdim: true })',
+    );
     expect(x.mean(1, false).toArray()).toEqual([1.5, 3.5]);
   });
 });
