@@ -86,14 +86,12 @@ const UNWRAPPED = new WeakMap<object, unknown>();
  * node: without this a first-order pass computed NaN from it, silently.
  */
 function constantsUnwrapped<T>(B: Backend<T>): Backend<T> {
-  const wrapped = new Proxy(B, {
-    get(target, key) {
-      const v = Reflect.get(target, key) as unknown;
-      return typeof v === 'function' ? (...args: unknown[]) => v(...args.map(unwrap)) : v;
-    },
-  });
+  const wrapped: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(B)) {
+    wrapped[key] = typeof v === 'function' ? (...args: unknown[]) => v(...args.map(unwrap)) : v;
+  }
   UNWRAPPED.set(wrapped, B);
-  return wrapped;
+  return wrapped as unknown as Backend<T>;
 }
 const NUMBERS = constantsUnwrapped(numberBackend);
 const ARRAYS = constantsUnwrapped(arrayBackend);

@@ -60,7 +60,8 @@ export const sumTo: Op<Shape, 1> = {
   jvp: 'linear',
   array: ([x], shape) => K.sumTo(x, shape),
   backward: (B, g, { ins: [x] }) => [B.expand(g, B.shape(x))],
-  describe: fmt,
+  // a sum to shape [] is a sum of everything: drawn `Σ`, not `Σ []`
+  describe: (shape: Shape) => (shape.length === 0 ? '' : fmt(shape)),
 };
 
 // ∂cast(x)/∂x: the gradient cast back to x's dtype

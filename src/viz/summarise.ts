@@ -64,8 +64,7 @@ export function opText(n: Node, composite: boolean): string {
   if (op.name === 'permute' && n.shape.length === 2) return 'transpose';
   const constants = n.parents.filter(isInlined).map((p) => trimZeros(formatNumber(scalarOf(p))));
   const head = constants.length > 0 ? `${op.label} ${constants.join(', ')}` : op.label;
-  // NOTE: a sum to shape [] is a sum of everything: `Σ`, not `Σ []`
-  const attrs = op.name === 'sumTo' && n.shape.length === 0 ? undefined : op.describe?.(n.attrs);
+  const attrs = op.describe?.(n.attrs);
   return attrs ? `${head}\n${attrs}` : head;
 }
 
